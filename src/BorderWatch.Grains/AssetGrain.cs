@@ -1,0 +1,92 @@
+using BorderWatch.Geography;
+using BorderWatch.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BorderWatch.Grains;
+
+[GenerateSerializer, Alias("bw.AssetState")]
+public sealed class AssetState : IJournaledState
+{
+    [Id(0)] public string? Kind { get; set; }
+
+    /// <summary>The recent track, oldest first; its last point is the latest position.</summary>
+    [Id(1)] public List<TrackPoint> Track { get; set; } = [];
+
+    [Id(2)] public string? Sector { get; set; }
+    [Id(3)] public List<SectorTransition> Transitions { get; set; } = [];
+    [Id(4)] public JournalPosition Journal { get; set; }
+}
+
+public sealed class AssetGrain(
+    [PersistentState("asset", StorageNames.GrainState)] IPersistentState<AssetState> state,
+    JournalStore journals,
+    SectorCatalogue catalogue,
+    IOptions<AssetOptions> assetOptions,
+    IOptions<CountingOptions> countingOptions,
+    ILogger<AssetGrain> logger)
+    : RecordJournalGrain<AssetState, Position>(state, journals, countingOptions.Value.SnapshotInterval, logger), IAssetGrain
+{
+    private readonly AssetOptions _options = assetOptions.Value;
+
+    private List<TrackPoint> Track => State.Track;
+
+    protected override string JournalPrefix
+    {
+        get
+        {
+            var (scenario, asset) = GrainKeys.Parse(this.GetPrimaryKeyString());
+            return JournalStore.AssetPrefix(scenario, asset);
+        }
+    }
+
+    public Task<Verdict[]> ReportAsync(Position[] positions) => AcceptAsync(positions);
+
+    public Task<AssetStatus?> GetStatusAsync() => Task.FromResult(Track.Count == 0
+        ? null
+        : new AssetStatus(GrainKeys.Parse(this.GetPrimaryKeyString()).Id, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray()));
+
+    public Task<TrackPoint[]> GetTrackAsync(DateTimeOffset from, DateTimeOffset to) =>
+        Task.FromResult(Track.Where(p => p.Time >= from && p.Time < to).ToArray());
+
+    /// <summary>
+    /// A position is a duplicate when the track already has one at that time; one older than everything the track
+    /// keeps cannot be checked, so it is refused rather than risk keeping a retry twice.
+    /// </summary>
+    protected override Verdict Judge(Position position)
+    {
+        if (Track.Count == 0) return Verdict.Accepted;
+        if (IndexOf(position.Time) >= 0) return Verdict.Duplicate;
+        var horizon = Track[^1].Time - _options.TrackWindow;
+        if (Track.Count >= _options.TrackPoints && Track[0].Time > horizon) horizon = Track[0].Time;
+        return position.Time < horizon ? Verdict.TooLate : Verdict.Accepted;
+    }
+
+    protected override object KeyOf(Position position) => position.Time;
+
+    protected override void Apply(Position position)
+    {
+        var point = new TrackPoint(position.Time, position.Lat, position.Lon, position.SpeedKn, position.CourseDeg);
+        var index = ~IndexOf(position.Time);
+        Track.Insert(index, point);
+        if (index == Track.Count - 1) MoveTo(position);
+        var horizon = Track[^1].Time - _options.TrackWindow;
+        var drop = 0;
+        while (drop < Track.Count - 1 && (Track.Count - drop > _options.TrackPoints || Track[drop].Time < horizon)) drop++;
+        Track.RemoveRange(0, drop);
+    }
+
+    /// <summary>The newest position decides the sector the asset is in; a change is an exit and an entry.</summary>
+    private void MoveTo(Position position)
+    {
+        if (position.Kind is not null) State.Kind = position.Kind;
+        var sector = catalogue.Locate(position.Lat, position.Lon)?.Id;
+        if (sector == State.Sector) return;
+        State.Transitions.Add(new SectorTransition(position.Time, State.Sector, sector));
+        if (State.Transitions.Count > _options.Transitions) State.Transitions.RemoveAt(0);
+        State.Sector = sector;
+    }
+
+    private int IndexOf(DateTimeOffset time) =>
+        Track.BinarySearch(new TrackPoint(time, 0, 0, null, null), Comparer<TrackPoint>.Create((a, b) => a.Time.CompareTo(b.Time)));
+}

@@ -1,0 +1,125 @@
+using BorderWatch.Contracts;
+
+namespace BorderWatch.Grains.Counting;
+
+/// <summary>
+/// Event-time counters at three sizes. Minute and hour buckets are kept for a retention behind the newest event
+/// (so state stays bounded however long history gets); day buckets and the total are kept for ever.
+/// </summary>
+[GenerateSerializer, Alias("bw.BucketCounters")]
+public sealed class BucketCounters
+{
+    [Id(0)] public Dictionary<long, Tally> Minutes { get; set; } = [];
+    [Id(1)] public Dictionary<long, Tally> Hours { get; set; } = [];
+    [Id(2)] public Dictionary<long, Tally> Days { get; set; } = [];
+    [Id(3)] public Tally Total { get; set; }
+
+    /// <summary>The newest event time counted: the watermark retention is measured from.</summary>
+    [Id(4)] public DateTimeOffset? Newest { get; set; }
+
+    public void Add(DateTimeOffset time, Tally tally, Retention retention)
+    {
+        if (Newest is null || time > Newest) Newest = time;
+        Total += tally;
+        AddTo(Days, BucketSize.Day, time, tally);
+        if (time >= Newest.Value - retention.Hours) AddTo(Hours, BucketSize.Hour, time, tally);
+        if (time >= Newest.Value - retention.Minutes) AddTo(Minutes, BucketSize.Minute, time, tally);
+    }
+
+    /// <summary>Drops minute and hour buckets older than the retention; cheap enough to run before each snapshot.</summary>
+    public void Prune(Retention retention)
+    {
+        if (Newest is not { } newest) return;
+        Drop(Minutes, Buckets.Index(BucketSize.Minute, newest - retention.Minutes));
+        Drop(Hours, Buckets.Index(BucketSize.Hour, newest - retention.Hours));
+
+        static void Drop(Dictionary<long, Tally> buckets, long before)
+        {
+            foreach (var key in buckets.Keys.Where(k => k < before).ToList()) buckets.Remove(key);
+        }
+    }
+
+    public WindowCounts Windows(DateTimeOffset asOf) => new(
+        asOf,
+        SumBack(BucketSize.Minute, asOf, 60),
+        SumBack(BucketSize.Minute, asOf, 24 * 60),
+        SumBack(BucketSize.Hour, asOf, 7 * 24),
+        Total,
+        Newest);
+
+    /// <summary>Every bucket from the one holding <paramref name="from"/> up to (not including) <paramref name="to"/>, zeros included.</summary>
+    public Series Series(BucketSize size, DateTimeOffset from, DateTimeOffset to, Retention retention)
+    {
+        var map = Map(size);
+        var first = Buckets.Index(size, from);
+        var end = Buckets.Index(size, to - TimeSpan.FromTicks(1));
+        var points = new List<SeriesPoint>((int)Math.Max(0, end - first + 1));
+        for (var i = first; i <= end; i++)
+        {
+            var t = map.GetValueOrDefault(i);
+            points.Add(new SeriesPoint(Buckets.Start(size, i), t.Detections, t.Persons));
+        }
+        DateTimeOffset? retainedFrom = size switch
+        {
+            BucketSize.Minute when Newest is { } n => Buckets.Start(size, Buckets.Index(size, n - retention.Minutes)),
+            BucketSize.Hour when Newest is { } n => Buckets.Start(size, Buckets.Index(size, n - retention.Hours)),
+            _ => null,
+        };
+        return new Series(size, from, to, retainedFrom, points);
+    }
+
+    private Tally SumBack(BucketSize size, DateTimeOffset asOf, int count)
+    {
+        var map = Map(size);
+        var last = Buckets.Index(size, asOf);
+        var sum = default(Tally);
+        if (map.Count < count)
+        {
+            foreach (var (key, t) in map) if (key > last - count && key <= last) sum += t;
+        }
+        else
+        {
+            for (var i = last - count + 1; i <= last; i++) sum += map.GetValueOrDefault(i);
+        }
+        return sum;
+    }
+
+    private Dictionary<long, Tally> Map(BucketSize size) => size switch
+    {
+        BucketSize.Minute => Minutes,
+        BucketSize.Hour => Hours,
+        _ => Days,
+    };
+
+    private static void AddTo(Dictionary<long, Tally> map, BucketSize size, DateTimeOffset time, Tally tally)
+    {
+        var key = Buckets.Index(size, time);
+        map[key] = map.GetValueOrDefault(key) + tally;
+    }
+}
+
+/// <summary>How long minute and hour buckets are kept behind the newest event.</summary>
+public sealed record Retention(TimeSpan Minutes, TimeSpan Hours)
+{
+    public static readonly Retention Default = new(TimeSpan.FromHours(49), TimeSpan.FromDays(2 * 366));
+}
+
+/// <summary>Bucket numbering: whole minutes, hours or days since the Unix epoch, in UTC.</summary>
+public static class Buckets
+{
+    public static TimeSpan Length(BucketSize size) => size switch
+    {
+        BucketSize.Minute => TimeSpan.FromMinutes(1),
+        BucketSize.Hour => TimeSpan.FromHours(1),
+        _ => TimeSpan.FromDays(1),
+    };
+
+    public static long Index(BucketSize size, DateTimeOffset time) =>
+        (long)Math.Floor((time - DateTimeOffset.UnixEpoch) / Length(size));
+
+    public static DateTimeOffset Start(BucketSize size, long index) => DateTimeOffset.UnixEpoch + index * Length(size);
+
+    /// <summary>How many buckets a series from..to holds.</summary>
+    public static long Count(BucketSize size, DateTimeOffset from, DateTimeOffset to) =>
+        to <= from ? 0 : Index(size, to - TimeSpan.FromTicks(1)) - Index(size, from) + 1;
+}

@@ -1,0 +1,2 @@
+global using BorderWatch.Contracts;
+global using Orleans.Runtime;

@@ -1,0 +1,41 @@
+using BorderWatch.Grains.Counting;
+
+namespace BorderWatch.Grains;
+
+/// <summary>Configuration section BorderWatch:Counting.</summary>
+public sealed class CountingOptions
+{
+    public const string Section = "BorderWatch:Counting";
+
+    /// <summary>
+    /// How far behind a sector's newest detection a detection may be and still be checked for duplicates by id.
+    /// Older ones are refused (not silently counted twice); every retry and resumed replay lands inside it.
+    /// </summary>
+    public TimeSpan DedupWindow { get; set; } = TimeSpan.FromDays(30);
+
+    public TimeSpan MinuteRetention { get; set; } = Retention.Default.Minutes;
+    public TimeSpan HourRetention { get; set; } = Retention.Default.Hours;
+
+    /// <summary>How often a changed grain writes its snapshot; the journal covers what happened since.</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public Retention Retention => new(MinuteRetention, HourRetention);
+}
+
+/// <summary>Configuration section BorderWatch:Assets.</summary>
+public sealed class AssetOptions
+{
+    public const string Section = "BorderWatch:Assets";
+
+    /// <summary>The recent track kept per asset: at most this many points...</summary>
+    public int TrackPoints { get; set; } = 100;
+
+    /// <summary>...and none older than this behind the newest position.</summary>
+    public TimeSpan TrackWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Sector enter/exit events kept per asset.</summary>
+    public int Transitions { get; set; } = 50;
+
+    /// <summary>An asset silent for longer than this, on its scenario's clock, is shown as stale.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,68 @@
+using BorderWatch.Grains.Counting;
+using BorderWatch.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BorderWatch.Grains;
+
+[GenerateSerializer, Alias("bw.SectorState")]
+public sealed class SectorState : IJournaledState
+{
+    [Id(0)] public BucketCounters Counters { get; set; } = new();
+
+    /// <summary>Detection ids inside the dedup window, with their event time (Unix minutes) for pruning.</summary>
+    [Id(1)] public Dictionary<string, long> RecentIds { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)] public JournalPosition Journal { get; set; }
+}
+
+public sealed class SectorGrain(
+    [PersistentState("sector", StorageNames.GrainState)] IPersistentState<SectorState> state,
+    JournalStore journals,
+    IOptions<CountingOptions> options,
+    ILogger<SectorGrain> logger)
+    : RecordJournalGrain<SectorState, Detection>(state, journals, options.Value.SnapshotInterval, logger), ISectorGrain
+{
+    private readonly CountingOptions _options = options.Value;
+
+    protected override string JournalPrefix
+    {
+        get
+        {
+            var (scenario, sector) = GrainKeys.Parse(this.GetPrimaryKeyString());
+            return JournalStore.SectorPrefix(scenario, sector);
+        }
+    }
+
+    public Task<Verdict[]> IngestAsync(Detection[] detections) => AcceptAsync(detections);
+
+    public Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) => Task.FromResult(State.Counters.Windows(asOf));
+
+    public Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to) =>
+        Task.FromResult(State.Counters.Series(bucket, from, to, _options.Retention));
+
+    protected override Verdict Judge(Detection detection)
+    {
+        if (State.RecentIds.ContainsKey(detection.Id)) return Verdict.Duplicate;
+        return detection.Time < State.Counters.Newest - _options.DedupWindow ? Verdict.TooLate : Verdict.Accepted;
+    }
+
+    protected override object KeyOf(Detection detection) => detection.Id;
+
+    protected override void Apply(Detection detection)
+    {
+        State.RecentIds[detection.Id] = Buckets.Index(BucketSize.Minute, detection.Time);
+        State.Counters.Add(detection.Time, new Tally(1, detection.Persons), _options.Retention);
+    }
+
+    protected override void Compact()
+    {
+        State.Counters.Prune(_options.Retention);
+        if (State.Counters.Newest is not { } newest) return;
+        var horizon = Buckets.Index(BucketSize.Minute, newest - _options.DedupWindow);
+        foreach (var (id, minute) in State.RecentIds)
+        {
+            if (minute < horizon) State.RecentIds.Remove(id);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using BorderWatch.Server.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace BorderWatch.Server.Apis;
+
+public static class IngestApi
+{
+    public static void MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapPost("/detections", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
+                IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
+            IngestAsync<BorderWatch.Contracts.Detection>(request, scenario, options.Value, logger, parser.TryDetection, ingest.IngestDetectionsAsync));
+        api.MapPost("/positions", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
+                IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
+            IngestAsync<BorderWatch.Contracts.Position>(request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync));
+    }
+
+    private delegate LineError? Parse<T>(int line, System.Text.Json.JsonElement json, out T record);
+
+    private static async Task<IResult> IngestAsync<T>(HttpRequest request, string? scenario, IngestOptions options, ILogger logger,
+        Parse<T> parse, Func<string, List<IngestService.Lined<T>>, List<LineError>, Task<IngestResult>> ingest)
+    {
+        if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+
+        var records = new List<IngestService.Lined<T>>();
+        var rejected = new List<LineError>();
+        var problem = await BodyReader.ReadAsync(request, options.MaxBodyBytes, (line, json) =>
+        {
+            if (parse(line, json, out var record) is { } error) rejected.Add(error);
+            else records.Add(new(line, record));
+        }, rejected.Add);
+        if (problem is not null) return problem;
+        if (records.Count == 0 && rejected.Count == 0) return Problems.BadRequest("body", "The body holds no records.");
+
+        IngestResult result;
+        try
+        {
+            result = await ingest(name, records, rejected);
+        }
+        catch (Exception e)
+        {
+            // Storage or a silo failed part-way: some records may be durable, none is acknowledged.
+            logger.LogError(e, "Ingest into scenario {Scenario} failed", name);
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "body",
+                "The batch could not be made durable (storage or cluster unavailable). Send the same batch again: records already stored count once.");
+        }
+        if (result.Accepted == 0 && result.Duplicates == 0)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "body", "No record of the batch was valid; see 'rejected' for each line.",
+                new Dictionary<string, object?> { ["accepted"] = 0, ["duplicates"] = 0, ["rejected"] = result.Rejected });
+        }
+        return Results.Ok(result);
+    }
+}

@@ -1,0 +1,36 @@
+using BorderWatch.Contracts;
+using BorderWatch.Geography;
+
+namespace BorderWatch.Server.Apis;
+
+public static class RoutesApi
+{
+    public sealed record RouteView(string Id, string Name, IReadOnlyList<string> Sectors, Tally LastHour, Tally Last24h, Tally Last7d, Tally AllTime, DateTimeOffset? LatestEvent);
+
+    public static void MapRoutesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/routes", async (string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            var routes = await Task.WhenAll(catalogue.Routes.Select(async route =>
+            {
+                var c = await grains.GetGrain<IRouteGrain>(GrainKeys.For(name, route.Id)).GetCountsAsync(clock);
+                return new RouteView(route.Id, route.Name, route.SectorIds, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent);
+            }));
+            var unassigned = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)).GetCountsAsync(clock);
+            return Results.Ok(new { scenario = name, asOf = clock, routes, unassigned });
+        });
+
+        app.MapGet("/api/routes/{id}/series", async (string id, string? scenario, string? bucket, DateTimeOffset? from, DateTimeOffset? to,
+            SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            if (catalogue.FindRoute(id) is null) return Problems.NotFound("route", id);
+            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            if (ScenarioQuery.Window(bucket, from, to, clock, out var w) is { } bad) return bad;
+            var series = await grains.GetGrain<IRouteGrain>(GrainKeys.For(name, id)).GetSeriesAsync(w.Bucket, w.From, w.To);
+            return Results.Ok(new { scenario = name, route = id, series.Bucket, series.From, series.To, series.RetainedFrom, series.Points });
+        });
+    }
+}

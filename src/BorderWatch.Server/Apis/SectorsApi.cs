@@ -1,0 +1,45 @@
+using BorderWatch.Contracts;
+using BorderWatch.Geography;
+
+namespace BorderWatch.Server.Apis;
+
+public static class SectorsApi
+{
+    public sealed record SectorProperties(
+        string Id, string Name, string Route, string Kind, string Domain, string Country, string ImpactLevel,
+        Tally LastHour, Tally Last24h, Tally Last7d, Tally AllTime, DateTimeOffset? LatestEvent);
+
+    public sealed record SectorFeature(string Id, NetTopologySuite.Geometries.Geometry Geometry, SectorProperties Properties)
+    {
+        public string Type => "Feature";
+    }
+
+    public static void MapSectorsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/sectors", async (string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            var features = await Task.WhenAll(catalogue.Sectors.Select(async sector =>
+            {
+                var c = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, sector.Id)).GetCountsAsync(clock);
+                var i = sector.Info;
+                return new SectorFeature(sector.Id, sector.Geometry, new SectorProperties(
+                    i.Id, i.Name, i.Route, i.Kind, i.Domain, i.Country, i.ImpactLevel, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent));
+            }));
+            var unassigned = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)).GetCountsAsync(clock);
+            return Results.Ok(new { type = "FeatureCollection", scenario = name, asOf = clock, features, unassigned });
+        });
+
+        app.MapGet("/api/sectors/{id}/series", async (string id, string? scenario, string? bucket, DateTimeOffset? from, DateTimeOffset? to,
+            SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            if (catalogue.FindSector(id) is null && id != SectorCatalogue.Unassigned) return Problems.NotFound("sector", id);
+            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            if (ScenarioQuery.Window(bucket, from, to, clock, out var w) is { } bad) return bad;
+            var series = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, id)).GetSeriesAsync(w.Bucket, w.From, w.To);
+            return Results.Ok(new { scenario = name, sector = id, series.Bucket, series.From, series.To, series.RetainedFrom, series.Points });
+        });
+    }
+}

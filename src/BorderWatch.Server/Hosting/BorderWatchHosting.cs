@@ -1,0 +1,86 @@
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using BorderWatch.Geography;
+using BorderWatch.Grains;
+using BorderWatch.Grains.Storage;
+using BorderWatch.Server.Apis;
+using BorderWatch.Server.Ingest;
+using NetTopologySuite.IO.Converters;
+
+namespace BorderWatch.Server.Hosting;
+
+/// <summary>Which part of the cluster this process is.</summary>
+public enum ServerRole
+{
+    /// <summary>Hosts grains and serves the API (one process is a whole BorderWatch).</summary>
+    Silo,
+
+    /// <summary>Serves the API only, as an Orleans client of the silos.</summary>
+    Client,
+}
+
+public static class BorderWatchHosting
+{
+    public static void AddBorderWatch(this WebApplicationBuilder builder, SectorCatalogue catalogue)
+    {
+        var services = builder.Services;
+        services.AddSingleton(catalogue);
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<CountingOptions>().BindConfiguration(CountingOptions.Section);
+        services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section);
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
+        services.AddSingleton<RecordParser>();
+        services.AddSingleton<IngestService>();
+        services.AddStorageClients(builder.Configuration);
+
+        // Orleans reads its own section (Orleans:Clustering, Orleans:GrainStorage, Orleans:Endpoints): the same code
+        // runs on one machine, against Azurite or Azure, or as several silos, by configuration alone.
+        if (builder.Configuration.GetValue("BorderWatch:Role", ServerRole.Silo) == ServerRole.Silo)
+        {
+            builder.UseOrleans(silo => silo.Services.AddSingleton<JournalStore>());
+        }
+        else
+        {
+            builder.UseOrleansClient();
+        }
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory());
+        });
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("storage-and-cluster");
+    }
+
+    /// <summary>
+    /// One BlobServiceClient (grain state and journal) and one TableServiceClient (clustering) from
+    /// ConnectionStrings:Storage: a connection string, or an account URL used with the ambient Azure identity.
+    /// </summary>
+    private static void AddStorageClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        string Connection() => configuration.GetConnectionString("Storage")
+            ?? throw new InvalidOperationException("ConnectionStrings:Storage is not configured.");
+        services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) =>
+            Uri.TryCreate(Connection(), UriKind.Absolute, out var uri)
+                ? new BlobServiceClient(uri, new DefaultAzureCredential())
+                : new BlobServiceClient(Connection()));
+        services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) =>
+            Uri.TryCreate(Connection(), UriKind.Absolute, out var uri)
+                ? new TableServiceClient(new Uri(uri.ToString().Replace(".blob.", ".table.")), new DefaultAzureCredential())
+                : new TableServiceClient(Connection()));
+    }
+
+    public static void MapBorderWatch(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health");
+        app.MapIngestApi();
+        app.MapRoutesApi();
+        app.MapSectorsApi();
+        app.MapAssetsApi();
+    }
+}

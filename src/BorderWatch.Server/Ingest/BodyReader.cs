@@ -1,0 +1,114 @@
+using BorderWatch.Server.Apis;
+
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace BorderWatch.Server.Ingest;
+
+/// <summary>
+/// Splits an ingest body into records: NDJSON line by line (a bad line spoils only itself) or a JSON array
+/// item by item. Line numbers are 1-based: the NDJSON line, or the array item.
+/// </summary>
+public static class BodyReader
+{
+    public delegate void RecordHandler(int line, JsonElement record);
+
+    public static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl"];
+
+    /// <summary>Reads the body and hands each record to <paramref name="handle"/>; returns a problem result if the body as a whole is unusable.</summary>
+    public static async Task<IResult?> ReadAsync(HttpRequest request, long maxBytes, RecordHandler handle, Action<LineError> reject)
+    {
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var isNdjson = mediaType is not null && NdjsonTypes.Contains(mediaType);
+        if (mediaType is not null && !isNdjson && mediaType != "application/json")
+        {
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Content-Type",
+                $"Send application/json (an array of records) or application/x-ndjson (one record per line), not {mediaType}.");
+        }
+        if (request.ContentLength > maxBytes) return TooLarge(maxBytes);
+
+        // Kestrel's own limit would answer with a bare 413; this endpoint states its limit itself.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        if (await ReadAtMostAsync(request.Body, maxBytes, request.HttpContext.RequestAborted) is not { } body) return TooLarge(maxBytes);
+
+        if (isNdjson || (mediaType is null && FirstByte(body) != '['))
+        {
+            ReadLines(body, handle, reject);
+            return null;
+        }
+        return ReadArray(body, handle);
+    }
+
+    private static void ReadLines(ReadOnlyMemory<byte> body, RecordHandler handle, Action<LineError> reject)
+    {
+        var line = 0;
+        var rest = body;
+        while (rest.Length > 0)
+        {
+            line++;
+            var end = rest.Span.IndexOf((byte)'\n');
+            var text = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+            if (text.Span.Trim(" \t\r"u8).IsEmpty) continue;
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(text, DocumentOptions);
+            }
+            catch (JsonException e)
+            {
+                reject(new LineError(line, null, "json", $"malformed JSON at byte {e.BytePositionInLine}: {FirstSentence(e.Message)}"));
+                continue;
+            }
+            using (document) handle(line, document.RootElement);
+        }
+    }
+
+    private static IResult? ReadArray(ReadOnlyMemory<byte> body, RecordHandler handle)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "body",
+                $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine}: {FirstSentence(e.Message)} Nothing was accepted; NDJSON lets good lines through past a bad one.");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+                return Problems.Status(StatusCodes.Status400BadRequest, "body", "A JSON body must be an array of records.");
+            var item = 0;
+            foreach (var record in document.RootElement.EnumerateArray()) handle(++item, record);
+        }
+        return null;
+    }
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
+    private static IResult TooLarge(long maxBytes) => Problems.Status(StatusCodes.Status413PayloadTooLarge, "body",
+        $"The body is larger than {maxBytes / (1024 * 1024)} MB; split it into several requests.");
+
+    private static async Task<ReadOnlyMemory<byte>?> ReadAtMostAsync(Stream body, long maxBytes, CancellationToken cancellation)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellation)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static int FirstByte(ReadOnlyMemory<byte> body)
+    {
+        foreach (var b in body.Span) if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return b;
+        return -1;
+    }
+
+    private static string FirstSentence(string message) => message.Split(" LineNumber:")[0].Split(" Path:")[0].Trim();
+}

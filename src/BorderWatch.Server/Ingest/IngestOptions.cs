@@ -1,0 +1,18 @@
+namespace BorderWatch.Server.Ingest;
+
+/// <summary>Configuration section BorderWatch:Ingest.</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "BorderWatch:Ingest";
+
+    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Clock skew allowed to feeders: records further in the future are refused.</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Records before this are refused as implausible.</summary>
+    public DateTimeOffset Earliest { get; set; } = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Records sent to one grain per call: keeps grain turns short.</summary>
+    public int MaxRecordsPerCall { get; set; } = 5_000;
+}

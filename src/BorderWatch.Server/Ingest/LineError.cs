@@ -1,0 +1,7 @@
+namespace BorderWatch.Server.Ingest;
+
+/// <summary>Why one record was refused: its line (NDJSON) or item number (JSON array), id if it had one, the field and the reason.</summary>
+public sealed record LineError(int Line, string? Id, string Field, string Error);
+
+/// <summary>The answer to an ingest call.</summary>
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<LineError> Rejected);
