@@ -114,8 +114,13 @@ public static class Buckets
         _ => TimeSpan.FromDays(1),
     };
 
-    public static long Index(BucketSize size, DateTimeOffset time) =>
-        (long)Math.Floor((time - DateTimeOffset.UnixEpoch) / Length(size));
+    /// <summary>Integer arithmetic: a double cannot tell one tick from the next at today's tick counts.</summary>
+    public static long Index(BucketSize size, DateTimeOffset time)
+    {
+        var ticks = (time - DateTimeOffset.UnixEpoch).Ticks;
+        var length = Length(size).Ticks;
+        return ticks >= 0 ? ticks / length : (ticks - length + 1) / length;
+    }
 
     public static DateTimeOffset Start(BucketSize size, long index) => DateTimeOffset.UnixEpoch + index * Length(size);
 

@@ -1,0 +1,89 @@
+using BorderWatch.Contracts;
+using BorderWatch.Tests.Infrastructure;
+
+namespace BorderWatch.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SectorGrainTests(ClusterFixture fixture)
+{
+    private static readonly DateTimeOffset T0 = new(2023, 9, 12, 6, 0, 0, TimeSpan.Zero);
+
+    private ISectorGrain Sector(string scenario, string id) => fixture.Client.GetGrain<ISectorGrain>(GrainKeys.For(scenario, id));
+
+    private static Detection At(string id, DateTimeOffset time, int persons, string sector = "lampedusa") =>
+        new(id, time, 35.5, 12.6, persons, "boat", sector, null);
+
+    [Fact]
+    public async Task A_retried_batch_counts_once()
+    {
+        var sector = Sector(ClusterFixture.NewScenario(), "lampedusa");
+        Detection[] batch = [At("a", T0, 40), At("b", T0.AddMinutes(3), 12)];
+
+        Assert.Equal([Verdict.Accepted, Verdict.Accepted], await sector.IngestAsync(batch));
+        Assert.Equal([Verdict.Duplicate, Verdict.Duplicate], await sector.IngestAsync(batch));
+
+        var counts = await sector.GetCountsAsync(T0.AddMinutes(10));
+        Assert.Equal(new Tally(2, 52), counts.AllTime);
+        Assert.Equal(new Tally(2, 52), counts.LastHour);
+    }
+
+    [Fact]
+    public async Task Out_of_order_events_land_in_their_event_time_buckets()
+    {
+        var sector = Sector(ClusterFixture.NewScenario(), "lampedusa");
+        var detections = Enumerable.Range(0, 48).Select(i => At($"d{i}", T0.AddMinutes(30 * i), i + 1)).ToArray();
+        foreach (var chunk in detections.OrderBy(d => d.Id.GetHashCode()).Chunk(7)) await sector.IngestAsync(chunk);
+
+        var hours = await sector.GetSeriesAsync(BucketSize.Hour, T0, T0.AddHours(24));
+        var expected = Enumerable.Range(0, 24).Select(h => (long)(2 * h + 1) + (2 * h + 2));
+        Assert.Equal(expected, hours.Points.Select(p => p.Persons));
+    }
+
+    [Fact]
+    public async Task A_detection_older_than_the_dedup_window_is_refused_not_counted()
+    {
+        var sector = Sector(ClusterFixture.NewScenario(), "malta");
+        await sector.IngestAsync([At("new", T0, 5, "malta")]);
+        Assert.Equal([Verdict.TooLate, Verdict.Accepted],
+            await sector.IngestAsync([At("ancient", T0.AddDays(-31), 9, "malta"), At("late", T0.AddDays(-29), 9, "malta")]));
+        Assert.Equal(new Tally(2, 14), (await sector.GetCountsAsync(T0)).AllTime);
+    }
+
+    [Fact]
+    public async Task A_route_sums_its_sectors_and_scenarios_stay_apart()
+    {
+        var exercise = ClusterFixture.NewScenario();
+        var live = ClusterFixture.NewScenario();
+        await Sector(exercise, "lampedusa").IngestAsync([At("x1", T0, 30)]);
+        await Sector(exercise, "malta").IngestAsync([At("x2", T0, 20, "malta")]);
+        await Sector(exercise, "lesvos").IngestAsync([At("x3", T0, 50, "lesvos")]);
+        await Sector(live, "lampedusa").IngestAsync([At("x1", T0, 7)]);
+
+        var route = await fixture.Client.GetGrain<IRouteGrain>(GrainKeys.For(exercise, "central-med")).GetCountsAsync(T0);
+        Assert.Equal(new Tally(2, 50), route.AllTime);
+        var liveRoute = await fixture.Client.GetGrain<IRouteGrain>(GrainKeys.For(live, "central-med")).GetCountsAsync(T0);
+        Assert.Equal(new Tally(1, 7), liveRoute.AllTime);
+
+        var series = await fixture.Client.GetGrain<IRouteGrain>(GrainKeys.For(exercise, "central-med"))
+            .GetSeriesAsync(BucketSize.Day, new DateTimeOffset(T0.Date, TimeSpan.Zero), new DateTimeOffset(T0.Date, TimeSpan.Zero).AddDays(2));
+        Assert.Equal([50L, 0L], series.Points.Select(p => p.Persons));
+    }
+
+    [Fact]
+    public async Task A_new_activation_rebuilds_the_same_counts_from_snapshot_and_journal()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        var sector = Sector(scenario, "pozzallo");
+        await sector.IngestAsync([At("p1", T0, 10, "pozzallo"), At("p2", T0.AddHours(1), 20, "pozzallo")]);
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // let a snapshot (every second here) be written
+        await sector.IngestAsync([At("p3", T0.AddHours(2), 30, "pozzallo")]); // in the journal only
+        var before = await sector.GetSeriesAsync(BucketSize.Hour, T0, T0.AddHours(3));
+
+        await fixture.Cluster.DeactivateAsync(sector);
+
+        var after = await sector.GetSeriesAsync(BucketSize.Hour, T0, T0.AddHours(3));
+        Assert.Equal([10L, 20L, 30L], after.Points.Select(p => p.Persons));
+        Assert.Equal(before.Points, after.Points);
+        Assert.Equal([Verdict.Duplicate], await sector.IngestAsync([At("p3", T0.AddHours(2), 30, "pozzallo")]));
+    }
+}

@@ -1,0 +1,50 @@
+using Azure.Storage.Blobs;
+using BorderWatch.Geography;
+using BorderWatch.Grains;
+using BorderWatch.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace BorderWatch.Tests.Infrastructure;
+
+/// <summary>An Orleans test cluster whose grains keep state and journals in a real Azurite.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private AzuriteInstance _azurite = null!;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteInstance.StartAsync();
+        var connection = _azurite.ConnectionString;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(SectorCatalogue.Load(Paths.Catalogue));
+            silo.Services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) => new BlobServiceClient(connection));
+            silo.Services.AddSingleton<JournalStore>();
+            silo.Services.AddOptions<CountingOptions>().Configure(o => o.SnapshotInterval = TimeSpan.FromSeconds(1));
+            silo.Services.AddOptions<AssetOptions>().Configure(o => o.TrackPoints = 5);
+            silo.AddAzureBlobGrainStorage(StorageNames.GrainState, o => o.BlobServiceClient = new BlobServiceClient(connection));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    /// <summary>A scenario name no other test uses: fresh grains, no resetting.</summary>
+    public static string NewScenario() => "t-" + Guid.NewGuid().ToString("N")[..12];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,41 @@
+namespace BorderWatch.Tests.Infrastructure;
+
+public static class Paths
+{
+    /// <summary>The repository root: where BorderWatch.sln is.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string ServerProject => Path.Combine(Root, "src", "BorderWatch.Server");
+
+    public static string Catalogue => Path.Combine(ServerProject, "Catalogue", "sectors.geojson");
+
+    public static string Azurite => Path.Combine(ServerProject, "node_modules", ".bin", "azurite");
+
+    /// <summary>The server as the build left it, in the configuration the tests were built in.</summary>
+    public static string ServerDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            return Path.Combine(ServerProject, "bin", configuration, "net10.0", "BorderWatch.Server.dll");
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BorderWatch.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("BorderWatch.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

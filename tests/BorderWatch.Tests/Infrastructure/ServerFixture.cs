@@ -1,0 +1,26 @@
+namespace BorderWatch.Tests.Infrastructure;
+
+/// <summary>One Azurite and one server process shared by the API tests; each test uses a scenario of its own.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public AzuriteInstance Azurite { get; private set; } = null!;
+    public ServerProcess Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteInstance.StartAsync();
+        Server = await ServerProcess.StartAsync(Azurite.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}
