@@ -10,7 +10,7 @@ namespace BorderWatch.Tests.Infrastructure;
 /// <summary>An Orleans test cluster whose grains keep state and journals in a real Azurite.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    private AzuriteInstance _azurite = null!;
+    private AzuriteInstance? _azurite;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
@@ -35,8 +35,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Cluster.DisposeAsync();
-        await _azurite.DisposeAsync();
+        if (Cluster is not null) await Cluster.DisposeAsync();
+        if (_azurite is not null) await _azurite.DisposeAsync();
     }
 
     /// <summary>A scenario name no other test uses: fresh grains, no resetting.</summary>

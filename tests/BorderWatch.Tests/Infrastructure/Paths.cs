@@ -16,7 +16,7 @@ public static class Paths
     {
         get
         {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
             return Path.Combine(ServerProject, "bin", configuration, "net10.0", "BorderWatch.Server.dll");
         }
     }

@@ -3,7 +3,7 @@ namespace BorderWatch.Tests.Infrastructure;
 /// <summary>One Azurite and one server process shared by the API tests; each test uses a scenario of its own.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
-    public AzuriteInstance Azurite { get; private set; } = null!;
+    public AzuriteInstance? Azurite { get; private set; }
     public ServerProcess Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -14,8 +14,8 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Server.DisposeAsync();
-        await Azurite.DisposeAsync();
+        if (Server is not null) await Server.DisposeAsync();
+        if (Azurite is not null) await Azurite.DisposeAsync();
     }
 }
 

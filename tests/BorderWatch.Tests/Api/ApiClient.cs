@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BorderWatch.Tests.Api;
+
+/// <summary>Small helpers to talk to the server as a feeder or a dashboard would.</summary>
+public static class ApiClient
+{
+    public static Task<HttpResponseMessage> PostNdjsonAsync(this HttpClient http, string path, IEnumerable<string> lines) =>
+        http.PostAsync(path, new StringContent(string.Join('\n', lines) + "\n", Encoding.UTF8, "application/x-ndjson"));
+
+    public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(text) ?? throw new InvalidOperationException("empty body");
+    }
+
+    public static async Task<JsonNode> GetJsonAsync(this HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.JsonAsync();
+    }
+
+    public static string Detection(string id, DateTimeOffset time, double lat, double lon, int persons) =>
+        JsonSerializer.Serialize(new { id, time = time.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat, lon, persons, kind = "boat" });
+
+    /// <summary>All-time (detections, persons) of one route in a scenario, read through GET /api/routes.</summary>
+    public static async Task<(long Detections, long Persons)> RouteTotalAsync(this HttpClient http, string scenario, string route)
+    {
+        var routes = await http.GetJsonAsync($"/api/routes?scenario={scenario}");
+        var total = routes["routes"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == route)!["allTime"]!;
+        return (total["detections"]!.GetValue<long>(), total["persons"]!.GetValue<long>());
+    }
+}
