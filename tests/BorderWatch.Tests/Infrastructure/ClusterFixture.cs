@@ -35,8 +35,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Cluster is not null) await Cluster.DisposeAsync();
-        if (_azurite is not null) await _azurite.DisposeAsync();
+        try
+        {
+            if (Cluster is not null) await Cluster.DisposeAsync();
+        }
+        finally
+        {
+            if (_azurite is not null) await _azurite.DisposeAsync();
+        }
     }
 
     /// <summary>A scenario name no other test uses: fresh grains, no resetting.</summary>

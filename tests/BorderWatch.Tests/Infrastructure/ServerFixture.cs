@@ -14,8 +14,14 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Server is not null) await Server.DisposeAsync();
-        if (Azurite is not null) await Azurite.DisposeAsync();
+        try
+        {
+            if (Server is not null) await Server.DisposeAsync();
+        }
+        finally
+        {
+            if (Azurite is not null) await Azurite.DisposeAsync();
+        }
     }
 }
 
