@@ -55,7 +55,7 @@ public sealed class ScenarioGrain(
     private async Task SaveClockAsync(CancellationToken cancellation)
     {
         if (!_clockDirty) return;
-        _clockDirty = false;
         await state.WriteStateAsync(cancellation);
+        _clockDirty = false; // only once written: a failed write is tried again on the next tick
     }
 }
