@@ -12,6 +12,9 @@ public interface ISectorGrain : IGrainWithStringKey
     Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf);
 
     Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to);
+
+    /// <summary>What a live dashboard shows of the sector: window counts and the last 24 hours, hour by hour.</summary>
+    Task<LiveCounts> GetLiveAsync(DateTimeOffset asOf);
 }
 
 /// <summary>One migratory route of one scenario (key <c>{scenario}/{routeId}</c>): the sum of its sectors.</summary>

@@ -1,4 +1,5 @@
 using BorderWatch.Geography;
+using BorderWatch.Grains.Live;
 using BorderWatch.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed class AssetGrain(
     [PersistentState("asset", StorageNames.GrainState)] IPersistentState<AssetState> state,
     JournalStore journals,
     SectorCatalogue catalogue,
+    LivePublisher live,
     IOptions<AssetOptions> assetOptions,
     IOptions<CountingOptions> countingOptions,
     ILogger<AssetGrain> logger)
@@ -40,7 +42,16 @@ public sealed class AssetGrain(
         }
     }
 
-    public Task<Verdict[]> ReportAsync(Position[] positions) => AcceptAsync(positions);
+    public async Task<Verdict[]> ReportAsync(Position[] positions)
+    {
+        var verdicts = await AcceptAsync(positions);
+        if (verdicts.Contains(Verdict.Accepted))
+        {
+            var (scenario, asset) = GrainKeys.Parse(this.GetPrimaryKeyString());
+            live.AssetMoved(new AssetMoved(scenario, asset, State.Kind, Track[^1], State.Sector));
+        }
+        return verdicts;
+    }
 
     public Task<AssetStatus?> GetStatusAsync() => Task.FromResult(Track.Count == 0
         ? null

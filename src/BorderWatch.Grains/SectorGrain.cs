@@ -1,4 +1,5 @@
 using BorderWatch.Grains.Counting;
+using BorderWatch.Grains.Live;
 using BorderWatch.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class SectorState : IJournaledState
 public sealed class SectorGrain(
     [PersistentState("sector", StorageNames.GrainState)] IPersistentState<SectorState> state,
     JournalStore journals,
+    LivePublisher live,
     IOptions<CountingOptions> options,
     ILogger<SectorGrain> logger)
     : RecordJournalGrain<SectorState, Detection>(state, journals, options.Value.SnapshotInterval, logger), ISectorGrain
@@ -34,12 +36,24 @@ public sealed class SectorGrain(
         }
     }
 
-    public Task<Verdict[]> IngestAsync(Detection[] detections) => AcceptAsync(detections);
+    public async Task<Verdict[]> IngestAsync(Detection[] detections)
+    {
+        var verdicts = await AcceptAsync(detections);
+        if (verdicts.Contains(Verdict.Accepted)) live.SectorChanged(this.GetPrimaryKeyString());
+        return verdicts;
+    }
 
     public Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) => Task.FromResult(State.Counters.Windows(asOf));
 
     public Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to) =>
         Task.FromResult(State.Counters.Series(bucket, from, to, _options.Retention));
+
+    public Task<LiveCounts> GetLiveAsync(DateTimeOffset asOf)
+    {
+        var end = Buckets.Start(BucketSize.Hour, Buckets.Index(BucketSize.Hour, asOf) + 1);
+        var hourly = State.Counters.Series(BucketSize.Hour, end.AddHours(-24), end, _options.Retention).Points;
+        return Task.FromResult(new LiveCounts(State.Counters.Windows(asOf), hourly));
+    }
 
     protected override Verdict Judge(Detection detection)
     {

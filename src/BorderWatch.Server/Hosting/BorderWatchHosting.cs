@@ -39,12 +39,13 @@ public static class BorderWatchHosting
         // runs on one machine, against Azurite or Azure, or as several silos, by configuration alone.
         if (builder.Configuration.GetValue("BorderWatch:Role", ServerRole.Silo) == ServerRole.Silo)
         {
-            builder.UseOrleans(silo => silo.Services.AddSingleton<JournalStore>());
+            builder.UseOrleans(silo => silo.Services.AddBorderWatchGrains());
         }
         else
         {
             builder.UseOrleansClient();
         }
+        builder.AddLiveDashboard();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -77,6 +78,7 @@ public static class BorderWatchHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapLiveDashboard();
         app.MapHealthChecks("/health");
         app.MapIngestApi();
         app.MapRoutesApi();

@@ -24,7 +24,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton(SectorCatalogue.Load(Paths.Catalogue));
             silo.Services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) => new BlobServiceClient(connection));
-            silo.Services.AddSingleton<JournalStore>();
+            silo.Services.AddBorderWatchGrains();
             silo.Services.AddOptions<CountingOptions>().Configure(o => o.SnapshotInterval = TimeSpan.FromSeconds(1));
             silo.Services.AddOptions<AssetOptions>().Configure(o => o.TrackPoints = 5);
             silo.AddAzureBlobGrainStorage(StorageNames.GrainState, o => o.BlobServiceClient = new BlobServiceClient(connection));

@@ -1,0 +1,39 @@
+namespace BorderWatch.Contracts;
+
+/// <summary>
+/// What the live hub (/hubs/live) sends a dashboard. After <c>Subscribe</c> a client gets one
+/// <see cref="Snapshot"/>, then only changes, merged per sector, route and asset and sent at most a few times a second.
+/// </summary>
+public interface IDashboardClient
+{
+    Task Snapshot(DashboardSnapshot snapshot);
+    Task SectorsChanged(DashboardUpdate<CountsUpdate> update);
+    Task RoutesChanged(DashboardUpdate<CountsUpdate> update);
+    Task AssetsMoved(DashboardUpdate<AssetUpdate> update);
+}
+
+/// <summary>
+/// What a dashboard wants of a scenario. With no routes, sectors or box it gets everything; otherwise the sectors
+/// that are in one of the routes, in the list or inside the box (west, south, east, north in degrees), their
+/// routes, and the assets inside the box or those sectors.
+/// </summary>
+public sealed record Subscription(string Scenario, string[]? Routes = null, string[]? Sectors = null, double[]? Bbox = null);
+
+/// <summary>A sector's or route's counters as of the scenario clock, with its last 24 hours hour by hour.</summary>
+public sealed record CountsUpdate(string Id, WindowCounts Counts, IReadOnlyList<SeriesPoint> Hourly);
+
+/// <summary>
+/// An asset's newest position. <see cref="Stale"/>: nothing heard from it for longer than
+/// <see cref="DashboardSnapshot.StaleAfter"/> on the scenario clock when this was sent.
+/// </summary>
+public sealed record AssetUpdate(string Asset, string? Kind, TrackPoint Latest, string? Sector, bool Stale);
+
+public sealed record DashboardUpdate<T>(string Scenario, DateTimeOffset Clock, IReadOnlyList<T> Items);
+
+public sealed record DashboardSnapshot(
+    string Scenario,
+    DateTimeOffset Clock,
+    TimeSpan StaleAfter,
+    IReadOnlyList<CountsUpdate> Sectors,
+    IReadOnlyList<CountsUpdate> Routes,
+    IReadOnlyList<AssetUpdate> Assets);

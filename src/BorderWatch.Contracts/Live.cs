@@ -1,0 +1,45 @@
+using Orleans.Concurrency;
+
+namespace BorderWatch.Contracts;
+
+/// <summary>
+/// One per API front end: silos tell it what changed, a few times a second. One-way, so a slow or vanished
+/// front end never holds up a silo; a front end that misses a batch catches up from its periodic refresh.
+/// </summary>
+public interface ILiveObserver : IGrainObserver
+{
+    [OneWay]
+    Task OnChangesAsync(LiveChanges changes);
+}
+
+/// <summary>The front ends that want live changes. Each renews its entry; one that stops renewing expires.</summary>
+public interface ILiveDirectoryGrain : IGrainWithIntegerKey
+{
+    Task SubscribeAsync(ILiveObserver observer);
+    Task UnsubscribeAsync(ILiveObserver observer);
+    Task<ILiveObserver[]> GetObserversAsync();
+}
+
+/// <summary>
+/// What changed since the last batch, merged per entity: sectors whose counts moved (grain keys
+/// "{scenario}/{sector}"; the front end reads the counts it needs), and each moved asset's newest position.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("bw.LiveChanges")]
+public sealed record LiveChanges(
+    [property: Id(0)] string[] Sectors,
+    [property: Id(1)] AssetMoved[] Assets);
+
+/// <summary>An asset's newest position and the sector it is in.</summary>
+[GenerateSerializer, Immutable, Alias("bw.AssetMoved")]
+public sealed record AssetMoved(
+    [property: Id(0)] string Scenario,
+    [property: Id(1)] string Asset,
+    [property: Id(2)] string? Kind,
+    [property: Id(3)] TrackPoint Latest,
+    [property: Id(4)] string? Sector);
+
+/// <summary>A sector's window counts and its last 24 hourly buckets (the sparkline), as of the scenario clock.</summary>
+[GenerateSerializer, Immutable, Alias("bw.LiveCounts")]
+public sealed record LiveCounts(
+    [property: Id(0)] WindowCounts Counts,
+    [property: Id(1)] IReadOnlyList<SeriesPoint> Hourly);

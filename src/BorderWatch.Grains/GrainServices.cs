@@ -1,0 +1,19 @@
+using BorderWatch.Grains.Live;
+using BorderWatch.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace BorderWatch.Grains;
+
+public static class GrainServices
+{
+    /// <summary>What the grains need in a silo beyond its storage clients: the journal store and the live publisher.</summary>
+    public static IServiceCollection AddBorderWatchGrains(this IServiceCollection services)
+    {
+        services.AddSingleton<JournalStore>();
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
+        services.AddSingleton<LivePublisher>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LivePublisher>());
+        return services;
+    }
+}

@@ -1,0 +1,22 @@
+namespace BorderWatch.Grains.Live;
+
+/// <summary>Configuration section BorderWatch:Live: how often changes travel from grains to dashboards.</summary>
+public sealed class LiveOptions
+{
+    public const string Section = "BorderWatch:Live";
+
+    /// <summary>How often a silo sends the changes it gathered to the front ends (merged per sector and asset).</summary>
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The least time between two messages to one dashboard connection; what changes in between is merged.</summary>
+    public TimeSpan SendInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often counts are re-read even without changes, so that "last hour" rolls on as the clock moves.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a front end renews its entry in the live directory; entries expire after three of these.</summary>
+    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>At most this many assets go into a dashboard's snapshot (the newest ones stream in anyway).</summary>
+    public int MaxSnapshotAssets { get; set; } = 5_000;
+}

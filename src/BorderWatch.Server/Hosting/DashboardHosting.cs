@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using BorderWatch.Grains.Live;
+using BorderWatch.Server.Live;
+using Microsoft.Extensions.FileProviders;
+
+namespace BorderWatch.Server.Hosting;
+
+/// <summary>Configuration section BorderWatch:Dashboard.</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "BorderWatch:Dashboard";
+
+    /// <summary>A tile server ("https://host/{z}/{x}/{y}.png") for deployments that have one; without it the map draws country outlines it carries itself.</summary>
+    public string? TileUrl { get; set; }
+
+    public string? TileAttribution { get; set; }
+}
+
+public static class DashboardHosting
+{
+    /// <summary>The live hub and what feeds it. Azure SignalR Service takes over the connections when Azure:SignalR:ConnectionString is set.</summary>
+    public static void AddLiveDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
+        services.AddSingleton<LiveFeeds>();
+        services.AddHostedService<LiveRelay>();
+        services.AddSignalR().AddJsonProtocol(o =>
+            o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+    }
+
+    public static void MapLiveDashboard(this WebApplication app)
+    {
+        // The page and its libraries are copied next to the server (Dashboard/, Dashboard/lib/ from npm) by the build.
+        var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard"));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapGet("/api/dashboard", (Microsoft.Extensions.Options.IOptions<DashboardOptions> dashboard,
+            Microsoft.Extensions.Options.IOptions<BorderWatch.Grains.AssetOptions> assets) =>
+            Results.Ok(new { dashboard.Value.TileUrl, dashboard.Value.TileAttribution, staleAfterSeconds = assets.Value.StaleAfter.TotalSeconds }));
+    }
+}

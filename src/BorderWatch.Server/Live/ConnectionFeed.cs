@@ -1,0 +1,100 @@
+using BorderWatch.Contracts;
+using BorderWatch.Grains.Live;
+using Microsoft.AspNetCore.SignalR;
+
+namespace BorderWatch.Server.Live;
+
+/// <summary>
+/// What one dashboard connection has yet to receive: the latest value per sector, route and asset. A sending loop
+/// of its own sends it at most every <see cref="LiveOptions.SendInterval"/>; a client that reads slowly holds up only
+/// this loop, and meanwhile newer values replace older ones, so it misses intermediate states, never the last one.
+/// </summary>
+internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scope, IHubContext<LiveHub, IDashboardClient> hub,
+    LiveOptions options, ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private readonly Signal _wake = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, CountsUpdate> _sectors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CountsUpdate> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AssetUpdate> _assets = new(StringComparer.Ordinal);
+    private DashboardSnapshot? _snapshot;
+    private DateTimeOffset _clock;
+
+    public string ConnectionId => connectionId;
+    public SubscriptionScope Scope => scope;
+
+    /// <summary>Sends the snapshot first, then changes as they are offered.</summary>
+    public void Start(DashboardSnapshot snapshot)
+    {
+        lock (_gate) _snapshot = snapshot;
+        _ = Task.Run(SendLoopAsync);
+        _wake.Set();
+    }
+
+    public void Stop() => _stop.Cancel();
+
+    public void OfferCounts(DateTimeOffset clock, IEnumerable<CountsUpdate> sectors, IEnumerable<CountsUpdate> routes)
+    {
+        lock (_gate)
+        {
+            _clock = clock;
+            foreach (var s in sectors.Where(s => scope.HasSector(s.Id))) _sectors[s.Id] = s;
+            foreach (var r in routes.Where(r => scope.HasRoute(r.Id))) _routes[r.Id] = r;
+        }
+        _wake.Set();
+    }
+
+    public void OfferAssets(DateTimeOffset clock, IEnumerable<AssetUpdate> assets)
+    {
+        lock (_gate)
+        {
+            _clock = clock;
+            foreach (var a in assets.Where(a => scope.HasAsset(a.Sector, a.Latest)))
+            {
+                // Positions can arrive out of order (late reports): keep the newest.
+                if (!_assets.TryGetValue(a.Asset, out var held) || held.Latest.Time <= a.Latest.Time) _assets[a.Asset] = a;
+            }
+        }
+        _wake.Set();
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var client = hub.Clients.Client(connectionId);
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                if (!await _wake.WaitAsync(Timeout.InfiniteTimeSpan, _stop.Token)) continue;
+                var (snapshot, clock, sectors, routes, assets) = Take();
+                if (snapshot is not null) await client.Snapshot(snapshot);
+                if (sectors.Length > 0) await client.SectorsChanged(new(scope.Scenario, clock, sectors));
+                if (routes.Length > 0) await client.RoutesChanged(new(scope.Scenario, clock, routes));
+                if (assets.Length > 0) await client.AssetsMoved(new(scope.Scenario, clock, assets));
+                await Task.Delay(options.SendInterval, _stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // unsubscribed or disconnected
+        }
+        catch (Exception e)
+        {
+            logger.LogInformation(e, "Stopped sending to dashboard connection {Connection}", connectionId);
+        }
+    }
+
+    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[]) Take()
+    {
+        lock (_gate)
+        {
+            var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray());
+            _snapshot = null;
+            _sectors.Clear();
+            _routes.Clear();
+            _assets.Clear();
+            return taken;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using BorderWatch.Contracts;
+using BorderWatch.Geography;
+using BorderWatch.Grains;
+using BorderWatch.Grains.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace BorderWatch.Server.Live;
+
+/// <summary>The dashboards connected to this front end, grouped by the scenario they watch.</summary>
+public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, IHubContext<LiveHub, IDashboardClient> hub,
+    IOptions<LiveOptions> options, IOptions<AssetOptions> assets, ILogger<LiveFeeds> logger)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ScenarioFeed> _scenarios = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ConnectionFeed Connection, ScenarioFeed Scenario)> _connections = new(StringComparer.Ordinal);
+
+    /// <summary>Replaces what the connection watches; it gets a snapshot of the new scope, then changes.</summary>
+    public async Task SubscribeAsync(string connectionId, SubscriptionScope scope)
+    {
+        Unsubscribe(connectionId);
+        var connection = new ConnectionFeed(connectionId, scope, hub, options.Value, logger);
+        ScenarioFeed scenario;
+        lock (_gate)
+        {
+            if (!_scenarios.TryGetValue(scope.Scenario, out scenario!))
+            {
+                scenario = new ScenarioFeed(scope.Scenario, catalogue, grains, options.Value, assets.Value.StaleAfter, logger);
+                _scenarios.Add(scope.Scenario, scenario);
+            }
+            _connections[connectionId] = (connection, scenario);
+        }
+        await scenario.AddAsync(connection);
+        lock (_gate)
+        {
+            // The connection may have gone while its snapshot was read.
+            if (_connections.TryGetValue(connectionId, out var entry) && entry.Connection == connection) return;
+        }
+        connection.Stop();
+        scenario.Remove(connection);
+    }
+
+    public void Unsubscribe(string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_connections.Remove(connectionId, out var entry)) return;
+            entry.Connection.Stop();
+            entry.Scenario.Remove(entry.Connection);
+            if (entry.Scenario.Count > 0 || _connections.Values.Any(c => c.Scenario == entry.Scenario)) return;
+            entry.Scenario.Stop();
+            _scenarios.Remove(entry.Connection.Scope.Scenario);
+        }
+    }
+
+    /// <summary>Hands a batch from a silo to the scenarios watched here; the rest is dropped.</summary>
+    public void OnChanges(LiveChanges changes)
+    {
+        Dictionary<string, ScenarioFeed> watched;
+        lock (_gate) watched = new(_scenarios, StringComparer.Ordinal);
+        if (watched.Count == 0) return;
+        foreach (var group in changes.Sectors.Select(GrainKeys.Parse).GroupBy(k => k.Scenario))
+        {
+            if (watched.TryGetValue(group.Key, out var feed)) feed.SectorsChanged(group.Select(k => k.Id));
+        }
+        foreach (var group in changes.Assets.GroupBy(a => a.Scenario))
+        {
+            if (watched.TryGetValue(group.Key, out var feed)) feed.AssetsMoved(group);
+        }
+    }
+}

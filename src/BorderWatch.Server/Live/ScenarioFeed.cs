@@ -1,0 +1,167 @@
+using BorderWatch.Contracts;
+using BorderWatch.Geography;
+using BorderWatch.Grains;
+using BorderWatch.Grains.Live;
+
+namespace BorderWatch.Server.Live;
+
+/// <summary>
+/// The live counters of one scenario on this front end, while some dashboard here watches it. Silos say which
+/// sectors changed; this reads those sectors' routes again (one read per sector however many detections arrived)
+/// and offers the new counters to every connection. Every <see cref="LiveOptions.RefreshInterval"/> it reads all,
+/// so windows such as "last hour" roll on with the scenario clock even when nothing arrives.
+/// </summary>
+internal sealed class ScenarioFeed
+{
+    private readonly string _scenario;
+    private readonly SectorCatalogue _catalogue;
+    private readonly IGrainFactory _grains;
+    private readonly LiveOptions _options;
+    private readonly TimeSpan _staleAfter;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Signal _wake = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<string, CountsUpdate> _sectors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CountsUpdate> _routes = new(StringComparer.Ordinal);
+    private readonly List<ConnectionFeed> _connections = [];
+    private HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private Dictionary<string, AssetMoved> _moved = new(StringComparer.Ordinal);
+
+    public ScenarioFeed(string scenario, SectorCatalogue catalogue, IGrainFactory grains, LiveOptions options, TimeSpan staleAfter, ILogger logger)
+    {
+        (_scenario, _catalogue, _grains, _options, _staleAfter, _logger) = (scenario, catalogue, grains, options, staleAfter, logger);
+        _ = Task.Run(RunAsync);
+    }
+
+    /// <summary>Connections watching this scenario; when none is left the feed is stopped.</summary>
+    public int Count { get { lock (_gate) return _connections.Count; } }
+
+    public async Task AddAsync(ConnectionFeed connection)
+    {
+        await _loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync();
+        var assets = await ReadAssetsAsync(connection.Scope, clock);
+        lock (_gate)
+        {
+            // Taken under the lock that guards offers: the connection sees every change after this snapshot.
+            var snapshot = new DashboardSnapshot(_scenario, clock, _staleAfter,
+                _sectors.Values.Where(s => connection.Scope.HasSector(s.Id)).ToArray(),
+                _routes.Values.Where(r => connection.Scope.HasRoute(r.Id)).ToArray(),
+                assets);
+            _connections.Add(connection);
+            connection.Start(snapshot);
+        }
+    }
+
+    public void Remove(ConnectionFeed connection)
+    {
+        lock (_gate) _connections.Remove(connection);
+    }
+
+    public void Stop() => _stop.Cancel();
+
+    public void SectorsChanged(IEnumerable<string> sectors)
+    {
+        lock (_gate) _dirty.UnionWith(sectors);
+        _wake.Set();
+    }
+
+    public void AssetsMoved(IEnumerable<AssetMoved> moves)
+    {
+        lock (_gate)
+        {
+            foreach (var move in moves) _moved[move.Asset] = move;
+        }
+        _wake.Set();
+    }
+
+    private async Task RunAsync()
+    {
+        var everything = _catalogue.Sectors.Select(s => s.Id).Append(SectorCatalogue.Unassigned).ToArray();
+        var refreshed = DateTime.MinValue;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                HashSet<string> dirty;
+                Dictionary<string, AssetMoved> moved;
+                lock (_gate) (dirty, _dirty, moved, _moved) = (_dirty, new(StringComparer.Ordinal), _moved, new(StringComparer.Ordinal));
+                if (DateTime.UtcNow - refreshed >= _options.RefreshInterval)
+                {
+                    dirty.UnionWith(everything);
+                    refreshed = DateTime.UtcNow;
+                }
+                if (dirty.Count > 0 || moved.Count > 0)
+                {
+                    // Read the clock with the changes: the first records of a scenario move it by years.
+                    var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync();
+                    await ReadAsync(dirty, clock);
+                    Offer(moved.Values, clock);
+                }
+                _loaded.TrySetResult();
+                await Task.Delay(_options.SendInterval, _stop.Token);
+                await _wake.WaitAsync(_options.RefreshInterval, _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Could not read live counters of scenario {Scenario}; trying again", _scenario);
+                refreshed = DateTime.MinValue;
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    /// <summary>Reads the changed sectors and the other sectors of their routes at one clock reading, so route sums agree.</summary>
+    private async Task ReadAsync(HashSet<string> changed, DateTimeOffset clock)
+    {
+        var routes = changed.Select(_catalogue.RouteOf).OfType<string>().Distinct().Select(id => _catalogue.FindRoute(id)!).ToArray();
+        var sectorIds = routes.SelectMany(r => r.SectorIds).Concat(changed).Distinct().ToArray();
+        var counts = await Task.WhenAll(sectorIds.Select(id => _grains.GetGrain<ISectorGrain>(GrainKeys.For(_scenario, id)).GetLiveAsync(clock)));
+        var sectors = sectorIds.Zip(counts, (id, c) => new CountsUpdate(id, c.Counts, c.Hourly)).ToArray();
+        var byId = sectors.ToDictionary(s => s.Id);
+        var routeUpdates = routes.Select(r => Sum(r.Id, clock, r.SectorIds.Select(id => byId[id]))).ToArray();
+        lock (_gate)
+        {
+            foreach (var s in sectors) _sectors[s.Id] = s;
+            foreach (var r in routeUpdates) _routes[r.Id] = r;
+            foreach (var connection in _connections) connection.OfferCounts(clock, sectors, routeUpdates);
+        }
+    }
+
+    private void Offer(ICollection<AssetMoved> moves, DateTimeOffset clock)
+    {
+        if (moves.Count == 0) return;
+        var updates = moves.Select(m => Update(m.Asset, m.Kind, m.Latest, m.Sector, clock)).ToArray();
+        lock (_gate)
+        {
+            foreach (var connection in _connections) connection.OfferAssets(clock, updates);
+        }
+    }
+
+    private static CountsUpdate Sum(string id, DateTimeOffset clock, IEnumerable<CountsUpdate> parts)
+    {
+        var list = parts.ToList();
+        var hourly = list[0].Hourly.Select((p, i) => new SeriesPoint(p.Start, list.Sum(s => s.Hourly[i].Detections), list.Sum(s => s.Hourly[i].Persons)));
+        return new CountsUpdate(id, WindowCounts.Sum(clock, list.Select(s => s.Counts)), hourly.ToArray());
+    }
+
+    private async Task<AssetUpdate[]> ReadAssetsAsync(SubscriptionScope scope, DateTimeOffset clock)
+    {
+        var ids = await _grains.GetGrain<IScenarioGrain>(_scenario).GetAssetsAsync();
+        var statuses = await Task.WhenAll(ids.Take(_options.MaxSnapshotAssets)
+            .Select(id => _grains.GetGrain<IAssetGrain>(GrainKeys.For(_scenario, id)).GetStatusAsync()));
+        return statuses.OfType<AssetStatus>()
+            .Where(s => scope.HasAsset(s.Sector, s.Latest))
+            .Select(s => Update(s.Asset, s.Kind, s.Latest, s.Sector, clock))
+            .ToArray();
+    }
+
+    private AssetUpdate Update(string asset, string? kind, TrackPoint latest, string? sector, DateTimeOffset clock) =>
+        new(asset, kind, latest, sector, clock - latest.Time > _staleAfter);
+}

@@ -1,0 +1,91 @@
+using BorderWatch.Contracts;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace BorderWatch.Tests.Live;
+
+/// <summary>A .NET dashboard: connects to /hubs/live over a real WebSocket and keeps the latest of everything it was sent.</summary>
+public sealed class DashboardClient : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private DashboardClient(Uri server)
+    {
+        _connection = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/live")).Build();
+        _connection.On<DashboardSnapshot>(nameof(IDashboardClient.Snapshot), s => Update(() =>
+        {
+            Snapshot = s;
+            foreach (var x in s.Sectors) Sectors[x.Id] = x;
+            foreach (var x in s.Routes) Routes[x.Id] = x;
+            foreach (var x in s.Assets) Assets[x.Asset] = x;
+        }));
+        _connection.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.SectorsChanged), u => Update(() =>
+        {
+            foreach (var x in u.Items) Sectors[x.Id] = x;
+            SectorMessages.Add(u);
+        }));
+        _connection.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.RoutesChanged), u => Update(() =>
+        {
+            foreach (var x in u.Items) Routes[x.Id] = x;
+        }));
+        _connection.On<DashboardUpdate<AssetUpdate>>(nameof(IDashboardClient.AssetsMoved), u => Update(() =>
+        {
+            foreach (var x in u.Items) Assets[x.Asset] = x;
+        }));
+    }
+
+    public DashboardSnapshot? Snapshot { get; private set; }
+    public Dictionary<string, CountsUpdate> Sectors { get; } = [];
+    public Dictionary<string, CountsUpdate> Routes { get; } = [];
+    public Dictionary<string, AssetUpdate> Assets { get; } = [];
+    public List<DashboardUpdate<CountsUpdate>> SectorMessages { get; } = [];
+
+    /// <summary>Connects and subscribes; returns once the snapshot is in.</summary>
+    public static async Task<DashboardClient> SubscribeAsync(Uri server, Subscription subscription)
+    {
+        var client = new DashboardClient(server);
+        await client._connection.StartAsync();
+        await client._connection.InvokeAsync("Subscribe", subscription);
+        await client.WaitUntilAsync(c => c.Snapshot is not null, TimeSpan.FromSeconds(30));
+        return client;
+    }
+
+    public Task InvokeAsync(string method, params object[] args) => _connection.InvokeCoreAsync(method, args);
+
+    /// <summary>Waits until what the client was sent satisfies <paramref name="condition"/>; fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitUntilAsync(Func<DashboardClient, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (condition(this)) return;
+                changed = _changed.Task;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException("The dashboard was not sent what the test waited for.");
+            await Task.WhenAny(changed, Task.Delay(left));
+        }
+    }
+
+    /// <summary>Reads the client's state consistently with the message handlers.</summary>
+    public T Read<T>(Func<DashboardClient, T> read)
+    {
+        lock (_gate) return read(this);
+    }
+
+    private void Update(Action apply)
+    {
+        lock (_gate)
+        {
+            apply();
+            _changed.TrySetResult();
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+}

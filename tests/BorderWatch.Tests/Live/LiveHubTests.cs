@@ -1,0 +1,144 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using BorderWatch.Contracts;
+using BorderWatch.Tests.Api;
+using BorderWatch.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using static BorderWatch.Tests.Api.ApiClient;
+
+namespace BorderWatch.Tests.Live;
+
+[Collection(ServerCollection.Name)]
+public sealed class LiveHubTests(ServerFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly DateTimeOffset T0 = new(2023, 9, 12, 6, 10, 0, TimeSpan.Zero);
+    private HttpClient Http => fixture.Server.Http;
+    private Uri Server => fixture.Server.Address;
+
+    [Fact]
+    public async Task A_dashboard_gets_a_snapshot_then_the_sector_and_route_counts_a_detection_changed()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+        var snapshot = dashboard.Snapshot!;
+        Assert.Equal(47, snapshot.Sectors.Count); // 46 sectors and "unassigned"
+        Assert.Equal(8, snapshot.Routes.Count);
+        Assert.All(snapshot.Sectors, s => Assert.Equal(0, s.Counts.AllTime.Detections));
+
+        await PostAsync(scenario, Detection("d-1", T0, 35.50, 12.60, 42)); // Lampedusa, Central Mediterranean
+        await dashboard.WaitUntilAsync(d => d.Sectors["lampedusa"].Counts.AllTime.Persons == 42
+                                            && d.Routes["central-med"].Counts.LastHour.Persons == 42, Patience);
+
+        var route = dashboard.Read(d => d.Routes["central-med"]);
+        Assert.Equal(24, route.Hourly.Count);
+        Assert.Equal((T0.AddMinutes(-10), 42L), (route.Hourly[^1].Start, route.Hourly[^1].Persons)); // the clock's hour, last
+        Assert.Equal(0, dashboard.Read(d => d.Routes["eastern-med"].Counts.AllTime.Persons));
+    }
+
+    [Fact]
+    public async Task A_dashboard_subscribed_to_one_route_hears_only_of_that_route()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario, Routes: ["eastern-med"]));
+        Assert.DoesNotContain(dashboard.Snapshot!.Routes, r => r.Id == "central-med");
+
+        await PostAsync(scenario, Detection("c-1", T0, 35.50, 12.60, 5));   // Lampedusa: Central Mediterranean
+        await PostAsync(scenario, Detection("e-1", T0, 36.43, 28.22, 7));   // off Rhodes: Eastern Mediterranean
+        await dashboard.WaitUntilAsync(d => d.Routes["eastern-med"].Counts.AllTime.Persons == 7, Patience);
+
+        Assert.DoesNotContain("lampedusa", dashboard.Read(d => d.SectorMessages.SelectMany(m => m.Items).Select(s => s.Id).ToList()));
+        Assert.False(dashboard.Read(d => d.Routes.ContainsKey("central-med")));
+    }
+
+    [Fact]
+    public async Task Asset_positions_reach_the_dashboard_and_a_silent_asset_shows_as_stale()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+        await PostPositionsAsync(scenario, Position("IT-CP-301", T0, 35.40, 12.50, 14.2, 210));
+        await dashboard.WaitUntilAsync(d => d.Assets.ContainsKey("IT-CP-301"), Patience);
+        var moved = dashboard.Read(d => d.Assets["IT-CP-301"]);
+        Assert.Equal((35.40, 12.50, 210.0, "lampedusa", false), (moved.Latest.Lat, moved.Latest.Lon, moved.Latest.CourseDeg!.Value, moved.Sector, moved.Stale));
+
+        // An hour later on the scenario clock another asset reports; the first has been silent longer than 10 minutes.
+        await PostPositionsAsync(scenario, Position("GR-HCG-12", T0.AddHours(1), 36.40, 28.30, 9.0, 90));
+        await using var late = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+        Assert.True(late.Snapshot!.Assets.Single(a => a.Asset == "IT-CP-301").Stale);
+        Assert.False(late.Snapshot!.Assets.Single(a => a.Asset == "GR-HCG-12").Stale);
+    }
+
+    [Fact]
+    public async Task A_subscription_naming_an_unknown_route_is_refused_with_the_field_named()
+    {
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(ClusterFixture.NewScenario()));
+        var refused = await Assert.ThrowsAsync<HubException>(() => dashboard.InvokeAsync("Subscribe", new Subscription("x", Routes: ["atlantis"])));
+        Assert.Contains("routes: there is no route 'atlantis'", refused.Message);
+        var badBox = await Assert.ThrowsAsync<HubException>(() => dashboard.InvokeAsync("Subscribe", new Subscription("x", Bbox: [20, 40, 10, 45])));
+        Assert.Contains("bbox", badBox.Message);
+    }
+
+    [Fact]
+    public async Task A_dashboard_that_never_reads_holds_up_neither_ingest_nor_other_dashboards()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        using var stuck = await ConnectWithoutReadingAsync(scenario);
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+
+        // Every round moves every asset: some 60 KB of updates each time, far more in all than the stuck client's
+        // 4 KB window and the server's buffers let through.
+        const int assets = 250, rounds = 8;
+        for (var round = 0; round < rounds; round++)
+        {
+            var lines = Enumerable.Range(0, assets)
+                .Select(i => Position($"asset-{i:D3}", T0.AddMinutes(round), 35 + i % 25 * 0.01, 12 + i / 25 * 0.01, 10, 90));
+            await PostPositionsAsync(scenario, lines.ToArray());
+        }
+        await PostAsync(scenario, Detection("last", T0.AddMinutes(rounds), 35.50, 12.60, 3));
+
+        var final = T0.AddMinutes(rounds - 1);
+        await dashboard.WaitUntilAsync(d => d.Assets.Count == assets && d.Assets.Values.All(a => a.Latest.Time == final)
+                                            && d.Sectors["lampedusa"].Counts.AllTime.Persons == 3, TimeSpan.FromSeconds(60));
+        Assert.Equal(WebSocketState.Open, stuck.State);
+    }
+
+    private async Task PostAsync(string scenario, params string[] detections)
+    {
+        using var response = await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", detections);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task PostPositionsAsync(string scenario, params string[] positions)
+    {
+        using var response = await Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", positions);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string Position(string asset, DateTimeOffset time, double lat, double lon, double speedKn, double courseDeg) =>
+        JsonSerializer.Serialize(new { asset, time = time.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat, lon, speedKn, courseDeg, kind = "vessel" });
+
+    /// <summary>A SignalR client over a raw WebSocket with a 4 KB receive buffer that subscribes and then never reads.</summary>
+    private async Task<ClientWebSocket> ConnectWithoutReadingAsync(string scenario)
+    {
+        var socket = new ClientWebSocket();
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellation) =>
+            {
+                var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                await s.ConnectAsync(context.DnsEndPoint, cancellation);
+                return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
+            },
+        };
+        var uri = new UriBuilder(new Uri(Server, "/hubs/live")) { Scheme = "ws" }.Uri;
+        await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), CancellationToken.None);
+        const char separator = '\u001e';
+        var subscribe = JsonSerializer.Serialize(new { type = 1, target = "Subscribe", arguments = new[] { new { scenario } } });
+        foreach (var message in new[] { """{"protocol":"json","version":1}""", subscribe })
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(message + separator), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        return socket;
+    }
+}
