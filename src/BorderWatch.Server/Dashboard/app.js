@@ -1,0 +1,160 @@
+// The operations dashboard: subscribes to a scenario on /hubs/live, applies the snapshot, then the changes.
+"use strict";
+
+(async () => {
+  const state = {
+    scenario: new URLSearchParams(location.search).get("scenario") || "live",
+    sectors: new Map(),      // id -> catalogue properties
+    routes: new Map(),       // id -> name
+    counts: new Map(),       // "sector:id" / "route:id" -> latest counts update
+    clock: null,             // scenario clock (ms) and when it was read (ms)
+    selected: null,
+    staleAfterMs: 600000,
+  };
+
+  const $ = selector => document.querySelector(selector);
+  const number = n => n.toLocaleString("en-GB");
+
+  // Catalogue and settings: geometry does not depend on the scenario.
+  const settings = await (await fetch("api/dashboard")).json();
+  state.staleAfterMs = settings.staleAfterSeconds * 1000;
+  const [sectors, routes] = await Promise.all([
+    fetch("api/sectors").then(r => r.json()),
+    fetch("api/routes").then(r => r.json()),
+  ]);
+  for (const f of sectors.features) state.sectors.set(f.properties.id, f.properties);
+  for (const r of routes.routes) state.routes.set(r.id, r.name);
+  buildRouteTable();
+  borderMap.drawSectors(sectors, select);
+  const basemapDrawn = borderMap.basemap(settings); // the outlines load beside the live connection
+
+  // The server sends a connection its snapshot and then changes in order: the last message is the current value.
+  function applyCounts(kind, update) {
+    state.counts.set(`${kind}:${update.id}`, update);
+    if (kind === "sector") {
+      borderMap.shadeSector(update.id, update.counts);
+      if (state.selected === update.id) showSector();
+    } else {
+      showRoute(update);
+    }
+  }
+
+  function setClock(clock) {
+    state.clock = { at: Date.parse(clock), readAt: Date.now() };
+    tick();
+  }
+
+  function buildRouteTable() {
+    const body = $("#routes tbody");
+    for (const [id, name] of state.routes) {
+      const row = document.createElement("tr");
+      row.dataset.route = id;
+      row.innerHTML = `<th></th><td data-field="lastHour">0</td><td data-field="last24h">0</td>
+        <td><svg data-field="spark" role="img" aria-label="persons per hour, last 24 h"></svg></td>`;
+      row.querySelector("th").textContent = name;
+      row.title = "Show this route on the map";
+      row.addEventListener("click", () => borderMap.zoomTo(`${id}-area`));
+      body.appendChild(row);
+    }
+  }
+
+  function showRoute(update) {
+    const row = document.querySelector(`#routes tr[data-route="${update.id}"]`);
+    if (!row) return;
+    row.querySelector('[data-field="lastHour"]').textContent = number(update.counts.lastHour.persons);
+    row.querySelector('[data-field="last24h"]').textContent = number(update.counts.last24h.persons);
+    charts.sparkline(row.querySelector("svg"), update.hourly.map(p => p.persons));
+  }
+
+  function select(id) {
+    state.selected = id;
+    showSector();
+  }
+
+  function showSector() {
+    const panel = $("#sector");
+    const info = state.sectors.get(state.selected);
+    if (!info) return;
+    panel.hidden = false;
+    panel.dataset.sector = info.id;
+    const field = name => panel.querySelector(`[data-field="${name}"]`);
+    field("name").textContent = info.name;
+    field("route").textContent = state.routes.get(info.route) || info.route;
+    field("impact").textContent = info.impactLevel;
+    field("impact").className = `impact ${info.impactLevel}`;
+    field("kind").textContent = `${info.kind}, ${info.domain}`;
+    const update = state.counts.get(`sector:${info.id}`);
+    if (!update) return;
+    for (const window of ["lastHour", "last24h", "last7d", "allTime"]) {
+      field(`${window}-detections`).textContent = number(update.counts[window].detections);
+      field(`${window}-persons`).textContent = number(update.counts[window].persons);
+    }
+    charts.bars(field("chart"), update.hourly.map(p => p.persons), update.hourly.map(p => p.start.slice(0, 16).replace("T", " ")));
+  }
+
+  // The live connection: automatic reconnect; every (re)connection subscribes again and gets a fresh snapshot.
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl("hubs/live")
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: c => Math.min(10000, 500 * 2 ** c.previousRetryCount) })
+    .build();
+
+  connection.on("snapshot", snapshot => {
+    setClock(snapshot.clock);
+    state.counts.clear();
+    borderMap.clearAssets();
+    snapshot.sectors.forEach(s => applyCounts("sector", s));
+    snapshot.routes.forEach(r => applyCounts("route", r));
+    snapshot.assets.forEach(borderMap.moveAsset);
+    document.body.dataset.scenario = snapshot.scenario;
+    basemapDrawn.then(() => { document.body.dataset.ready = "true"; });
+  });
+  connection.on("sectorsChanged", u => { setClock(u.clock); u.items.forEach(s => applyCounts("sector", s)); });
+  connection.on("routesChanged", u => { setClock(u.clock); u.items.forEach(r => applyCounts("route", r)); });
+  connection.on("assetsMoved", u => { setClock(u.clock); u.items.forEach(borderMap.moveAsset); });
+
+  const showConnection = text => {
+    const badge = $("#connection");
+    badge.textContent = text;
+    badge.className = `state-${text}`;
+  };
+  connection.onreconnecting(() => showConnection("reconnecting"));
+  connection.onreconnected(() => subscribe());
+  connection.onclose(() => { showConnection("disconnected"); setTimeout(start, 5000); });
+
+  async function subscribe() {
+    document.body.dataset.ready = "false";
+    await connection.invoke("subscribe", { scenario: state.scenario });
+    showConnection("connected");
+  }
+
+  async function start() {
+    try {
+      showConnection("connecting");
+      await connection.start();
+      await subscribe();
+    } catch (e) {
+      console.warn("BorderWatch: cannot connect, retrying", e);
+      showConnection("disconnected");
+      setTimeout(start, 5000);
+    }
+  }
+
+  $("#scenario").value = state.scenario;
+  $("#scenario-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    state.scenario = $("#scenario").value;
+    history.replaceState(null, "", `?scenario=${encodeURIComponent(state.scenario)}`);
+    if (connection.state === signalR.HubConnectionState.Connected) await subscribe();
+  });
+
+  // The clock runs on between messages; silent assets turn grey as it passes them.
+  function tick() {
+    if (!state.clock) return;
+    const now = state.clock.at + (Date.now() - state.clock.readAt);
+    $("#clock").textContent = new Date(now).toISOString().slice(0, 19).replace("T", " ") + " UTC";
+    borderMap.markStale(now, state.staleAfterMs);
+  }
+  setInterval(tick, 1000);
+
+  await start();
+})();

@@ -1,0 +1,104 @@
+// The map: offline country outlines (Natural Earth via world-atlas), sector polygons and patrol assets.
+"use strict";
+
+const borderMap = (() => {
+  const impactColours = { low: "#2e7d32", medium: "#f9a825", high: "#c62828", critical: "#6a1b9a" };
+  const trailLength = 12;
+  const map = L.map("map", { zoomControl: true, preferCanvas: false }).setView([40, 15], 4);
+  map.createPane("basemap").style.zIndex = 250; // under the sectors, whenever the outlines arrive
+  const sectorLayers = new Map();   // id -> Leaflet layer
+  const assetMarkers = new Map();   // id -> { marker, trail, points }
+
+  // Resolves once the outlines are drawn (or the tile layer added).
+  async function basemap(settings) {
+    if (settings.tileUrl) {
+      L.tileLayer(settings.tileUrl, { attribution: settings.tileAttribution || "" }).addTo(map);
+      return;
+    }
+    const world = await (await fetch("lib/world-atlas/countries-50m.json")).json();
+    L.geoJSON(topojson.feature(world, world.objects.countries), {
+      pane: "basemap",
+      interactive: false,
+      style: { className: "bw-country", color: "#8a959f", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 },
+    }).addTo(map);
+    map.attributionControl.addAttribution("Natural Earth");
+  }
+
+  // Fill by detections in the last 24 h on a log scale: one detection shows, a surge stands out.
+  function fill(last24h) {
+    if (!last24h) return { fillColor: "#ffffff", fillOpacity: 0.08 };
+    const t = Math.min(1, Math.log10(1 + last24h) / 3);
+    return { fillColor: `hsl(${Math.round(50 - 50 * t)}, 90%, ${Math.round(60 - 20 * t)}%)`, fillOpacity: 0.35 + 0.4 * t };
+  }
+
+  function drawSectors(collection, onSelect) {
+    // Areas first, hotspots above them, so the smaller sector takes the click.
+    const features = [...collection.features].sort((a, b) => (a.properties.kind === "area" ? 0 : 1) - (b.properties.kind === "area" ? 0 : 1));
+    for (const feature of features) {
+      const p = feature.properties;
+      const layer = L.geoJSON(feature, {
+        style: { color: impactColours[p.impactLevel] || "#555", weight: p.kind === "area" ? 1.5 : 2.5, ...fill(0) },
+      }).addTo(map);
+      layer.bindTooltip(p.name, { sticky: true });
+      layer.on("click", () => onSelect(p.id));
+      layer.eachLayer(l => {
+        const e = l.getElement();
+        e.classList.add("bw-sector");
+        e.dataset.sector = p.id;
+      });
+      sectorLayers.set(p.id, layer);
+    }
+  }
+
+  function shadeSector(id, counts) {
+    sectorLayers.get(id)?.setStyle(fill(counts.last24h.detections));
+  }
+
+  function zoomTo(sectorId) {
+    const layer = sectorLayers.get(sectorId);
+    if (layer) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+  }
+
+  function arrowIcon(course, stale) {
+    return L.divIcon({
+      className: "bw-asset" + (stale ? " stale" : ""),
+      iconSize: [18, 18],
+      html: `<svg width="18" height="18" viewBox="-9 -9 18 18"><path transform="rotate(${course || 0})" d="M0,-8 L5,7 L0,3 L-5,7 Z"/></svg>`,
+    });
+  }
+
+  function moveAsset(a) {
+    const at = [a.latest.lat, a.latest.lon];
+    let entry = assetMarkers.get(a.asset);
+    if (!entry) {
+      const trail = L.polyline([], { color: "#0d47a1", weight: 1.5, opacity: 0.5, interactive: false }).addTo(map);
+      const marker = L.marker(at, { icon: arrowIcon(a.latest.courseDeg, a.stale), keyboard: false }).addTo(map);
+      entry = { marker, trail, points: [], time: "" };
+      assetMarkers.set(a.asset, entry);
+    }
+    if (a.latest.time < entry.time) return; // a late report: keep the newest position
+    entry.time = a.latest.time;
+    entry.points.push(at);
+    if (entry.points.length > trailLength) entry.points.shift();
+    entry.trail.setLatLngs(entry.points);
+    entry.marker.setLatLng(at).setIcon(arrowIcon(a.latest.courseDeg, a.stale));
+    const speed = a.latest.speedKn == null ? "" : `, ${a.latest.speedKn} kn`;
+    entry.marker.bindTooltip(`${a.asset} (${a.kind || "asset"})${speed}<br>${a.latest.time}${a.stale ? "<br>silent" : ""}`);
+    entry.marker.getElement()?.setAttribute("data-asset", a.asset);
+  }
+
+  // Silent assets are not sent again: grey them here as the scenario clock passes their last report.
+  function markStale(clock, staleAfterMs) {
+    for (const entry of assetMarkers.values()) {
+      const stale = clock - Date.parse(entry.time) > staleAfterMs;
+      entry.marker.getElement()?.classList.toggle("stale", stale);
+    }
+  }
+
+  function clearAssets() {
+    for (const { marker, trail } of assetMarkers.values()) { marker.remove(); trail.remove(); }
+    assetMarkers.clear();
+  }
+
+  return { basemap, drawSectors, shadeSector, zoomTo, moveAsset, markStale, clearAssets };
+})();

@@ -1,0 +1,57 @@
+// Drives the dashboard in Chromium as an operator would and reports what the page shows, one JSON line per step.
+// The .NET test (DashboardPageTests) starts the server, posts the detection and judges the report.
+//   node dashboard-check.mjs <page url> <route> <sector> <screenshot.png> <chromium executable>
+// stdin: the test writes "posted" once its detection was acknowledged.
+import { chromium } from "playwright-core";
+import { createInterface } from "node:readline";
+
+const [url, route, sector, screenshot, executablePath] = process.argv.slice(2);
+const say = message => console.log(JSON.stringify(message));
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const problems = [];
+  page.on("pageerror", e => problems.push(String(e)));
+  page.on("requestfailed", r => problems.push(`request failed: ${r.url()}`));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+
+  // Show the route, then open the sector's panel by clicking it on the map.
+  await page.click(`#routes tr[data-route="${route}"]`);
+  await page.click(`path.bw-sector[data-sector="${sector}"]`); // waits until the zoom animation has stopped
+  const counter = page.locator(`#sector[data-sector="${sector}"] [data-field="lastHour-detections"]`);
+  const before = await counter.textContent();
+  say({
+    event: "ready",
+    sectors: await page.locator("path.bw-sector").count(),
+    countries: await page.locator("path.bw-country").count(),
+    connection: await page.locator("#connection").textContent(),
+    counter: before,
+  });
+
+  await lines.next(); // "posted"
+  const posted = Date.now();
+  await page.waitForFunction(([selector, text]) => document.querySelector(selector)?.textContent !== text,
+    [`#sector[data-sector="${sector}"] [data-field="lastHour-detections"]`, before], { timeout: 10000, polling: 20 });
+  const ms = Date.now() - posted;
+  await page.screenshot({ path: screenshot });
+  say({
+    event: "changed",
+    ms,
+    counter: await counter.textContent(),
+    routeLastHour: await page.locator(`#routes tr[data-route="${route}"] [data-field="lastHour"]`).textContent(),
+    problems,
+  });
+} catch (e) {
+  say({ event: "error", message: String(e) });
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  process.exit();
+}
