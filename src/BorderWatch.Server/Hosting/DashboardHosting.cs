@@ -26,8 +26,10 @@ public static class DashboardHosting
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
         services.AddSingleton<LiveFeeds>();
         services.AddHostedService<LiveRelay>();
-        services.AddSignalR().AddJsonProtocol(o =>
+        var signalR = services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        // Large fan-out: Azure SignalR Service holds the browser connections; sends per connection work the same.
+        if (!string.IsNullOrEmpty(builder.Configuration["Azure:SignalR:ConnectionString"])) signalR.AddAzureSignalR();
     }
 
     public static void MapLiveDashboard(this WebApplication app)
