@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
+using BorderWatch.Grains;
 using BorderWatch.Grains.Live;
 using BorderWatch.Server.Live;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 namespace BorderWatch.Server.Hosting;
 
@@ -39,8 +41,7 @@ public static class DashboardHosting
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapHub<LiveHub>(LiveHub.Path);
-        app.MapGet("/api/dashboard", (Microsoft.Extensions.Options.IOptions<DashboardOptions> dashboard,
-            Microsoft.Extensions.Options.IOptions<BorderWatch.Grains.AssetOptions> assets) =>
+        app.MapGet("/api/dashboard", (IOptions<DashboardOptions> dashboard, IOptions<AssetOptions> assets) =>
             Results.Ok(new { dashboard.Value.TileUrl, dashboard.Value.TileAttribution, staleAfterSeconds = assets.Value.StaleAfter.TotalSeconds }));
     }
 }
