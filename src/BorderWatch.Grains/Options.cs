@@ -38,4 +38,6 @@ public sealed class AssetOptions
 
     /// <summary>An asset silent for longer than this, on its scenario's clock, is shown as stale.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    public bool IsStale(TrackPoint latest, DateTimeOffset clock) => clock - latest.Time > StaleAfter;
 }

@@ -28,7 +28,7 @@ public static class AssetsApi
                     s.Latest.SpeedKn,
                     s.Latest.CourseDeg,
                     s.Sector,
-                    stale = clock - s.Latest.Time > options.Value.StaleAfter,
+                    stale = options.Value.IsStale(s.Latest, clock),
                 },
             });
             return Results.Ok(new { type = "FeatureCollection", scenario = name, asOf = clock, features });

@@ -25,7 +25,7 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
         {
             if (!_scenarios.TryGetValue(scope.Scenario, out scenario!))
             {
-                scenario = new ScenarioFeed(scope.Scenario, catalogue, grains, options.Value, assets.Value.StaleAfter, logger);
+                scenario = new ScenarioFeed(scope.Scenario, catalogue, grains, options.Value, assets.Value, logger);
                 _scenarios.Add(scope.Scenario, scenario);
             }
             _connections[connectionId] = (connection, scenario);

@@ -17,7 +17,7 @@ internal sealed class ScenarioFeed
     private readonly SectorCatalogue _catalogue;
     private readonly IGrainFactory _grains;
     private readonly LiveOptions _options;
-    private readonly TimeSpan _staleAfter;
+    private readonly AssetOptions _assets;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Signal _wake = new();
@@ -29,9 +29,9 @@ internal sealed class ScenarioFeed
     private HashSet<string> _dirty = new(StringComparer.Ordinal);
     private Dictionary<string, AssetMoved> _moved = new(StringComparer.Ordinal);
 
-    public ScenarioFeed(string scenario, SectorCatalogue catalogue, IGrainFactory grains, LiveOptions options, TimeSpan staleAfter, ILogger logger)
+    public ScenarioFeed(string scenario, SectorCatalogue catalogue, IGrainFactory grains, LiveOptions options, AssetOptions assets, ILogger logger)
     {
-        (_scenario, _catalogue, _grains, _options, _staleAfter, _logger) = (scenario, catalogue, grains, options, staleAfter, logger);
+        (_scenario, _catalogue, _grains, _options, _assets, _logger) = (scenario, catalogue, grains, options, assets, logger);
         _ = Task.Run(RunAsync);
     }
 
@@ -46,7 +46,7 @@ internal sealed class ScenarioFeed
         lock (_gate)
         {
             // Taken under the lock that guards offers: the connection sees every change after this snapshot.
-            var snapshot = new DashboardSnapshot(_scenario, clock, _staleAfter,
+            var snapshot = new DashboardSnapshot(_scenario, clock, _assets.StaleAfter,
                 _sectors.Values.Where(s => connection.Scope.HasSector(s.Id)).ToArray(),
                 _routes.Values.Where(r => connection.Scope.HasRoute(r.Id)).ToArray(),
                 assets);
@@ -83,10 +83,10 @@ internal sealed class ScenarioFeed
         var refreshed = DateTime.MinValue;
         while (!_stop.IsCancellationRequested)
         {
+            Dictionary<string, AssetMoved> moved = [];
             try
             {
                 HashSet<string> dirty;
-                Dictionary<string, AssetMoved> moved;
                 lock (_gate) (dirty, _dirty, moved, _moved) = (_dirty, new(StringComparer.Ordinal), _moved, new(StringComparer.Ordinal));
                 if (DateTime.UtcNow - refreshed >= _options.RefreshInterval)
                 {
@@ -111,7 +111,11 @@ internal sealed class ScenarioFeed
             catch (Exception e)
             {
                 _logger.LogWarning(e, "Could not read live counters of scenario {Scenario}; trying again", _scenario);
-                refreshed = DateTime.MinValue;
+                refreshed = DateTime.MinValue; // re-read every sector; keep the positions not yet sent, unless newer came
+                lock (_gate)
+                {
+                    foreach (var (asset, move) in moved) _moved.TryAdd(asset, move);
+                }
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
         }
@@ -163,5 +167,5 @@ internal sealed class ScenarioFeed
     }
 
     private AssetUpdate Update(string asset, string? kind, TrackPoint latest, string? sector, DateTimeOffset clock) =>
-        new(asset, kind, latest, sector, clock - latest.Time > _staleAfter);
+        new(asset, kind, latest, sector, _assets.IsStale(latest, clock));
 }
