@@ -48,3 +48,18 @@ public sealed record Series(
     [property: Id(2)] DateTimeOffset To,
     [property: Id(3)] DateTimeOffset? RetainedFrom,
     [property: Id(4)] IReadOnlyList<SeriesPoint> Points);
+
+/// <summary>How many records a grain (or a whole scenario) holds, their persons, and the event times they span.</summary>
+[GenerateSerializer, Immutable, Alias("bw.RecordSpan")]
+public sealed record RecordSpan(
+    [property: Id(0)] long Records,
+    [property: Id(1)] long Persons,
+    [property: Id(2)] DateTimeOffset? First,
+    [property: Id(3)] DateTimeOffset? Last)
+{
+    public static readonly RecordSpan Empty = new(0, 0, null, null);
+
+    public static RecordSpan operator +(RecordSpan a, RecordSpan b) => new(a.Records + b.Records, a.Persons + b.Persons,
+        a.First is null || b.First < a.First ? b.First : a.First,
+        a.Last is null || b.Last > a.Last ? b.Last : a.Last);
+}

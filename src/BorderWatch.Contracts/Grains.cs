@@ -15,6 +15,12 @@ public interface ISectorGrain : IGrainWithStringKey
 
     /// <summary>What a live dashboard shows of the sector: window counts and the last 24 hours, hour by hour.</summary>
     Task<LiveCounts> GetLiveAsync(DateTimeOffset asOf);
+
+    /// <summary>Detections held (and their persons) and the event times they span.</summary>
+    Task<RecordSpan> GetSpanAsync();
+
+    /// <summary>Deletes the sector's state and journal (part of deleting its scenario).</summary>
+    Task DeleteAsync();
 }
 
 /// <summary>One migratory route of one scenario (key <c>{scenario}/{routeId}</c>): the sum of its sectors.</summary>
@@ -34,6 +40,12 @@ public interface IAssetGrain : IGrainWithStringKey
     Task<AssetStatus?> GetStatusAsync();
 
     Task<TrackPoint[]> GetTrackAsync(DateTimeOffset from, DateTimeOffset to);
+
+    /// <summary>Positions accepted and the event times they span.</summary>
+    Task<RecordSpan> GetSpanAsync();
+
+    /// <summary>Deletes the asset's state and journal (part of deleting its scenario).</summary>
+    Task DeleteAsync();
 }
 
 /// <summary>
@@ -55,4 +67,7 @@ public interface IScenarioGrain : IGrainWithStringKey
     Task<DateTimeOffset> GetClockAsync();
 
     Task<string[]> GetAssetsAsync();
+
+    /// <summary>Forgets the scenario: clock and asset list (its sectors and assets are deleted by their own grains).</summary>
+    Task DeleteAsync();
 }

@@ -17,6 +17,10 @@ public sealed class AssetState : IJournaledState
     [Id(2)] public string? Sector { get; set; }
     [Id(3)] public List<SectorTransition> Transitions { get; set; } = [];
     [Id(4)] public JournalPosition Journal { get; set; }
+
+    /// <summary>Every position ever accepted, and the earliest: the track itself keeps only the recent ones.</summary>
+    [Id(5)] public long Reported { get; set; }
+    [Id(6)] public DateTimeOffset? First { get; set; }
 }
 
 public sealed class AssetGrain(
@@ -60,6 +64,11 @@ public sealed class AssetGrain(
     public Task<TrackPoint[]> GetTrackAsync(DateTimeOffset from, DateTimeOffset to) =>
         Task.FromResult(Track.Where(p => p.Time >= from && p.Time < to).ToArray());
 
+    public Task<RecordSpan> GetSpanAsync() =>
+        Task.FromResult(new RecordSpan(State.Reported, 0, State.First, Track.Count > 0 ? Track[^1].Time : null));
+
+    public Task DeleteAsync() => ForgetAsync();
+
     /// <summary>
     /// A position is a duplicate when the track already has one at that time; one older than everything the track
     /// keeps cannot be checked, so it is refused rather than risk keeping a retry twice.
@@ -78,6 +87,8 @@ public sealed class AssetGrain(
     protected override void Apply(Position position)
     {
         var point = new TrackPoint(position.Time, position.Lat, position.Lon, position.SpeedKn, position.CourseDeg);
+        State.Reported++;
+        if (State.First is null || position.Time < State.First) State.First = position.Time;
         var index = ~IndexOf(position.Time);
         Track.Insert(index, point);
         if (index == Track.Count - 1) MoveTo(position);

@@ -1,6 +1,7 @@
 using BorderWatch.Grains.Live;
 using BorderWatch.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace BorderWatch.Grains;
@@ -10,7 +11,7 @@ public static class GrainServices
     /// <summary>What the grains need in a silo beyond its storage clients: the journal store and the live publisher.</summary>
     public static IServiceCollection AddBorderWatchGrains(this IServiceCollection services)
     {
-        services.AddSingleton<JournalStore>();
+        services.TryAddSingleton<JournalStore>();   // front ends use it too, to list, export and delete scenarios
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
         services.AddSingleton<LivePublisher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LivePublisher>());

@@ -52,6 +52,13 @@ public sealed class ScenarioGrain(
 
     public Task<string[]> GetAssetsAsync() => Task.FromResult(state.State.Assets.Order(StringComparer.Ordinal).ToArray());
 
+    public async Task DeleteAsync()
+    {
+        await state.ClearStateAsync();
+        _clockDirty = false;
+        DeactivateOnIdle();
+    }
+
     private async Task SaveClockAsync(CancellationToken cancellation)
     {
         if (!_clockDirty) return;

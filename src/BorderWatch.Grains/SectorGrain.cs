@@ -55,6 +55,16 @@ public sealed class SectorGrain(
         return Task.FromResult(new LiveCounts(State.Counters.Windows(asOf), hourly));
     }
 
+    public Task<RecordSpan> GetSpanAsync()
+    {
+        var c = State.Counters;
+        // Snapshots from before Oldest was kept fall back to the first day counted.
+        var first = c.Oldest ?? (c.Days.Count > 0 ? Buckets.Start(BucketSize.Day, c.Days.Keys.Min()) : null);
+        return Task.FromResult(new RecordSpan(c.Total.Detections, c.Total.Persons, first, c.Newest));
+    }
+
+    public Task DeleteAsync() => ForgetAsync();
+
     protected override Verdict Judge(Detection detection)
     {
         if (State.RecentIds.ContainsKey(detection.Id)) return Verdict.Duplicate;

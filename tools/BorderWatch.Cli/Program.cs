@@ -1,6 +1,12 @@
 using System.CommandLine;
 using BorderWatch.Cli;
+using BorderWatch.Cli.Export;
+using BorderWatch.Cli.Replay;
+using BorderWatch.Cli.Simulation;
 
-var root = new RootCommand("BorderWatch tools: measure a running server.");
+var root = new RootCommand("BorderWatch tools: replay, simulate and export feeds; measure a running server.");
+root.Subcommands.Add(ReplayCommand.Command());
+root.Subcommands.Add(SimulateCommand.Command());
+root.Subcommands.Add(ExportCommand.Command());
 root.Subcommands.Add(LiveLatency.Command());
 return await root.Parse(args).InvokeAsync();

@@ -17,9 +17,12 @@ public sealed class BucketCounters
     /// <summary>The newest event time counted: the watermark retention is measured from.</summary>
     [Id(4)] public DateTimeOffset? Newest { get; set; }
 
+    [Id(5)] public DateTimeOffset? Oldest { get; set; }
+
     public void Add(DateTimeOffset time, Tally tally, Retention retention)
     {
         if (Newest is null || time > Newest) Newest = time;
+        if (Oldest is null || time < Oldest) Oldest = time;
         Total += tally;
         AddTo(Days, BucketSize.Day, time, tally);
         if (time >= Newest.Value - retention.Hours) AddTo(Hours, BucketSize.Hour, time, tally);

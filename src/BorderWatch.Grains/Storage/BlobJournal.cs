@@ -95,6 +95,19 @@ public sealed class BlobJournal(BlobContainerClient container, string prefix, Jo
         }
     }
 
+    /// <summary>Where each non-empty line of journal bytes lies (without its '\n').</summary>
+    public static IEnumerable<(int Start, int Length)> LineRanges(byte[] chunk)
+    {
+        var start = 0;
+        while (start < chunk.Length)
+        {
+            var end = Array.IndexOf(chunk, (byte)'\n', start);
+            if (end < 0) end = chunk.Length;
+            if (end > start) yield return (start, end - start);
+            start = end + 1;
+        }
+    }
+
     private AppendBlobClient Segment(int segment) => container.GetAppendBlobClient(SegmentName(prefix, segment));
 
     private static string SegmentName(string prefix, int segment) => $"{prefix}/{segment:D5}.ndjson";

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderWatch.Grains.Storage;
@@ -20,8 +21,39 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
         return new BlobJournal(_container, prefix, position);
     }
 
+    /// <summary>Deletes every journal blob under the prefix (a grain's journal, or a whole scenario's).</summary>
+    public async Task DeleteAllAsync(string prefix)
+    {
+        await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }))
+        {
+            await _container.DeleteBlobIfExistsAsync(blob.Name);
+        }
+    }
+
+    /// <summary>The names one level below a prefix: scenarios at the top, then a scenario's sectors or assets.</summary>
+    public async Task<List<string>> ChildrenAsync(string? prefix)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (var item in _container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Delimiter = "/", Prefix = prefix is null ? null : prefix + "/" }))
+            {
+                if (item.IsPrefix) names.Add(Uri.UnescapeDataString(item.Prefix[(prefix is null ? 0 : prefix.Length + 1)..^1]));
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // No container yet: nothing was ever journaled.
+        }
+        return names;
+    }
+
     public static string SectorPrefix(string scenario, string sector) => $"{scenario}/sectors/{sector}";
 
     /// <summary>Asset ids are free text: escape them so every id makes a valid, distinct blob name.</summary>
     public static string AssetPrefix(string scenario, string asset) => $"{scenario}/assets/{Uri.EscapeDataString(asset)}";
+
+    public static string SectorsOf(string scenario) => $"{scenario}/sectors";
+
+    public static string AssetsOf(string scenario) => $"{scenario}/assets";
 }

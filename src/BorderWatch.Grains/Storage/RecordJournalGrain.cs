@@ -96,6 +96,16 @@ public abstract class RecordJournalGrain<TState, TRecord>(
         return verdicts;
     }
 
+    /// <summary>Deletes the journal and the snapshot, then deactivates: the grain starts empty next time.</summary>
+    protected async Task ForgetAsync()
+    {
+        await journals.DeleteAllAsync(JournalPrefix);
+        await state.ClearStateAsync();
+        _journal = await journals.OpenAsync(JournalPrefix, default);
+        _dirty = false;
+        DeactivateOnIdle();
+    }
+
     private async Task SnapshotAsync(CancellationToken cancellation)
     {
         if (!_dirty || _journal is null) return;
@@ -124,15 +134,6 @@ public abstract class RecordJournalGrain<TState, TRecord>(
         return buffer.ToArray();
     }
 
-    private static IEnumerable<TRecord> ReadLines(byte[] chunk)
-    {
-        var start = 0;
-        while (start < chunk.Length)
-        {
-            var end = Array.IndexOf(chunk, (byte)'\n', start);
-            if (end < 0) end = chunk.Length;
-            if (end > start) yield return JsonSerializer.Deserialize<TRecord>(chunk.AsSpan(start, end - start), Json)!;
-            start = end + 1;
-        }
-    }
+    private static IEnumerable<TRecord> ReadLines(byte[] chunk) =>
+        BlobJournal.LineRanges(chunk).Select(r => JsonSerializer.Deserialize<TRecord>(chunk.AsSpan(r.Start, r.Length), Json)!);
 }

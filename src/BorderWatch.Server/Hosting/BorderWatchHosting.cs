@@ -7,6 +7,8 @@ using BorderWatch.Grains;
 using BorderWatch.Grains.Storage;
 using BorderWatch.Server.Apis;
 using BorderWatch.Server.Ingest;
+using BorderWatch.Server.Archive;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetTopologySuite.IO.Converters;
 
 namespace BorderWatch.Server.Hosting;
@@ -33,6 +35,9 @@ public static class BorderWatchHosting
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
         services.AddSingleton<RecordParser>();
         services.AddSingleton<IngestService>();
+        services.TryAddSingleton<JournalStore>();
+        services.AddSingleton<ScenarioDirectory>();
+        services.AddSingleton<ScenarioExport>();
         services.AddStorageClients(builder.Configuration);
 
         // Orleans reads its own section (Orleans:Clustering, Orleans:GrainStorage, Orleans:Endpoints): the same code
@@ -84,5 +89,6 @@ public static class BorderWatchHosting
         app.MapRoutesApi();
         app.MapSectorsApi();
         app.MapAssetsApi();
+        app.MapScenariosApi();
     }
 }

@@ -1,0 +1,57 @@
+using BorderWatch.Contracts;
+using BorderWatch.Geography;
+using BorderWatch.Grains.Storage;
+
+namespace BorderWatch.Server.Archive;
+
+/// <summary>What a scenario holds, at a glance.</summary>
+public sealed record ScenarioSummary(
+    string Name, long Detections, long Persons, long Positions, int Sectors, int Assets,
+    DateTimeOffset? FirstEvent, DateTimeOffset? LastEvent, DateTimeOffset Clock);
+
+/// <summary>
+/// The scenarios that exist are the ones with a journal: the journal container's top-level folders. Counts come
+/// from the grains themselves, so a listing agrees with every other answer of the API.
+/// </summary>
+public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grains)
+{
+    public async Task<List<ScenarioSummary>> ListAsync()
+    {
+        var names = await journals.ChildrenAsync(null);
+        var summaries = await Task.WhenAll(names.Where(n => Scenarios.ValidName().IsMatch(n)).Select(SummarizeAsync));
+        return [.. summaries.OfType<ScenarioSummary>().OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The scenario's summary, or null when it holds nothing.</summary>
+    public async Task<ScenarioSummary?> SummarizeAsync(string name)
+    {
+        var sectors = await journals.ChildrenAsync(JournalStore.SectorsOf(name));
+        var assets = await journals.ChildrenAsync(JournalStore.AssetsOf(name));
+        if (sectors.Count == 0 && assets.Count == 0) return null;
+        var detections = (await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).GetSpanAsync())))
+            .Aggregate(RecordSpan.Empty, (a, b) => a + b);
+        var positions = (await Task.WhenAll(assets.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).GetSpanAsync())))
+            .Aggregate(RecordSpan.Empty, (a, b) => a + b);
+        var all = detections + positions;
+        var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+        return new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Count, assets.Count, all.First, all.Last, clock);
+    }
+
+    /// <summary>
+    /// Deletes every sector's and asset's state and journal, then the scenario's own state and whatever journal is
+    /// left. Feeding a scenario while it is deleted is not supported: stop its feeds first.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string name)
+    {
+        var sectors = await journals.ChildrenAsync(JournalStore.SectorsOf(name));
+        var assets = (await journals.ChildrenAsync(JournalStore.AssetsOf(name)))
+            .Union(await grains.GetGrain<IScenarioGrain>(name).GetAssetsAsync()).ToList();
+        if (sectors.Count == 0 && assets.Count == 0) return false;
+        await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).DeleteAsync()));
+        foreach (var chunk in assets.Chunk(256))
+            await Task.WhenAll(chunk.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).DeleteAsync()));
+        await grains.GetGrain<IScenarioGrain>(name).DeleteAsync();
+        await journals.DeleteAllAsync(name);
+        return true;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using BorderWatch.Feeds;
+using Spectre.Console;
+
+namespace BorderWatch.Cli.Replay;
+
+/// <summary>One replay: scan the feed, send it in paced batches with a few in flight, report.</summary>
+public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Window window, double? speed, int batchSize, int parallel, TimeSpan retryFor)
+{
+    private readonly List<FeedProblem> _problems = [];
+    private readonly List<string> _warnings = [];
+    private BatchAnswer _total = new(0, 0, []);
+
+    public async Task<int> RunAsync(string? scenario, CancellationToken stop)
+    {
+        string name;
+        try
+        {
+            name = scenario ?? await NewScenarioAsync(FeedFiles.ScenarioName(files[0]));
+        }
+        catch (HttpRequestException e)
+        {
+            return ReplayCommand.Fail($"Cannot reach the server at {http.BaseAddress}: {e.Message}");
+        }
+
+        long count;
+        DateTimeOffset first, last;
+        try
+        {
+            (count, first, last) = Scan();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            return ReplayCommand.Fail($"Cannot read the feed: {e.Message}");
+        }
+        if (count == 0) return ReplayCommand.Fail("The feed holds no records in that window.");
+        AnsiConsole.MarkupLineInterpolated($"Replaying [bold]{count:N0}[/] records ({first:u} to {last:u}) into scenario [bold]{name}[/] at {(speed is { } s ? $"{s:0.##}x real time" : "full speed")}");
+
+        var sender = new FeedSender(http, name, retryFor, message => { lock (_warnings) _warnings.Add(message); });
+        var inFlight = new Queue<(Task<BatchAnswer> Send, DateTimeOffset Min, DateTimeOffset Max, int Count)>();
+        DateTimeOffset? acknowledged = null;  // every record up to this time (in the feed's order) is acknowledged
+        var sent = 0L;
+        var clock = Stopwatch.StartNew();
+        string? fatal = null;
+        var reader = new FeedReader(files);
+
+        async Task CompleteHeadAsync()
+        {
+            var head = inFlight.Peek();
+            _total += await head.Send;   // a failed batch stays in the queue: it is not acknowledged
+            inFlight.Dequeue();
+            acknowledged = head.Max;
+        }
+
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask("Sending", maxValue: count);
+                var batcher = new FeedBatcher(speed, batchSize, TimeProvider.System);
+                try
+                {
+                    await foreach (var batch in batcher.BatchAsync(reader.Read(Problem).Where(window.Contains), stop))
+                    {
+                        while (inFlight.Count >= parallel || inFlight.Count > 0 && inFlight.Peek().Send.IsCompleted) await CompleteHeadAsync();
+                        inFlight.Enqueue((sender.SendAsync(batch, stop), batch.Min(r => r.Time), batch[^1].Time, batch.Count));
+                        sent += batch.Count;
+                        task.Value = sent;
+                        task.Description = $"{sent,11:N0} records  {sent / clock.Elapsed.TotalSeconds,9:N0}/s  clock {batch[^1].Time:yyyy-MM-dd HH:mm}";
+                    }
+                    while (inFlight.Count > 0) await CompleteHeadAsync();
+                }
+                catch (Exception e) when (e is OperationCanceledException or ServerDownException or RefusedException)
+                {
+                    fatal = e is OperationCanceledException ? null : e.Message;
+                    await SettleAsync(inFlight.Select(b => b.Send));
+                }
+                task.StopTask();
+            });
+
+        Report(clock.Elapsed);
+        var unsent = inFlight.Count > 0 ? inFlight.Min(b => b.Min) : (DateTimeOffset?)null;
+        if (stop.IsCancellationRequested || fatal is not null)
+        {
+            if (fatal is not null) AnsiConsole.MarkupLineInterpolated($"[red]{fatal}[/]");
+            else AnsiConsole.MarkupLine("[yellow]Interrupted.[/]");
+            var resume = Resume(acknowledged, unsent);
+            var command = $"borderwatch replay {string.Join(' ', files.Select(Quote))} --scenario {name}" + (resume is { } r ? $" --resume-after {r:O}" : "");
+            AnsiConsole.MarkupLineInterpolated($"Everything up to {(resume is { } t ? t.ToString("O") : "the start")} is acknowledged. Resume with:\n  {command}");
+            return fatal is not null ? 1 : ReplayCommand.Interrupted;
+        }
+        if (reader.OutOfOrder > 0)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{reader.OutOfOrder:N0} records were more than 10,000 lines out of time order; they were sent late, as a live feed would.[/]");
+        return _total.Rejected.Count + _problems.Count > 0 ? 2 : 0;
+    }
+
+    /// <summary>
+    /// After a stop, waits for the batches still in flight (they are not cancelled) and counts those that were
+    /// answered; they stay in the queue, so the resume point stays before them and resending costs only duplicates.
+    /// </summary>
+    private async Task SettleAsync(IEnumerable<Task<BatchAnswer>> sends)
+    {
+        foreach (var send in sends)
+        {
+            try { _total += await send; }
+            catch (Exception) { /* not acknowledged: resent on resume */ }
+        }
+    }
+
+    /// <summary>The resume point: nothing at or before it is unacknowledged, counting late records still in flight.</summary>
+    private DateTimeOffset? Resume(DateTimeOffset? acknowledged, DateTimeOffset? earliestUnacknowledged)
+    {
+        var point = acknowledged ?? window.ResumeAfter;
+        if (earliestUnacknowledged is { } u && (point is null || u <= point)) point = u.AddTicks(-1);
+        return point;
+    }
+
+    /// <summary>A default scenario is a new one: the file's name, or that name with -2, -3... if taken.</summary>
+    private async Task<string> NewScenarioAsync(string baseName)
+    {
+        for (var n = 1; ; n++)
+        {
+            var name = n == 1 ? baseName : $"{baseName[..Math.Min(baseName.Length, 59)]}-{n}";
+            using var response = await http.GetAsync($"/api/scenarios/{name}");
+            if (response.StatusCode == HttpStatusCode.NotFound) return name;
+            if (!response.IsSuccessStatusCode) throw new HttpRequestException($"GET /api/scenarios/{name} answered {(int)response.StatusCode}");
+        }
+    }
+
+    private (long Count, DateTimeOffset First, DateTimeOffset Last) Scan()
+    {
+        long count = 0;
+        DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
+        AnsiConsole.Status().Start("Reading the feed...", _ =>
+        {
+            foreach (var record in new FeedReader(files).Read(_ => { }).Where(window.Contains))
+            {
+                count++;
+                if (record.Time < first) first = record.Time;
+                if (record.Time > last) last = record.Time;
+            }
+        });
+        return (count, first, last);
+    }
+
+    private void Problem(FeedProblem problem) => _problems.Add(problem);
+
+    private void Report(TimeSpan elapsed)
+    {
+        var rejected = _problems.Concat(_total.Rejected).ToList();
+        var table = new Table().AddColumns("accepted", "duplicates", "rejected", "seconds", "records/s");
+        var sent = _total.Accepted + _total.Duplicates + _total.Rejected.Count;
+        table.AddRow($"{_total.Accepted:N0}", $"{_total.Duplicates:N0}", $"{rejected.Count:N0}", $"{elapsed.TotalSeconds:N1}", $"{sent / Math.Max(elapsed.TotalSeconds, 0.001):N0}");
+        AnsiConsole.Write(table);
+        // A plain line too, for scripts and logs.
+        Console.WriteLine($"accepted={_total.Accepted} duplicates={_total.Duplicates} rejected={rejected.Count}");
+        foreach (var warning in _warnings.Distinct().Take(10)) AnsiConsole.MarkupLineInterpolated($"[yellow]retried: {warning}[/]");
+        foreach (var problem in rejected.Take(20)) AnsiConsole.MarkupLineInterpolated($"[red]rejected[/] {problem}");
+        if (rejected.Count > 20) AnsiConsole.MarkupLineInterpolated($"... and {rejected.Count - 20:N0} more rejected records");
+    }
+
+    private static string Quote(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
+}

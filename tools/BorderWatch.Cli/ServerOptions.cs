@@ -1,0 +1,32 @@
+using System.CommandLine;
+
+namespace BorderWatch.Cli;
+
+/// <summary>--url and --api-key, which every command that talks to a server takes.</summary>
+public sealed class ServerOptions
+{
+    public Option<Uri> Url { get; } = new("--url")
+    {
+        Description = "The BorderWatch server",
+        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+    };
+
+    public Option<string> ApiKey { get; } = new("--api-key")
+    {
+        Description = "Sent as X-Api-Key where the server needs one (default: the BORDERWATCH_API_KEY variable)",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Url);
+        command.Options.Add(ApiKey);
+    }
+
+    public HttpClient CreateClient(ParseResult result, TimeSpan timeout)
+    {
+        var http = new HttpClient { BaseAddress = result.GetValue(Url), Timeout = timeout };
+        if ((result.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("BORDERWATCH_API_KEY")) is { Length: > 0 } key)
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return http;
+    }
+}
