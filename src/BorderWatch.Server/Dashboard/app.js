@@ -3,7 +3,7 @@
 
 (async () => {
   const state = {
-    scenario: new URLSearchParams(location.search).get("scenario") || "live",
+    scenario: new URLSearchParams(location.search).get("scenario"),
     sectors: new Map(),      // id -> catalogue properties
     routes: new Map(),       // id -> name
     counts: new Map(),       // "sector:id" / "route:id" -> latest counts update
@@ -18,6 +18,7 @@
   // Catalogue and settings: geometry does not depend on the scenario.
   const settings = await (await fetch("api/dashboard")).json();
   state.staleAfterMs = settings.staleAfterSeconds * 1000;
+  state.scenario ??= settings.defaultScenario;
   const [sectors, routes] = await Promise.all([
     fetch("api/sectors").then(r => r.json()),
     fetch("api/routes").then(r => r.json()),
@@ -140,6 +141,11 @@
   }
 
   $("#scenario").value = state.scenario;
+  // Offer the scenarios that exist (live, the demo, replays) as suggestions.
+  fetch("api/scenarios").then(r => r.json()).then(list => {
+    const names = new Set(["live", ...list.map(s => s.name)]);
+    $("#scenarios").replaceChildren(...[...names].map(name => Object.assign(document.createElement("option"), { value: name })));
+  }).catch(() => {});
   $("#scenario-form").addEventListener("submit", async event => {
     event.preventDefault();
     state.scenario = $("#scenario").value;

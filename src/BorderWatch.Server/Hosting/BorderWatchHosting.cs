@@ -8,6 +8,7 @@ using BorderWatch.Grains.Storage;
 using BorderWatch.Server.Apis;
 using BorderWatch.Server.Ingest;
 using BorderWatch.Server.Archive;
+using BorderWatch.Server.Demo;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetTopologySuite.IO.Converters;
 
@@ -38,6 +39,8 @@ public static class BorderWatchHosting
         services.TryAddSingleton<JournalStore>();
         services.AddSingleton<ScenarioDirectory>();
         services.AddSingleton<ScenarioExport>();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddHostedService<DemoFeed>();
         services.AddStorageClients(builder.Configuration);
 
         // Orleans reads its own section (Orleans:Clustering, Orleans:GrainStorage, Orleans:Endpoints): the same code

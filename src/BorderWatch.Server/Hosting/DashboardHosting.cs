@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using BorderWatch.Grains;
 using BorderWatch.Grains.Live;
+using BorderWatch.Contracts;
+using BorderWatch.Server.Demo;
 using BorderWatch.Server.Live;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -41,7 +43,14 @@ public static class DashboardHosting
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapHub<LiveHub>(LiveHub.Path);
-        app.MapGet("/api/dashboard", (IOptions<DashboardOptions> dashboard, IOptions<AssetOptions> assets) =>
-            Results.Ok(new { dashboard.Value.TileUrl, dashboard.Value.TileAttribution, staleAfterSeconds = assets.Value.StaleAfter.TotalSeconds }));
+        // A new user lands on the moving demo; where the demo is off (operations), on the live picture.
+        app.MapGet("/api/dashboard", (IOptions<DashboardOptions> dashboard, IOptions<AssetOptions> assets, IOptions<DemoOptions> demo) =>
+            Results.Ok(new
+            {
+                dashboard.Value.TileUrl,
+                dashboard.Value.TileAttribution,
+                staleAfterSeconds = assets.Value.StaleAfter.TotalSeconds,
+                defaultScenario = demo.Value.Enabled ? demo.Value.Scenario : Scenarios.Live,
+            }));
     }
 }

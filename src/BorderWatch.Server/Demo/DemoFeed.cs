@@ -1,0 +1,104 @@
+using System.Text.Json;
+using BorderWatch.Contracts;
+using BorderWatch.Feeds;
+using BorderWatch.Server.Archive;
+using BorderWatch.Server.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace BorderWatch.Server.Demo;
+
+/// <summary>Configuration section BorderWatch:Demo.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "BorderWatch:Demo";
+
+    public bool Enabled { get; set; } = true;
+    public string Scenario { get; set; } = "demo";
+
+    /// <summary>The bundled feed: 10-14 September 2023 (the Lampedusa landings), made by `borderwatch simulate`.</summary>
+    public string Feed { get; set; } = "Demo/demo-2023-09.ndjson.gz";
+
+    /// <summary>Event time runs this many times real time: a minute of the feed each second.</summary>
+    public double Speed { get; set; } = 60;
+
+    /// <summary>Sent at once on a fresh start, so the map shows a day's picture at first sight.</summary>
+    public TimeSpan Preload { get; set; } = TimeSpan.FromDays(1);
+}
+
+/// <summary>
+/// Keeps the demo scenario moving: replays the bundled feed through the same parser and ingest as the API, the
+/// first day at once and the rest at <see cref="DemoOptions.Speed"/>; at the end it deletes the scenario and starts
+/// again. After a restart it carries on after the newest record the scenario already holds.
+/// </summary>
+public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser, IngestService ingest, ScenarioDirectory scenarios,
+    TimeProvider time, ILogger<DemoFeed> logger) : BackgroundService
+{
+    private readonly DemoOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        if (!_options.Enabled) return;
+        var feed = Path.GetFullPath(_options.Feed, AppContext.BaseDirectory);
+        logger.LogInformation("Demo: replaying {Feed} into scenario {Scenario} at {Speed}x; set BorderWatch:Demo:Enabled=false to stop it", feed, _options.Scenario, _options.Speed);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await LoopAsync(feed, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The cluster or storage is not up yet, or failed: the demo waits and carries on where it was.
+                logger.LogDebug(e, "Demo: waiting for the cluster");
+                await Task.Delay(TimeSpan.FromSeconds(2), time, stopping);
+            }
+        }
+    }
+
+    private async Task LoopAsync(string feed, CancellationToken stopping)
+    {
+        var records = new FeedReader([feed]).Read(p => logger.LogWarning("Demo feed: {Problem}", p)).ToList();
+        var newest = (await scenarios.SummarizeAsync(_options.Scenario))?.LastEvent;
+        if (newest >= records[^1].Time)
+        {
+            await scenarios.DeleteAsync(_options.Scenario);   // a loop ended: start again from the beginning
+            newest = null;
+        }
+        var preloadEnd = newest is null ? records[0].Time + _options.Preload : DateTimeOffset.MinValue;
+        var remaining = records.Where(r => newest is null || r.Time > newest).ToList();
+        foreach (var batch in remaining.TakeWhile(r => r.Time < preloadEnd).Chunk(5000)) await SendAsync(batch);
+        var paced = new FeedBatcher(_options.Speed, 5000, time);
+        await foreach (var batch in paced.BatchAsync(remaining.SkipWhile(r => r.Time < preloadEnd), stopping)) await SendAsync(batch);
+        await scenarios.DeleteAsync(_options.Scenario);
+        logger.LogInformation("Demo: the feed ended; starting again");
+    }
+
+    private async Task SendAsync(IReadOnlyList<FeedRecord> batch)
+    {
+        var detections = new List<IngestService.Lined<Detection>>();
+        var positions = new List<IngestService.Lined<Position>>();
+        var rejected = new List<LineError>();
+        foreach (var record in batch)
+        {
+            using var json = JsonDocument.Parse(record.Json);
+            var line = (int)record.Line;
+            if (record.Type == RecordType.Detection)
+            {
+                if (parser.TryDetection(line, json.RootElement, out var detection) is { } error) rejected.Add(error);
+                else detections.Add(new(line, detection));
+            }
+            else
+            {
+                if (parser.TryPosition(line, json.RootElement, out var position) is { } error) rejected.Add(error);
+                else positions.Add(new(line, position));
+            }
+        }
+        if (detections.Count > 0) await ingest.IngestDetectionsAsync(_options.Scenario, detections, rejected);
+        if (positions.Count > 0) await ingest.IngestPositionsAsync(_options.Scenario, positions, rejected);
+        foreach (var error in rejected) logger.LogWarning("Demo feed line {Line}: {Field}: {Error}", error.Line, error.Field, error.Error);
+    }
+}
