@@ -16,12 +16,13 @@ public static class LiveLatency
 
     public static Command Command()
     {
-        var url = new Option<Uri>("--url") { Description = "The server", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080") };
+        var server = new ServerOptions();
         var rate = new Option<int>("--rate") { Description = "Detections per second offered", DefaultValueFactory = _ => 1_000 };
         var seconds = new Option<int>("--seconds") { Description = "How long to offer them", DefaultValueFactory = _ => 20 };
         var scenario = new Option<string>("--scenario") { Description = "The scenario to fill (default: a new one); open the dashboard on it to watch" };
-        var command = new Command("live-latency", "Latency from POST to a SignalR dashboard receiving the change, at a fixed rate") { url, rate, seconds, scenario };
-        command.SetAction((result, cancellation) => RunAsync(result.GetValue(url)!, result.GetValue(rate), result.GetValue(seconds),
+        var command = new Command("live-latency", "Latency from POST to a SignalR dashboard receiving the change, at a fixed rate") { rate, seconds, scenario };
+        server.AddTo(command);
+        command.SetAction((result, cancellation) => RunAsync(server.Address(result), result.GetValue(rate), result.GetValue(seconds),
             result.GetValue(scenario) ?? $"latency-{DateTime.UtcNow:yyyyMMdd-HHmmss}", cancellation));
         return command;
     }

@@ -5,11 +5,22 @@ namespace BorderWatch.Cli;
 /// <summary>--url and --api-key, which every command that talks to a server takes.</summary>
 public sealed class ServerOptions
 {
-    public Option<Uri> Url { get; } = new("--url")
+    public Option<string> Url { get; } = new("--url")
     {
         Description = "The BorderWatch server",
-        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+        DefaultValueFactory = _ => "http://127.0.0.1:5080",
     };
+
+    public ServerOptions()
+    {
+        Url.Validators.Add(result =>
+        {
+            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                result.AddError("--url must be an http or https address, such as http://127.0.0.1:5080");
+        });
+    }
+
+    public Uri Address(ParseResult result) => new(result.GetValue(Url)!);
 
     public Option<string> ApiKey { get; } = new("--api-key")
     {
@@ -24,7 +35,7 @@ public sealed class ServerOptions
 
     public HttpClient CreateClient(ParseResult result, TimeSpan timeout)
     {
-        var http = new HttpClient { BaseAddress = result.GetValue(Url), Timeout = timeout };
+        var http = new HttpClient { BaseAddress = Address(result), Timeout = timeout };
         if ((result.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("BORDERWATCH_API_KEY")) is { Length: > 0 } key)
             http.DefaultRequestHeaders.Add("X-Api-Key", key);
         return http;

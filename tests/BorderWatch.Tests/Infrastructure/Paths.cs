@@ -12,14 +12,14 @@ public static class Paths
     public static string Azurite => Path.Combine(ServerProject, "node_modules", ".bin", "azurite");
 
     /// <summary>The server as the build left it, in the configuration the tests were built in.</summary>
-    public static string ServerDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(ServerProject, "bin", configuration, "net10.0", "BorderWatch.Server.dll");
-        }
-    }
+    public static string ServerDll => Path.Combine(ServerProject, "bin", Configuration, "net10.0", "BorderWatch.Server.dll");
+
+    public static string CliProject => Path.Combine(Root, "tools", "BorderWatch.Cli");
+
+    /// <summary>The borderwatch tool as the build left it.</summary>
+    public static string CliDll => Path.Combine(CliProject, "bin", Configuration, "net10.0", "borderwatch.dll");
+
+    private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     private static string FindRoot()
     {

@@ -45,6 +45,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Orleans:Endpoints:SiloPort"] = Paths.FreePort().ToString(),
             ["Orleans:Endpoints:GatewayPort"] = Paths.FreePort().ToString(),
             ["BorderWatch:Counting:SnapshotInterval"] = "00:00:01",
+            ["BorderWatch:Demo:Enabled"] = "false",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
         foreach (var (k, v) in all) start.ArgumentList.Add($"--{k}={v}");

@@ -26,12 +26,16 @@ public static class ReplayCommand
         var batch = new Option<int>("--batch") { Description = "Records per request", DefaultValueFactory = _ => 5000 };
         var parallel = new Option<int>("--parallel") { Description = "Batches read ahead and queued (each type is posted in order, one request at a time)", DefaultValueFactory = _ => 4 };
         var retryFor = new Option<int>("--retry-for") { Description = "Seconds to keep retrying a batch before giving up", DefaultValueFactory = _ => 60 };
+        speed.Validators.Add(result =>
+        {
+            if (Speed(result.GetValueOrDefault<string>()) is null && result.GetValueOrDefault<string>() != "max")
+                result.AddError("--speed is a positive number (1 = real time) or max");
+        });
         var command = new Command("replay", "Replay feed files into a running server on event time") { files, scenario, speed, from, to, resumeAfter, batch, parallel, retryFor };
         server.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
-            double? pace = result.GetValue(speed) is "max" ? null
-                : double.TryParse(result.GetValue(speed), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException("--speed is a positive number or max");
+            var pace = Speed(result.GetValue(speed));
             var paths = result.GetValue(files)!.Select(f => f.FullName).ToArray();
             if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing) return Fail($"No such file: {missing}");
             var window = new Window(result.GetValue(from), result.GetValue(to), result.GetValue(resumeAfter));
@@ -41,6 +45,9 @@ public static class ReplayCommand
         });
         return command;
     }
+
+    private static double? Speed(string? text) =>
+        double.TryParse(text, CultureInfo.InvariantCulture, out var n) && n > 0 && double.IsFinite(n) ? n : null;
 
     internal static int Fail(string message)
     {
