@@ -1,0 +1,80 @@
+using System.IO.Compression;
+using System.Text.Json;
+using BorderWatch.Geography;
+using BorderWatch.Server.Ingest;
+using BorderWatch.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace BorderWatch.Tests.Replay;
+
+/// <summary>The bundled demo: a new user's first sight of BorderWatch.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class DemoFeedTests(ServerFixture fixture)
+{
+    private static readonly string Feed = Path.Combine(Paths.ServerProject, "Demo", "demo-2023-09.ndjson.gz");
+
+    [Fact]
+    public void The_bundled_demo_feed_is_valid_and_holds_the_Lampedusa_landings()
+    {
+        var parser = new RecordParser(SectorCatalogue.Load(Paths.Catalogue), TimeProvider.System, Options.Create(new IngestOptions()));
+        var persons = new Dictionary<(string Sector, int Day), long>();
+        var (detections, positions) = (0, 0);
+        foreach (var (line, number) in Lines().Select((l, i) => (l, i + 1)))
+        {
+            using var json = JsonDocument.Parse(line);
+            if (json.RootElement.GetProperty("type").GetString() == "position")
+            {
+                Assert.Null(parser.TryPosition(number, json.RootElement, out _));
+                positions++;
+                continue;
+            }
+            Assert.Null(parser.TryDetection(number, json.RootElement, out var detection));
+            Assert.InRange(detection.Time, new DateTimeOffset(2023, 9, 10, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2023, 9, 15, 0, 0, 0, TimeSpan.Zero));
+            var key = (detection.Sector, detection.Time.Day);
+            persons[key] = persons.GetValueOrDefault(key) + detection.Persons;
+            detections++;
+        }
+        var totals = FeedFixtures.Totals(Path.ChangeExtension(Path.ChangeExtension(Feed, null), null) + ".totals.csv");
+        Assert.Equal((totals.Values.Sum(t => t.Detections), totals.Values.Sum(t => t.Positions)), (detections, positions));
+
+        // 11-14 September: thousands landed on Lampedusa, many times an ordinary day.
+        var landings = Enumerable.Range(11, 4).Sum(day => persons.GetValueOrDefault(("lampedusa", day)));
+        Assert.True(landings > 5_000, $"{landings} persons on Lampedusa on 11-14 September");
+        Assert.True(landings / 4 > 3 * persons.GetValueOrDefault(("lampedusa", 10)), "no surge on 11-14 September");
+    }
+
+    [Fact]
+    public async Task A_server_with_the_demo_on_fills_the_demo_scenario_at_once_keeps_it_moving_and_opens_the_page_on_it()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        await using var server = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, new Dictionary<string, string>
+        {
+            ["BorderWatch:Demo:Enabled"] = "true",
+            ["BorderWatch:Demo:Scenario"] = scenario,
+            ["BorderWatch:Demo:Speed"] = "3600",
+        });
+        var settings = await Api.ApiClient.GetJsonAsync(server.Http, "/api/dashboard");
+        Assert.Equal(scenario, settings["defaultScenario"]!.GetValue<string>());
+
+        // The first day arrives at once, then an hour of the feed per second.
+        var firstDay = Lines().Count(l => l.Contains("\"type\":\"detection\"") && l.Contains("\"time\":\"2023-09-10T"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await server.Http.GetAsync($"/api/scenarios/{scenario}");
+            if (response.IsSuccessStatusCode)
+            {
+                var summary = await Api.ApiClient.JsonAsync(response);
+                if (summary["detections"]!.GetValue<long>() > firstDay && summary["lastEvent"]!.GetValue<DateTimeOffset>() > new DateTimeOffset(2023, 9, 11, 1, 0, 0, TimeSpan.Zero)) break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the demo did not move on past its first day:\n{server.Output}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static IEnumerable<string> Lines()
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(Feed), CompressionMode.Decompress));
+        while (reader.ReadLine() is { } line) yield return line;
+    }
+}

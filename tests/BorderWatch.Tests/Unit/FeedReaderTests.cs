@@ -1,0 +1,62 @@
+using System.IO.Compression;
+using BorderWatch.Feeds;
+using BorderWatch.Tests.Replay;
+
+namespace BorderWatch.Tests.Unit;
+
+public sealed class FeedReaderTests
+{
+    private static string Line(string id, int minute, string? type = null)
+    {
+        var typed = type is null ? "" : $"\"type\":\"{type}\",";
+        var key = type == "position" ? $"\"asset\":\"{id}\"" : $"\"id\":\"{id}\"";
+        return "{" + typed + key + $",\"time\":\"2023-09-12T06:{minute:D2}:00Z\",\"nested\":{{\"time\":\"x\"}}}}";
+    }
+
+    [Fact]
+    public void Files_are_merged_by_event_time_and_local_disorder_is_put_right()
+    {
+        var dir = FeedFixtures.TempDirectory();
+        var a = Path.Combine(dir, "a.ndjson");
+        var b = Path.Combine(dir, "b.ndjson.gz");
+        File.WriteAllLines(a, [Line("a1", 1), Line("a3", 3), Line("a2", 2), Line("a5", 5)]);   // a2 arrived late
+        using (var gz = new StreamWriter(new GZipStream(File.Create(b), CompressionLevel.Fastest)))
+            gz.Write(string.Join('\n', Line("b0", 0, "position"), Line("b4", 4)));
+
+        var reader = new FeedReader([a, b]);
+        var records = reader.Read(p => Assert.Fail(p.ToString())).ToList();
+
+        Assert.Equal(["b0", "a1", "a2", "a3", "b4", "a5"], records.Select(r => r.Key));
+        Assert.Equal(RecordType.Position, records[0].Type);
+        Assert.Equal((a, 3L), (records[2].File, records[2].Line));
+        Assert.Equal(0, reader.OutOfOrder);
+    }
+
+    [Fact]
+    public void Records_later_than_the_window_are_passed_on_late_and_counted()
+    {
+        var file = Path.Combine(FeedFixtures.TempDirectory(), "late.ndjson");
+        File.WriteAllLines(file, [Line("x1", 1), Line("x2", 2), Line("x3", 3), Line("x0", 0)]);
+        var reader = new FeedReader([file], reorderWindow: 1);
+        Assert.Equal(["x1", "x2", "x0", "x3"], reader.Read(_ => { }).Select(r => r.Key));
+        Assert.Equal(1, reader.OutOfOrder);
+    }
+
+    [Fact]
+    public void Lines_without_a_usable_time_or_type_are_reported_with_file_and_line()
+    {
+        var file = Path.Combine(FeedFixtures.TempDirectory(), "bad.ndjson");
+        File.WriteAllLines(file, [Line("ok", 1), "{\"id\":\"t\",\"time\":\"yesterday\"}", "", "[1,2]", "{\"type\":\"boat\",\"time\":\"2023-09-12T06:00:00Z\"}", "{\"id\":"]);
+        var problems = new List<FeedProblem>();
+        var records = new FeedReader([file]).Read(problems.Add).ToList();
+        Assert.Equal(["ok"], records.Select(r => r.Key));
+        Assert.Equal([(2L, "time"), (4L, "json"), (5L, "type"), (6L, "json")], problems.Select(p => (p.Line, p.Field)));
+        Assert.StartsWith("bad.ndjson:2: time:", problems[0].ToString());
+    }
+
+    [Theory]
+    [InlineData("demo-2023-09.ndjson.gz", "demo-2023-09")]
+    [InlineData("/data/Lampedusa Sept 2023.JSONL", "lampedusa-sept-2023")]
+    [InlineData("___.ndjson", "replay")]
+    public void A_file_name_makes_a_valid_scenario_name(string path, string expected) => Assert.Equal(expected, FeedFiles.ScenarioName(path));
+}
