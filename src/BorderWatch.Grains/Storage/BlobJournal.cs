@@ -76,22 +76,30 @@ public sealed class BlobJournal(BlobContainerClient container, string prefix, Jo
         }
     }
 
-    /// <summary>Every segment's bytes from the start: the archive of all accepted records, for export.</summary>
-    public static async IAsyncEnumerable<byte[]> ReadAllAsync(BlobContainerClient container, string prefix)
+    /// <summary>
+    /// Every line of every segment from the start, streamed a little at a time: the archive of all accepted records,
+    /// for export. Appends made meanwhile may or may not be included.
+    /// </summary>
+    public static async IAsyncEnumerable<string> ReadAllLinesAsync(BlobContainerClient container, string prefix,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
     {
         for (var segment = 0; ; segment++)
         {
-            var blob = container.GetAppendBlobClient(SegmentName(prefix, segment));
-            Response<BlobDownloadResult> content;
+            Stream stream;
             try
             {
-                content = await blob.DownloadContentAsync();
+                var options = new BlobOpenReadOptions(allowModifications: true) { BufferSize = 256 * 1024 };
+                stream = await container.GetAppendBlobClient(SegmentName(prefix, segment)).OpenReadAsync(options, cancellation);
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
                 yield break;
             }
-            yield return content.Value.Content.ToArray();
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellation) is { } line)
+            {
+                if (line.Length > 0) yield return line;
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using BorderWatch.Contracts;
@@ -65,21 +66,15 @@ public sealed class ScenarioExport(JournalStore journals, SectorCatalogue catalo
     private delegate bool LineFilter(ReadOnlySpan<byte> line);
 
     /// <summary>One journal's lines in the window, each made a feed line with its type.</summary>
-    private async IAsyncEnumerable<(DateTimeOffset, byte[])> Lines(string prefix, RecordType type, LineFilter keep, ExportFilter filter)
+    private async IAsyncEnumerable<(DateTimeOffset, byte[])> Lines(string prefix, RecordType type, LineFilter keep, ExportFilter filter,
+        [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        var typed = Encoding.UTF8.GetBytes($"{{\"type\":\"{FeedRecord.Name(type)}\",");
-        await foreach (var segment in BlobJournal.ReadAllAsync(journals.Container, prefix))
+        var typed = $"{{\"type\":\"{FeedRecord.Name(type)}\",";
+        await foreach (var text in BlobJournal.ReadAllLinesAsync(journals.Container, prefix, cancellation))
         {
-            foreach (var (start, length) in BlobJournal.LineRanges(segment))
-            {
-                var line = segment.AsMemory(start, length);
-                if (FeedReader.Describe(line.Span, out _, out var time, out _) is not null || !filter.Covers(time) || !keep(line.Span)) continue;
-                var output = new byte[typed.Length + length];   // {"type":"...", + the record without its '{', + '\n'
-                typed.CopyTo(output, 0);
-                line.Span[1..].CopyTo(output.AsSpan(typed.Length));
-                output[^1] = (byte)'\n';
-                yield return (time, output);
-            }
+            var line = Encoding.UTF8.GetBytes(text);
+            if (FeedReader.Describe(line, out _, out var time, out _) is not null || !filter.Covers(time) || !keep(line)) continue;
+            yield return (time, Encoding.UTF8.GetBytes(typed + text.AsSpan(1).ToString() + "\n"));   // {"type":"...", + the record without its '{'
         }
     }
 }

@@ -46,13 +46,18 @@ public sealed class SimulationTests
         var persons = new Dictionary<(string, string), long>();
         var previous = DateTimeOffset.MinValue;
         var lithuania = 0L;
+        var fixes = new HashSet<(string, DateTimeOffset)>();
         foreach (var line in File.ReadLines(feed))
         {
             var record = JsonNode.Parse(line)!;
             var time = DateTimeOffset.Parse(record["time"]!.GetValue<string>(), CultureInfo.InvariantCulture);
             Assert.True(time >= previous, $"out of time order: {line}");
             previous = time;
-            if (record["type"]!.GetValue<string>() != "detection") continue;
+            if (record["type"]!.GetValue<string>() == "position")
+            {
+                Assert.True(fixes.Add((record["asset"]!.GetValue<string>(), time)), $"an asset in two places at once: {line}");
+                continue;
+            }
             var route = record["id"]!.GetValue<string>().Split('-', 2)[1][..^13]; // sim1-{route}-yyyyMM-nnnnn
             var sector = catalogue.Locate(record["lat"]!.GetValue<double>(), record["lon"]!.GetValue<double>());
             Assert.Equal(route, sector?.Info.Route);

@@ -57,7 +57,8 @@ public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalo
             for (var shift = 0; shift < days * 3; shift++)
             {
                 if (random.NextDouble() >= chance) continue;
-                var hours = asset.Kind == "aircraft" ? 3 + 2 * random.NextDouble() : 6 + 2 * random.NextDouble();
+                // Out within the first hour of the shift and back before it ends: one asset is never in two places.
+                var hours = asset.Kind == "aircraft" ? 3 + 2 * random.NextDouble() : 6 + random.NextDouble();
                 var launch = start.AddHours(8 * shift + random.NextDouble());
                 var knots = asset.Knots[0] + (asset.Knots[1] - asset.Knots[0]) * random.NextDouble();
                 var every = 30 + 90 * random.NextDouble();   // reporting interval, seconds
