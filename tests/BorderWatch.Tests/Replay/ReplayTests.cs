@@ -51,6 +51,16 @@ public sealed partial class ReplayTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task From_and_to_cut_an_event_time_window()
+    {
+        var feed = Detections(TempDirectory(), 10, TimeSpan.FromMinutes(1)); // 06:00 ... 06:09
+        var scenario = ClusterFixture.NewScenario();
+        var (code, output) = await CliProcess.RunAsync(Minutes3, "replay", feed, "--scenario", scenario, "--from", "2023-09-12T06:02:00Z", "--to", "2023-09-12T06:05:00Z", "--url", Url(fixture));
+        Assert.True(code == 0, output);
+        Assert.Equal((3L, 3L + 4 + 5), await Api.ApiClient.RouteTotalAsync(Http, scenario, "central-med")); // persons are i + 1
+    }
+
+    [Fact]
     public async Task An_interrupted_replay_says_where_to_resume_and_the_resumed_one_counts_nothing_twice()
     {
         var feed = Detections(TempDirectory(), 120, TimeSpan.FromSeconds(5)); // 10 minutes: 10 s at speed 60
