@@ -119,6 +119,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
     /// <summary>A default scenario is a new one: the file's name, or that name with -2, -3... if taken.</summary>
     private async Task<string> NewScenarioAsync(string baseName)
     {
+        if (baseName == Contracts.Scenarios.Live) baseName = "live-replay"; // the operational picture only when named
         for (var n = 1; ; n++)
         {
             var name = n == 1 ? baseName : $"{baseName[..Math.Min(baseName.Length, 59)]}-{n}";
