@@ -26,9 +26,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the server; with <paramref name="waitHealthy"/> returns once /health answers 200.</summary>
-    public static async Task<ServerProcess> StartAsync(string storage, IDictionary<string, string>? settings = null, bool waitHealthy = true)
+    public static async Task<ServerProcess> StartAsync(string storage, IDictionary<string, string>? settings = null, bool waitHealthy = true, int? port = null)
     {
-        var port = Paths.FreePort();
+        port ??= Paths.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -128,6 +128,21 @@ public sealed partial class ReplayTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_replay_waits_out_a_server_that_is_not_up_yet_and_delivers_everything_once()
+    {
+        var feed = Detections(TempDirectory(), 50, TimeSpan.FromSeconds(10));
+        var port = Paths.FreePort();
+        var scenario = ClusterFixture.NewScenario();
+        using var replay = CliProcess.Start("replay", feed, "--scenario", scenario, "--batch", "10", "--retry-for", "120", "--url", $"http://127.0.0.1:{port}");
+        await WaitUntilAsync(() => Task.FromResult(replay.Output.Contains("retrying in")));
+        await using var server = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, port: port);
+        var code = await replay.WaitAsync(Minutes3);
+        Assert.True(code == 0, replay.Output);
+        Assert.Contains("accepted=50 duplicates=0 rejected=0", replay.Output);
+        Assert.Equal((50L, 50L * 51 / 2), await Api.ApiClient.RouteTotalAsync(server.Http, scenario, "central-med"));
+    }
+
+    [Fact]
     public async Task Lines_the_server_refuses_are_reported_with_file_and_line_and_the_rest_is_counted()
     {
         var dir = TempDirectory();

@@ -37,7 +37,14 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
         if (count == 0) return ReplayCommand.Fail("The feed holds no records in that window.");
         AnsiConsole.MarkupLineInterpolated($"Replaying [bold]{count:N0}[/] records ({first:u} to {last:u}) into scenario [bold]{name}[/] at {(speed is { } s ? $"{s:0.##}x real time" : "full speed")}");
 
-        var sender = new FeedSender(http, name, retryFor, message => { lock (_warnings) _warnings.Add(message); });
+        ProgressTask? task = null;
+        var sender = new FeedSender(http, name, retryFor, message =>
+        {
+            lock (_warnings) _warnings.Add(message);
+            // Live: in the progress line on a terminal, as a line of its own in a log.
+            if (task is not null) task.Description = $"retrying: {Markup.Escape(message)}";
+            if (!AnsiConsole.Profile.Capabilities.Interactive) Console.Error.WriteLine($"retrying: {message}");
+        });
         var inFlight = new Queue<(Task<BatchAnswer> Send, DateTimeOffset Min, DateTimeOffset Max, int Count)>();
         DateTimeOffset? acknowledged = null;  // every record up to this time (in the feed's order) is acknowledged
         var sent = 0L;
@@ -57,7 +64,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
-                var task = progress.AddTask("Sending", maxValue: count);
+                task = progress.AddTask("Sending", maxValue: count);
                 var batcher = new FeedBatcher(speed, batchSize, TimeProvider.System);
                 try
                 {
@@ -76,7 +83,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
                     fatal = e is OperationCanceledException ? null : e.Message;
                     await SettleAsync(inFlight.Select(b => b.Send));
                 }
-                task.StopTask();
+                task!.StopTask();
             });
 
         Report(clock.Elapsed);
