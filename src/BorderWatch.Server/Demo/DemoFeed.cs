@@ -39,12 +39,19 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
     {
         if (!_options.Enabled) return;
         var feed = Path.GetFullPath(_options.Feed, AppContext.BaseDirectory);
+        if (!File.Exists(feed))
+        {
+            logger.LogError("Demo: the feed {Feed} does not exist; no demo (BorderWatch:Demo:Feed)", feed);
+            return;
+        }
+        var failures = 0;
         logger.LogInformation("Demo: replaying {Feed} into scenario {Scenario} at {Speed}x; set BorderWatch:Demo:Enabled=false to stop it", feed, _options.Scenario, _options.Speed);
         while (!stopping.IsCancellationRequested)
         {
             try
             {
                 await LoopAsync(feed, stopping);
+                failures = 0;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -53,7 +60,8 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
             catch (Exception e)
             {
                 // The cluster or storage is not up yet, or failed: the demo waits and carries on where it was.
-                logger.LogDebug(e, "Demo: waiting for the cluster");
+                // Said once a minute, not every 2 s: the start-up wait is normal.
+                if (failures++ % 30 == 29) logger.LogWarning(e, "Demo: the cluster or storage keeps failing; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), time, stopping);
             }
         }
