@@ -34,7 +34,7 @@ public static class ScenariosApi
             if (route is not null && catalogue.FindRoute(route) is null) return Problems.NotFound("route", route);
             if (sector is not null && sector != SectorCatalogue.Unassigned && catalogue.FindSector(sector) is null) return Problems.NotFound("sector", sector);
             if (from >= to) return Problems.BadRequest("from", "from must be before to.");
-            if (await directory.SummarizeAsync(name) is null) return Problems.NotFound("scenario", name);
+            if (!await directory.ExistsAsync(name)) return Problems.NotFound("scenario", name);
 
             context.Response.ContentType = "application/x-ndjson";
             await export.WriteAsync(name, new ExportFilter(route, sector, from, to), context.Response.Body, context.RequestAborted);

@@ -22,6 +22,9 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         return [.. summaries.OfType<ScenarioSummary>().OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
+    /// <summary>Whether the scenario holds anything: one listing call, no grain woken.</summary>
+    public async Task<bool> ExistsAsync(string name) => (await journals.ChildrenAsync(name)).Count > 0;
+
     /// <summary>The scenario's summary, or null when it holds nothing.</summary>
     public async Task<ScenarioSummary?> SummarizeAsync(string name)
     {
