@@ -10,6 +10,9 @@ public interface IDashboardClient
     Task SectorsChanged(DashboardUpdate<CountsUpdate> update);
     Task RoutesChanged(DashboardUpdate<CountsUpdate> update);
     Task AssetsMoved(DashboardUpdate<AssetUpdate> update);
+
+    /// <summary>The alerts on the board (active, or resolved in the last 24 hours of the scenario clock) and the impact levels, whole.</summary>
+    Task AlertsChanged(AlertsUpdate update);
 }
 
 /// <summary>
@@ -30,10 +33,17 @@ public sealed record AssetUpdate(string Asset, string? Kind, TrackPoint Latest, 
 
 public sealed record DashboardUpdate<T>(string Scenario, DateTimeOffset Clock, IReadOnlyList<T> Items);
 
+/// <summary>Alerts on a dashboard's board, and each sector's impact level where it differs from the catalogue's.</summary>
+public sealed record AlertsUpdate(string Scenario, IReadOnlyList<Alert> Alerts, IReadOnlyDictionary<string, string> ImpactLevels)
+{
+    public static AlertsUpdate Empty(string scenario) => new(scenario, [], new Dictionary<string, string>());
+}
+
 public sealed record DashboardSnapshot(
     string Scenario,
     DateTimeOffset Clock,
     TimeSpan StaleAfter,
     IReadOnlyList<CountsUpdate> Sectors,
     IReadOnlyList<CountsUpdate> Routes,
-    IReadOnlyList<AssetUpdate> Assets);
+    IReadOnlyList<AssetUpdate> Assets,
+    AlertsUpdate Alerts);

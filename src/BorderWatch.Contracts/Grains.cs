@@ -68,6 +68,9 @@ public interface IScenarioGrain : IGrainWithStringKey
 
     Task<string[]> GetAssetsAsync();
 
+    /// <summary>The newest event time accepted: the event-time watermark alerts judge buckets closed by.</summary>
+    Task<DateTimeOffset?> GetNewestEventAsync();
+
     /// <summary>Forgets the scenario: clock and asset list (its sectors and assets are deleted by their own grains).</summary>
     Task DeleteAsync();
 }

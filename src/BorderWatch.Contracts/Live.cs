@@ -22,12 +22,14 @@ public interface ILiveDirectoryGrain : IGrainWithIntegerKey
 
 /// <summary>
 /// What changed since the last batch, merged per entity: sectors whose counts moved (grain keys
-/// "{scenario}/{sector}"; the front end reads the counts it needs), and each moved asset's newest position.
+/// "{scenario}/{sector}"; the front end reads the counts it needs), each moved asset's newest position, and the
+/// scenarios whose alerts or impact levels changed (the front end reads them from the scenario's alert book).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("bw.LiveChanges")]
 public sealed record LiveChanges(
     [property: Id(0)] string[] Sectors,
-    [property: Id(1)] AssetMoved[] Assets);
+    [property: Id(1)] AssetMoved[] Assets,
+    [property: Id(2)] string[] AlertScenarios);
 
 /// <summary>An asset's newest position and the sector it is in.</summary>
 [GenerateSerializer, Immutable, Alias("bw.AssetMoved")]

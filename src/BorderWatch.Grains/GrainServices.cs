@@ -1,3 +1,4 @@
+using BorderWatch.Grains.Alerting;
 using BorderWatch.Grains.Live;
 using BorderWatch.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,9 @@ public static class GrainServices
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
         services.AddSingleton<LivePublisher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LivePublisher>());
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
+        services.AddSingleton<AlertNotifier>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AlertNotifier>());
         return services;
     }
 }

@@ -50,6 +50,8 @@ public sealed class ScenarioGrain(
         return Task.FromResult(s.NewestEvent is { } newest && s.NewestArrival is { } arrival ? newest + (now - arrival) : now);
     }
 
+    public Task<DateTimeOffset?> GetNewestEventAsync() => Task.FromResult(state.State.NewestEvent);
+
     public Task<string[]> GetAssetsAsync() => Task.FromResult(state.State.Assets.Order(StringComparer.Ordinal).ToArray());
 
     public async Task DeleteAsync()

@@ -39,7 +39,8 @@ public sealed class SectorGrain(
     public async Task<Verdict[]> IngestAsync(Detection[] detections)
     {
         var verdicts = await AcceptAsync(detections);
-        if (verdicts.Contains(Verdict.Accepted)) live.SectorChanged(this.GetPrimaryKeyString());
+        if (verdicts.Contains(Verdict.Accepted))
+            live.SectorChanged(this.GetPrimaryKeyString(), detections.Where((_, i) => verdicts[i] == Verdict.Accepted).Min(d => d.Time));
         return verdicts;
     }
 

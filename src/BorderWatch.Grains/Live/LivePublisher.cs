@@ -14,15 +14,25 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
     private static readonly TimeSpan DirectoryMaxAge = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
-    private HashSet<string> _sectors = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTimeOffset> _sectors = new(StringComparer.Ordinal);
     private Dictionary<(string Scenario, string Asset), AssetMoved> _assets = [];
+    private HashSet<string> _alerts = new(StringComparer.Ordinal);
     private ILiveObserver[] _observers = [];
     private DateTime _observersRead;
 
-    /// <summary>The counts of the sector with this grain key changed.</summary>
-    public void SectorChanged(string sectorKey)
+    /// <summary>The counts of the sector with this grain key changed, from event time <paramref name="earliest"/> on.</summary>
+    public void SectorChanged(string sectorKey, DateTimeOffset earliest)
     {
-        lock (_gate) _sectors.Add(sectorKey);
+        lock (_gate)
+        {
+            if (!_sectors.TryGetValue(sectorKey, out var known) || earliest < known) _sectors[sectorKey] = earliest;
+        }
+    }
+
+    /// <summary>A scenario's alerts or impact levels changed.</summary>
+    public void AlertsChanged(string scenario)
+    {
+        lock (_gate) _alerts.Add(scenario);
     }
 
     public void AssetMoved(AssetMoved move)
@@ -50,12 +60,20 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
     private async Task PublishAsync()
     {
         LiveChanges changes;
+        Dictionary<string, DateTimeOffset> sectors;
         lock (_gate)
         {
-            if (_sectors.Count == 0 && _assets.Count == 0) return;
-            changes = new LiveChanges([.. _sectors], [.. _assets.Values]);
+            if (_sectors.Count == 0 && _assets.Count == 0 && _alerts.Count == 0) return;
+            sectors = _sectors;
+            changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts]);
             _sectors = new(StringComparer.Ordinal);
             _assets = [];
+            _alerts = new(StringComparer.Ordinal);
+        }
+        // The scenarios' alert books judge the changed counts: one-way, merged per scenario.
+        foreach (var scenario in sectors.Select(s => (Key: GrainKeys.Parse(s.Key), Earliest: s.Value)).GroupBy(s => s.Key.Scenario))
+        {
+            _ = grains.GetGrain<IAlertsGrain>(scenario.Key).CountsChangedAsync([.. scenario.Select(s => s.Key.Id)], scenario.Min(s => s.Earliest));
         }
         foreach (var observer in await ObserversAsync())
         {

@@ -6,7 +6,7 @@ namespace BorderWatch.Server.Apis;
 public static class SectorsApi
 {
     public sealed record SectorProperties(
-        string Id, string Name, string Route, string Kind, string Domain, string Country, string ImpactLevel,
+        string Id, string Name, string Route, string Kind, string Domain, string Country, string ImpactLevel, string CataloguedImpactLevel,
         Tally LastHour, Tally Last24h, Tally Last7d, Tally AllTime, DateTimeOffset? LatestEvent);
 
     public sealed record SectorFeature(string Id, NetTopologySuite.Geometries.Geometry Geometry, SectorProperties Properties)
@@ -20,12 +20,13 @@ public static class SectorsApi
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
             var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            var levels = await grains.GetGrain<IAlertsGrain>(name).GetImpactLevelsAsync();
             var features = await Task.WhenAll(catalogue.Sectors.Select(async sector =>
             {
                 var c = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, sector.Id)).GetCountsAsync(clock);
                 var i = sector.Info;
-                return new SectorFeature(sector.Id, sector.Geometry, new SectorProperties(
-                    i.Id, i.Name, i.Route, i.Kind, i.Domain, i.Country, i.ImpactLevel, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent));
+                return new SectorFeature(sector.Id, sector.Geometry, new SectorProperties(i.Id, i.Name, i.Route, i.Kind, i.Domain, i.Country,
+                    levels.GetValueOrDefault(i.Id, i.ImpactLevel), i.ImpactLevel, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent));
             }));
             var unassigned = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)).GetCountsAsync(clock);
             return Results.Ok(new { type = "FeatureCollection", scenario = name, asOf = clock, features, unassigned });

@@ -54,6 +54,7 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         foreach (var chunk in assets.Chunk(256))
             await Task.WhenAll(chunk.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).DeleteAsync()));
         await grains.GetGrain<IScenarioGrain>(name).DeleteAsync();
+        await grains.GetGrain<IAlertsGrain>(name).DeleteAsync();
         await journals.DeleteAllAsync(name);
         return true;
     }

@@ -93,5 +93,6 @@ public static class BorderWatchHosting
         app.MapSectorsApi();
         app.MapAssetsApi();
         app.MapScenariosApi();
+        app.MapAlertsApi();
     }
 }

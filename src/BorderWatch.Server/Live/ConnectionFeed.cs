@@ -19,6 +19,7 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
     private readonly Dictionary<string, CountsUpdate> _routes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AssetUpdate> _assets = new(StringComparer.Ordinal);
     private DashboardSnapshot? _snapshot;
+    private AlertsUpdate? _alerts;
     private DateTimeOffset _clock;
 
     public string ConnectionId => connectionId;
@@ -59,6 +60,12 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
         _wake.Set();
     }
 
+    public void OfferAlerts(AlertsUpdate alerts)
+    {
+        lock (_gate) _alerts = scope.Filter(alerts);
+        _wake.Set();
+    }
+
     private async Task SendLoopAsync()
     {
         var client = hub.Clients.Client(connectionId);
@@ -67,8 +74,9 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
             while (!_stop.IsCancellationRequested)
             {
                 if (!await _wake.WaitAsync(Timeout.InfiniteTimeSpan, _stop.Token)) continue;
-                var (snapshot, clock, sectors, routes, assets) = Take();
-                if (snapshot is not null) await client.Snapshot(snapshot);
+                var (snapshot, clock, sectors, routes, assets, alerts) = Take();
+                if (snapshot is not null) await client.Snapshot(snapshot with { Alerts = scope.Filter(snapshot.Alerts) });
+                if (alerts is not null) await client.AlertsChanged(alerts);
                 if (sectors.Length > 0) await client.SectorsChanged(new(scope.Scenario, clock, sectors));
                 if (routes.Length > 0) await client.RoutesChanged(new(scope.Scenario, clock, routes));
                 if (assets.Length > 0) await client.AssetsMoved(new(scope.Scenario, clock, assets));
@@ -85,12 +93,13 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
         }
     }
 
-    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[]) Take()
+    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[], AlertsUpdate?) Take()
     {
         lock (_gate)
         {
-            var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray());
+            var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray(), _alerts);
             _snapshot = null;
+            _alerts = null;
             _sectors.Clear();
             _routes.Clear();
             _assets.Clear();

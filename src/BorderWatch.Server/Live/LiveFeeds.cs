@@ -63,6 +63,10 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
         {
             if (watched.TryGetValue(group.Key, out var feed)) feed.SectorsChanged(group.Select(k => k.Id));
         }
+        foreach (var scenario in changes.AlertScenarios)
+        {
+            if (watched.TryGetValue(scenario, out var feed)) feed.AlertsChanged();
+        }
         foreach (var group in changes.Assets.GroupBy(a => a.Scenario))
         {
             if (watched.TryGetValue(group.Key, out var feed)) feed.AssetsMoved(group);

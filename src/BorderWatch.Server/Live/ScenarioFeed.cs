@@ -27,11 +27,14 @@ internal sealed class ScenarioFeed
     private readonly Dictionary<string, CountsUpdate> _routes = new(StringComparer.Ordinal);
     private readonly List<ConnectionFeed> _connections = [];
     private HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private AlertsUpdate _alerts;
+    private bool _alertsDirty = true;
     private Dictionary<string, AssetMoved> _moved = new(StringComparer.Ordinal);
 
     public ScenarioFeed(string scenario, SectorCatalogue catalogue, IGrainFactory grains, LiveOptions options, AssetOptions assets, ILogger logger)
     {
         (_scenario, _catalogue, _grains, _options, _assets, _logger) = (scenario, catalogue, grains, options, assets, logger);
+        _alerts = AlertsUpdate.Empty(scenario);
         _ = Task.Run(RunAsync);
     }
 
@@ -49,7 +52,8 @@ internal sealed class ScenarioFeed
             var snapshot = new DashboardSnapshot(_scenario, clock, _assets.StaleAfter,
                 _sectors.Values.Where(s => connection.Scope.HasSector(s.Id)).ToArray(),
                 _routes.Values.Where(r => connection.Scope.HasRoute(r.Id)).ToArray(),
-                assets);
+                assets,
+                _alerts);
             _connections.Add(connection);
             connection.Start(snapshot);
         }
@@ -65,6 +69,12 @@ internal sealed class ScenarioFeed
     public void SectorsChanged(IEnumerable<string> sectors)
     {
         lock (_gate) _dirty.UnionWith(sectors);
+        _wake.Set();
+    }
+
+    public void AlertsChanged()
+    {
+        lock (_gate) _alertsDirty = true;
         _wake.Set();
     }
 
@@ -88,15 +98,19 @@ internal sealed class ScenarioFeed
             {
                 HashSet<string> dirty;
                 lock (_gate) (dirty, _dirty, moved, _moved) = (_dirty, new(StringComparer.Ordinal), _moved, new(StringComparer.Ordinal));
+                bool alerts;
+                lock (_gate) (alerts, _alertsDirty) = (_alertsDirty, false);
                 if (DateTime.UtcNow - refreshed >= _options.RefreshInterval)
                 {
                     dirty.UnionWith(everything);
+                    alerts = true;
                     refreshed = DateTime.UtcNow;
                 }
-                if (dirty.Count > 0 || moved.Count > 0)
+                if (dirty.Count > 0 || moved.Count > 0 || alerts)
                 {
                     // Read the clock with the changes: the first records of a scenario move it by years.
                     var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync();
+                    if (alerts) await ReadAlertsAsync(clock);
                     await ReadAsync(dirty, clock);
                     Offer(moved.Values, clock);
                 }
@@ -111,13 +125,27 @@ internal sealed class ScenarioFeed
             catch (Exception e)
             {
                 _logger.LogWarning(e, "Could not read live counters of scenario {Scenario}; trying again", _scenario);
-                refreshed = DateTime.MinValue; // re-read every sector; keep the positions not yet sent, unless newer came
+                refreshed = DateTime.MinValue; // re-read every sector and the alerts; keep the positions not yet sent, unless newer came
                 lock (_gate)
                 {
                     foreach (var (asset, move) in moved) _moved.TryAdd(asset, move);
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
+        }
+    }
+
+    /// <summary>The board: alerts still active, and those resolved in the last 24 hours of the scenario clock.</summary>
+    private async Task ReadAlertsAsync(DateTimeOffset clock)
+    {
+        var book = _grains.GetGrain<IAlertsGrain>(_scenario);
+        var all = await book.QueryAsync(new AlertQuery(null, null, null, null));
+        var board = all.Where(a => a.State != AlertState.Resolved || a.ResolvedAt > clock.AddDays(-1)).Take(100).ToArray();
+        var update = new AlertsUpdate(_scenario, board, await book.GetImpactLevelsAsync());
+        lock (_gate)
+        {
+            _alerts = update;
+            foreach (var connection in _connections) connection.OfferAlerts(update);
         }
     }
 

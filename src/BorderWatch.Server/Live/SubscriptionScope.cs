@@ -28,6 +28,13 @@ public sealed class SubscriptionScope
     public bool HasSector(string sector) => _sectors is null || _sectors.Contains(sector);
     public bool HasRoute(string route) => _routes is null || _routes.Contains(route);
 
+    /// <summary>The alerts of the routes and sectors watched, and their sectors' impact levels.</summary>
+    public AlertsUpdate Filter(AlertsUpdate alerts) => _sectors is null ? alerts : alerts with
+    {
+        Alerts = [.. alerts.Alerts.Where(a => a.Target == "route" ? HasRoute(a.TargetId) : HasSector(a.TargetId))],
+        ImpactLevels = alerts.ImpactLevels.Where(l => HasSector(l.Key)).ToDictionary(),
+    };
+
     public bool HasAsset(string? sector, TrackPoint at) =>
         _sectors is null || (sector is not null && _sectors.Contains(sector)) || (_box?.Contains(at.Lon, at.Lat) ?? false);
 

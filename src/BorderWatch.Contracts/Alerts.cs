@@ -1,0 +1,123 @@
+using Orleans.Concurrency;
+
+namespace BorderWatch.Contracts;
+
+public enum AlertState : byte
+{
+    Firing,
+    Acknowledged,
+    Resolved,
+}
+
+/// <summary>
+/// A spike (or dip) of a route's or sector's counts over event-time buckets, from its first abnormal bucket to its
+/// last, with the decision that raised it: observed, expected, score and threshold. Its id is made from the target,
+/// bucket size and first bucket, so a replay of the same feed raises alerts with the same ids.
+/// </summary>
+[GenerateSerializer, Alias("bw.Alert")]
+public sealed class Alert
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public string Scenario { get; set; } = "";
+    /// <summary>"route" or "sector".</summary>
+    [Id(2)] public string Target { get; set; } = "";
+    [Id(3)] public string TargetId { get; set; } = "";
+    [Id(4)] public string Route { get; set; } = "";
+    [Id(5)] public BucketSize Bucket { get; set; }
+    [Id(6)] public string Metric { get; set; } = "persons";
+    /// <summary>"spike" or "dip".</summary>
+    [Id(7)] public string Direction { get; set; } = "spike";
+    /// <summary>Start of the first abnormal bucket.</summary>
+    [Id(8)] public DateTimeOffset Start { get; set; }
+    /// <summary>End of the last abnormal bucket so far.</summary>
+    [Id(9)] public DateTimeOffset End { get; set; }
+    /// <summary>The most abnormal bucket's figures.</summary>
+    [Id(10)] public long Observed { get; set; }
+    [Id(11)] public double Expected { get; set; }
+    [Id(12)] public double Score { get; set; }
+    [Id(13)] public double Threshold { get; set; }
+    /// <summary>"warning", or "major" at twice the threshold.</summary>
+    [Id(14)] public string Severity { get; set; } = "warning";
+    [Id(15)] public AlertState State { get; set; }
+    /// <summary>Event time at which it fired (end of the bucket that made it fire, or the scenario clock if that bucket was open).</summary>
+    [Id(16)] public DateTimeOffset FiredAt { get; set; }
+    [Id(17)] public DateTimeOffset? ResolvedAt { get; set; }
+    [Id(18)] public string? Resolution { get; set; }
+    [Id(19)] public Acknowledgement? Acknowledgement { get; set; }
+    /// <summary>For a route alert: the sectors with alerts of their own in its window.</summary>
+    [Id(20)] public List<string> Sectors { get; set; } = [];
+    /// <summary>The silence that held back its delivery, if any: the alert is kept all the same.</summary>
+    [Id(21)] public string? SilencedBy { get; set; }
+    [Id(22)] public List<DeliveryRecord> Deliveries { get; set; } = [];
+    /// <summary>Raised on each change, so a receiver can tell a newer notice from an older one.</summary>
+    [Id(23)] public int Version { get; set; }
+}
+
+[GenerateSerializer, Immutable, Alias("bw.Acknowledgement")]
+public sealed record Acknowledgement([property: Id(0)] string By, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string? Comment);
+
+/// <summary>What became of a webhook notice: delivered, or dead-lettered after the last try.</summary>
+[GenerateSerializer, Immutable, Alias("bw.Delivery")]
+public sealed record DeliveryRecord(
+    [property: Id(0)] string Webhook, [property: Id(1)] int Version, [property: Id(2)] bool Delivered,
+    [property: Id(3)] int Attempts, [property: Id(4)] DateTimeOffset At, [property: Id(5)] string? Error);
+
+/// <summary>Holds back delivery of alerts on matching routes or sectors whose window overlaps From..To.</summary>
+[GenerateSerializer, Immutable, Alias("bw.Silence")]
+public sealed record Silence(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? Route,
+    [property: Id(2)] string? Sector,
+    [property: Id(3)] DateTimeOffset From,
+    [property: Id(4)] DateTimeOffset To,
+    [property: Id(5)] string Reason,
+    [property: Id(6)] string CreatedBy,
+    [property: Id(7)] DateTimeOffset CreatedAt)
+{
+    public bool Matches(Alert alert) =>
+        (Route is null || Route == alert.Route) && (Sector is null || alert.Target == "sector" && Sector == alert.TargetId)
+        && alert.Start < To && alert.End > From;
+}
+
+/// <summary>A change of a sector's EUROSUR impact level: by the alert rules ("system") or by an operator.</summary>
+[GenerateSerializer, Immutable, Alias("bw.ImpactChange")]
+public sealed record ImpactChange(
+    [property: Id(0)] string Sector, [property: Id(1)] string By, [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] string From, [property: Id(4)] string To, [property: Id(5)] string Why);
+
+/// <summary>Filters of GET /api/alerts.</summary>
+[GenerateSerializer, Immutable, Alias("bw.AlertQuery")]
+public sealed record AlertQuery(
+    [property: Id(0)] AlertState? State, [property: Id(1)] string? Route, [property: Id(2)] DateTimeOffset? From, [property: Id(3)] DateTimeOffset? To);
+
+/// <summary>
+/// A scenario's alert book (key: the scenario): evaluates its routes and sectors when their counts change, and keeps
+/// the alerts, acknowledgements, silences and impact levels.
+/// </summary>
+public interface IAlertsGrain : IGrainWithStringKey
+{
+    /// <summary>Counts of these sectors changed from <paramref name="earliest"/> (event time) on.</summary>
+    [OneWay]
+    Task CountsChangedAsync(string[] sectors, DateTimeOffset earliest);
+
+    Task<Alert[]> QueryAsync(AlertQuery query);
+
+    /// <summary>Null when there is no such alert.</summary>
+    Task<Alert?> AcknowledgeAsync(string id, string by, string? comment);
+
+    Task<Silence> AddSilenceAsync(string? route, string? sector, DateTimeOffset from, DateTimeOffset to, string reason, string by);
+    Task<Silence[]> GetSilencesAsync();
+    Task<bool> RemoveSilenceAsync(string id);
+
+    /// <summary>Impact level per sector where it differs from the catalogue's.</summary>
+    Task<Dictionary<string, string>> GetImpactLevelsAsync();
+
+    /// <summary>An operator's level (null: back to the rules), with the reason.</summary>
+    Task SetImpactLevelAsync(string sector, string? level, string by, string reason);
+
+    Task<ImpactChange[]> GetImpactAuditAsync(string? sector);
+
+    Task RecordDeliveryAsync(string alertId, DeliveryRecord delivery);
+
+    Task DeleteAsync();
+}

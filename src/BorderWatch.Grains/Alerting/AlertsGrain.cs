@@ -1,0 +1,154 @@
+using BorderWatch.Geography;
+using BorderWatch.Grains.Counting;
+using BorderWatch.Grains.Live;
+using BorderWatch.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BorderWatch.Grains.Alerting;
+
+[GenerateSerializer, Alias("bw.AlertsState")]
+public sealed class AlertsState
+{
+    [Id(0)] public Dictionary<string, Alert> Alerts { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public List<Silence> Silences { get; set; } = [];
+    [Id(2)] public Dictionary<string, ImpactChange> Overrides { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Sectors whose impact level differs from the catalogue's, and the level.</summary>
+    [Id(3)] public Dictionary<string, string> Levels { get; set; } = new(StringComparer.Ordinal);
+    [Id(4)] public List<ImpactChange> Audit { get; set; } = [];
+}
+
+/// <summary>
+/// A scenario's alert book. Sector grains' changes reach it through the silo's live publisher (one-way, merged),
+/// so ingest never waits for it; it evaluates at most every <see cref="AlertOptions.EvaluateInterval"/>: for each
+/// touched route and bucket size it reads the sectors' series from where the counts changed (back to the open
+/// alert's last abnormal bucket, and the baseline's lookback before that), judges the buckets and runs the state
+/// machine, then reconciles the alerts it holds with the ones the counts now give.
+/// </summary>
+public sealed partial class AlertsGrain(
+    [PersistentState("alerts", StorageNames.GrainState)] IPersistentState<AlertsState> state,
+    SectorCatalogue catalogue,
+    LivePublisher live,
+    AlertNotifier notifier,
+    IOptions<AlertOptions> options,
+    TimeProvider time,
+    ILogger<AlertsGrain> logger) : Grain, IAlertsGrain
+{
+    /// <summary>Hour buckets further back than this are not judged again (they are kept for 2 years; days for ever).</summary>
+    private static readonly TimeSpan HourHorizon = TimeSpan.FromDays(60);
+
+    private readonly AlertOptions _options = options.Value;
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private DateTimeOffset? _pendingFrom;
+    private IGrainTimer? _timer;
+
+    private string Scenario => this.GetPrimaryKeyString();
+    private AlertsState Book => state.State;
+
+    public Task CountsChangedAsync(string[] sectors, DateTimeOffset earliest)
+    {
+        foreach (var sector in sectors.Where(s => catalogue.RouteOf(s) is not null)) _pending.Add(sector);
+        if (_pending.Count == 0) return Task.CompletedTask;
+        if (_pendingFrom is null || earliest < _pendingFrom) _pendingFrom = earliest;
+        _timer ??= this.RegisterGrainTimer(EvaluatePendingAsync, _options.EvaluateInterval, _options.EvaluateInterval);
+        return Task.CompletedTask;
+    }
+
+    private async Task EvaluatePendingAsync(CancellationToken cancellation)
+    {
+        if (_pending.Count == 0)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+        var sectors = _pending.ToList();
+        var from = _pendingFrom!.Value;
+        _pending.Clear();
+        _pendingFrom = null;
+        try
+        {
+            var changed = await EvaluateAsync(sectors, from);
+            if (changed.Count == 0) return;
+            await state.WriteStateAsync(cancellation);
+            live.AlertsChanged(Scenario);
+        }
+        catch (Exception e)
+        {
+            // Counts are durable; judging them again next round loses nothing.
+            foreach (var sector in sectors) _pending.Add(sector);
+            if (_pendingFrom is null || from < _pendingFrom) _pendingFrom = from;
+            logger.LogWarning(e, "Alerts of scenario {Scenario}: evaluation failed; retrying", Scenario);
+        }
+    }
+
+    public Task<Alert[]> QueryAsync(AlertQuery query) => Task.FromResult(Book.Alerts.Values
+        .Where(a => (query.State is null || a.State == query.State) && (query.Route is null || a.Route == query.Route)
+            && (query.From is null || a.End > query.From) && (query.To is null || a.Start < query.To))
+        .OrderByDescending(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal).ToArray());
+
+    public async Task<Alert?> AcknowledgeAsync(string id, string by, string? comment)
+    {
+        if (!Book.Alerts.TryGetValue(id, out var alert)) return null;
+        alert.Acknowledgement = new Acknowledgement(by, time.GetUtcNow(), comment);
+        if (alert.State == AlertState.Firing) alert.State = AlertState.Acknowledged;
+        alert.Version++;
+        await state.WriteStateAsync();
+        Notify(alert, "acknowledged");
+        live.AlertsChanged(Scenario);
+        return alert;
+    }
+
+    public async Task<Silence> AddSilenceAsync(string? route, string? sector, DateTimeOffset from, DateTimeOffset to, string reason, string by)
+    {
+        var silence = new Silence($"s-{Guid.NewGuid():N}"[..14], route, sector, from, to, reason, by, time.GetUtcNow());
+        Book.Silences.Add(silence);
+        await state.WriteStateAsync();
+        return silence;
+    }
+
+    public Task<Silence[]> GetSilencesAsync() => Task.FromResult(Book.Silences.ToArray());
+
+    public async Task<bool> RemoveSilenceAsync(string id)
+    {
+        if (Book.Silences.RemoveAll(s => s.Id == id) == 0) return false;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task<Dictionary<string, string>> GetImpactLevelsAsync() => Task.FromResult(new Dictionary<string, string>(Book.Levels));
+
+    public async Task SetImpactLevelAsync(string sector, string? level, string by, string reason)
+    {
+        if (level is null) Book.Overrides.Remove(sector);
+        else Book.Overrides[sector] = new ImpactChange(sector, by, time.GetUtcNow(), "", level, reason);
+        UpdateImpact([sector], by, reason);
+        await state.WriteStateAsync();
+        live.AlertsChanged(Scenario);
+    }
+
+    public Task<ImpactChange[]> GetImpactAuditAsync(string? sector) =>
+        Task.FromResult(Book.Audit.Where(a => sector is null || a.Sector == sector).ToArray());
+
+    public async Task RecordDeliveryAsync(string alertId, DeliveryRecord delivery)
+    {
+        if (!Book.Alerts.TryGetValue(alertId, out var alert)) return;
+        alert.Deliveries.Add(delivery);
+        if (alert.Deliveries.Count > 20) alert.Deliveries.RemoveAt(0);
+        await state.WriteStateAsync();
+    }
+
+    public async Task DeleteAsync()
+    {
+        _pending.Clear();
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
+    private void Notify(Alert alert, string what)
+    {
+        if (alert.SilencedBy is null) notifier.Enqueue(Scenario, what, alert);
+    }
+
+    private ISectorGrain Sector(string id) => GrainFactory.GetGrain<ISectorGrain>(GrainKeys.For(Scenario, id));
+}

@@ -1,0 +1,88 @@
+using BorderWatch.Contracts;
+using BorderWatch.Geography;
+
+namespace BorderWatch.Server.Apis;
+
+/// <summary>Alerts, acknowledgements, silences and impact levels of a scenario (query parameter scenario, default live).</summary>
+public static class AlertsApi
+{
+    public sealed record AckRequest(string? By, string? Comment);
+    public sealed record SilenceRequest(string? Route, string? Sector, DateTimeOffset? From, DateTimeOffset? To, string? Reason, string? By);
+    public sealed record ImpactRequest(string? Level, string? By, string? Reason);
+
+    private static readonly string[] Levels = ["low", "medium", "high", "critical"];
+
+    public static void MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/alerts", async (string? scenario, string? state, string? route, DateTimeOffset? from, DateTimeOffset? to,
+            SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            AlertState? wanted = null;
+            if (state is not null)
+            {
+                if (!Enum.TryParse<AlertState>(state, ignoreCase: true, out var parsed) || int.TryParse(state, out _))
+                    return Problems.BadRequest("state", "state is firing, acknowledged or resolved.");
+                wanted = parsed;
+            }
+            if (route is not null && catalogue.FindRoute(route) is null) return Problems.NotFound("route", route);
+            var alerts = await grains.GetGrain<IAlertsGrain>(name).QueryAsync(new AlertQuery(wanted, route, from, to));
+            return Results.Ok(new { scenario = name, alerts });
+        });
+
+        app.MapPost("/api/alerts/{id}/ack", async (string id, string? scenario, AckRequest? body, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            if (Who(body?.By) is { } missing) return missing;
+            var alert = await grains.GetGrain<IAlertsGrain>(name).AcknowledgeAsync(id, body!.By!, body.Comment);
+            return alert is null ? Problems.NotFound("alert", id) : Results.Ok(alert);
+        });
+
+        app.MapGet("/api/silences", async (string? scenario, IGrainFactory grains) =>
+            ScenarioQuery.Validate(scenario, out var name) ?? Results.Ok(await grains.GetGrain<IAlertsGrain>(name).GetSilencesAsync()));
+
+        app.MapPost("/api/silences", async (string? scenario, SilenceRequest? body, SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            if (body is null) return Problems.BadRequest("body", "A silence: {route?, sector?, from, to, reason, by}.");
+            if (body.Route is not null && catalogue.FindRoute(body.Route) is null) return Problems.NotFound("route", body.Route);
+            if (body.Sector is not null && catalogue.FindSector(body.Sector) is null) return Problems.NotFound("sector", body.Sector);
+            if (body.From is not { } from || body.To is not { } to || from >= to) return Problems.BadRequest("from", "from and to are required, from before to.");
+            if (string.IsNullOrWhiteSpace(body.Reason)) return Problems.BadRequest("reason", "Say why alerts are silenced.");
+            if (Who(body.By) is { } missing) return missing;
+            var silence = await grains.GetGrain<IAlertsGrain>(name).AddSilenceAsync(body.Route, body.Sector, from, to, body.Reason, body.By!);
+            return Results.Created($"/api/silences/{silence.Id}?scenario={name}", silence);
+        });
+
+        app.MapDelete("/api/silences/{id}", async (string id, string? scenario, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            return await grains.GetGrain<IAlertsGrain>(name).RemoveSilenceAsync(id) ? Results.NoContent() : Problems.NotFound("silence", id);
+        });
+
+        app.MapGet("/api/sectors/{id}/impact", async (string id, string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            if (catalogue.FindSector(id) is not { } sector) return Problems.NotFound("sector", id);
+            var book = grains.GetGrain<IAlertsGrain>(name);
+            var levels = await book.GetImpactLevelsAsync();
+            return Results.Ok(new { sector = id, impactLevel = levels.GetValueOrDefault(id, sector.Info.ImpactLevel), cataloguedImpactLevel = sector.Info.ImpactLevel, audit = await book.GetImpactAuditAsync(id) });
+        });
+
+        // An operator sets a level (critical only this way), or gives it back to the rules with level null.
+        app.MapPut("/api/sectors/{id}/impact", async (string id, string? scenario, ImpactRequest? body, SectorCatalogue catalogue, IGrainFactory grains) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            if (catalogue.FindSector(id) is null) return Problems.NotFound("sector", id);
+            if (body?.Level is { } level && !Levels.Contains(level)) return Problems.BadRequest("level", "level is low, medium, high or critical (or null: back to the rules).");
+            if (string.IsNullOrWhiteSpace(body?.Reason)) return Problems.BadRequest("reason", "Say why the level changes.");
+            if (Who(body.By) is { } missing) return missing;
+            await grains.GetGrain<IAlertsGrain>(name).SetImpactLevelAsync(id, body.Level, body.By!, body.Reason);
+            return Results.NoContent();
+        });
+    }
+
+    /// <summary>Until keys name the operator, the request does.</summary>
+    private static IResult? Who(string? by) =>
+        string.IsNullOrWhiteSpace(by) || by.Length > 128 ? Problems.BadRequest("by", "by: who does it (1-128 characters).") : null;
+}
