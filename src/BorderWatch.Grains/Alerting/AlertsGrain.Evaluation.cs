@@ -68,7 +68,7 @@ public sealed partial class AlertsGrain
             }
             var historyStart = target.FirstRecord is { } f ? (int)Math.Max(0, Buckets.Index(bucket, f) - first) : values.Length;
             var decisions = new Decision[values.Length];
-            for (var i = (int)(restart - first); i < values.Length; i++) decisions[i] = SpikeDetector.Decide(values, i, historyStart, starts, target.Rule);
+            for (var i = (int)(restart - first); i < values.Length; i++) decisions[i] = SpikeDetector.Decide(values, i, historyStart, target.Rule);
             var resume = open is null ? null : new Episode
             {
                 Start = open.Start, Direction = open.Direction == "dip" ? -1 : 1, LastAbnormal = (int)(restart - first),

@@ -8,77 +8,62 @@ public readonly record struct Decision(long Observed, double Expected, double Sc
 }
 
 /// <summary>
-/// Judges buckets against a robust, seasonal baseline: for hours, the median of the same hour of day over the
-/// previous 14 days; for days, the median of the previous 28 days times the weekday's share over 8 weeks. The
-/// spread is the scaled median absolute deviation, at least sqrt(expected) and a quarter of it, so that small and
-/// steady series are not called abnormal on a few records. Pure: the same counts give the same decisions.
+/// Judges a bucket against what its own past predicts, with the seasonality taken out:
+/// <list type="bullet">
+/// <item>hours: the bucket against the same hour of day on the previous 14 days (the night-and-dawn rhythm of crossings);</item>
+/// <item>days: the 7 days ending with the bucket (each weekday once, so the weekly rhythm cancels) against the
+/// 12 weeks before them. Crossings come in bursts (calm seas, a boat of 300), so a single day says little; a week
+/// at three times the quarter's rate is the pressure change an operations centre must hear of.</item>
+/// </list>
+/// Expected is the mean of the past windows; the spread is that of an over-dispersed count, sqrt(expected x
+/// dispersion), the dispersion (variance / mean, at least 1) measured on the same past windows. Pure: the same
+/// counts give the same decisions.
 /// </summary>
 public static class SpikeDetector
 {
-    public const int HourBaselineDays = 14, DayBaselineDays = 28, WeekdayWeeks = 8;
+    private sealed record Shape(int Window, int Lag, int Samples, int MinSamples);
 
-    /// <summary>Buckets of history a decision needs before <paramref name="index"/>.</summary>
-    public static int Lookback(BucketSize bucket) => bucket == BucketSize.Hour ? 24 * HourBaselineDays : 7 * WeekdayWeeks;
+    private static Shape ShapeOf(BucketSize bucket) => bucket == BucketSize.Hour ? new(1, 24, 14, 7) : new(7, 7, 12, 6);
+
+    /// <summary>Buckets of history a decision needs before its bucket.</summary>
+    public static int Lookback(BucketSize bucket)
+    {
+        var shape = ShapeOf(bucket);
+        return shape.Lag * shape.Samples + shape.Window;
+    }
 
     /// <summary>
     /// Decides bucket <paramref name="index"/> of <paramref name="values"/>; buckets before <paramref name="historyStart"/>
     /// (before the target's first record) are not history.
     /// </summary>
-    public static Decision Decide(long[] values, int index, int historyStart, DateTimeOffset[] starts, AlertRule rule)
+    public static Decision Decide(long[] values, int index, int historyStart, AlertRule rule)
     {
-        var samples = new List<double>();
-        double factor = 1;
-        if (rule.Bucket == BucketSize.Hour)
+        var shape = ShapeOf(rule.Bucket);
+        var samples = new List<double>(shape.Samples);
+        for (var k = 1; k <= shape.Samples; k++)
         {
-            for (var k = 1; k <= HourBaselineDays; k++)
-                if (index - 24 * k >= historyStart) samples.Add(values[index - 24 * k]);
-            if (samples.Count < 7) return Decision.Unknown;
+            var end = index - shape.Lag * k;
+            if (end - shape.Window + 1 < historyStart) break;
+            samples.Add(Sum(values, end, shape.Window));
         }
-        else
-        {
-            for (var k = 1; k <= DayBaselineDays; k++)
-                if (index - k >= historyStart) samples.Add(values[index - k]);
-            if (samples.Count < 14) return Decision.Unknown;
-            factor = WeekdayFactor(values, index, historyStart, starts);
-        }
-        var median = Median(samples);
-        var expected = median * factor;
-        var mad = Median(samples.Select(s => Math.Abs(s - median)).ToList()) * 1.4826 * factor;
-        var spread = Math.Max(Math.Max(mad, Math.Sqrt(Math.Max(expected, 1))), 0.25 * expected);
-        var observed = values[index];
+        if (samples.Count < shape.MinSamples) return Decision.Unknown;
+        var expected = samples.Average();
+        var variance = samples.Sum(s => (s - expected) * (s - expected)) / Math.Max(1, samples.Count - 1);
+        var dispersion = Math.Max(1, variance / Math.Max(expected, 1));
+        var spread = Math.Sqrt(Math.Max(expected, 1) * dispersion);
+        var observed = Sum(values, index, shape.Window);
         var score = (observed - expected) / spread;
-        var spikes = rule.Direction != AlertDirections.Dips;
-        var dips = rule.Direction != AlertDirections.Spikes;
         var abnormal =
-            spikes && score >= rule.Sensitivity && observed >= rule.MinCount && observed >= rule.MinRatio * expected ? 1
-            : dips && score <= -rule.Sensitivity && expected >= rule.MinCount && observed * rule.MinRatio <= expected ? -1
+            rule.Direction != AlertDirections.Dips && score >= rule.Sensitivity && observed >= rule.MinCount && observed >= rule.MinRatio * expected ? 1
+            : rule.Direction != AlertDirections.Spikes && score <= -rule.Sensitivity && expected >= rule.MinCount && observed * rule.MinRatio <= expected ? -1
             : 0;
         return new Decision(observed, expected, score, abnormal);
     }
 
-    /// <summary>How the bucket's weekday compares with the average day over the last weeks (1 without enough data).</summary>
-    private static double WeekdayFactor(long[] values, int index, int historyStart, DateTimeOffset[] starts)
+    private static long Sum(long[] values, int end, int window)
     {
-        double same = 0, all = 0;
-        int sameCount = 0, allCount = 0;
-        for (var k = 1; k <= 7 * WeekdayWeeks && index - k >= historyStart; k++)
-        {
-            all += values[index - k];
-            allCount++;
-            if (starts[index - k].DayOfWeek == starts[index].DayOfWeek)
-            {
-                same += values[index - k];
-                sameCount++;
-            }
-        }
-        if (sameCount < 3 || all <= 0) return 1;
-        return Math.Clamp(same / sameCount / (all / allCount), 0.5, 2);
-    }
-
-    private static double Median(List<double> xs)
-    {
-        xs.Sort();
-        var n = xs.Count;
-        return n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+        long sum = 0;
+        for (var i = Math.Max(0, end - window + 1); i <= end; i++) sum += values[i];
+        return sum;
     }
 }
