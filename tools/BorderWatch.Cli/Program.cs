@@ -8,5 +8,6 @@ var root = new RootCommand("BorderWatch tools: replay, simulate and export feeds
 root.Subcommands.Add(ReplayCommand.Command());
 root.Subcommands.Add(SimulateCommand.Command());
 root.Subcommands.Add(ExportCommand.Command());
+root.Subcommands.Add(BorderWatch.Cli.Backtest.BacktestCommand.Command());
 root.Subcommands.Add(LiveLatency.Command());
 return await root.Parse(args).InvokeAsync();

@@ -53,13 +53,14 @@ public sealed class AlertOptions
 
     /// <summary>
     /// Defaults chosen on the generated 2021-2025 history (README, "Alerts"): a week at 3x the rate of the 12 weeks
-    /// before and at least 300 persons; an hour at 5x the same hour of the last two weeks and at least 500 persons
-    /// (a mass landing).
+    /// before and at least 300 persons on a route (100 in a sector); an hour at 5x the same hour of the last two
+    /// weeks and at least 500 persons (a mass landing).
     /// </summary>
     public List<AlertRule> Rules { get; set; } =
     [
         new() { Bucket = BucketSize.Hour, Sensitivity = 6, MinCount = 500, MinRatio = 5, ResolveAfter = 3 },
         new() { Bucket = BucketSize.Day, Sensitivity = 3, MinCount = 300, MinRatio = 3, ResolveAfter = 3 },
+        new() { Match = "sector:*", Bucket = BucketSize.Day, Sensitivity = 3, MinCount = 100, MinRatio = 3, ResolveAfter = 3 },
     ];
 
     /// <summary>The impact level an active alert of a severity gives its sector (at least; operators may set any).</summary>
