@@ -10,6 +10,7 @@
     clock: null,             // scenario clock (ms) and when it was read (ms)
     selected: null,
     staleAfterMs: 600000,
+    impact: {},              // sector id -> impact level where it differs from the catalogue
   };
 
   const $ = selector => document.querySelector(selector);
@@ -81,8 +82,9 @@
     const field = name => panel.querySelector(`[data-field="${name}"]`);
     field("name").textContent = info.name;
     field("route").textContent = state.routes.get(info.route) || info.route;
-    field("impact").textContent = info.impactLevel;
-    field("impact").className = `impact ${info.impactLevel}`;
+    const level = state.impact[info.id] || info.cataloguedImpactLevel || info.impactLevel;
+    field("impact").textContent = level;
+    field("impact").className = `impact ${level}`;
     field("kind").textContent = `${info.kind}, ${info.domain}`;
     const update = state.counts.get(`sector:${info.id}`);
     if (!update) return;
@@ -91,6 +93,55 @@
       field(`${window}-persons`).textContent = number(update.counts[window].persons);
     }
     charts.bars(field("chart"), update.hourly.map(p => p.persons), update.hourly.map(p => p.start.slice(0, 16).replace("T", " ")));
+  }
+
+  // The alert board: active alerts first, then those resolved in the last 24 h; sectors under a firing alert flash.
+  function showAlerts(update) {
+    state.impact = update.impactLevels;
+    const list = $("#alerts ol");
+    const order = { firing: 0, acknowledged: 1, resolved: 2 };
+    const alerts = [...update.alerts].sort((a, b) => order[a.state] - order[b.state] || b.start.localeCompare(a.start));
+    list.replaceChildren(...alerts.map(alertItem));
+    $("#alerts .empty").hidden = alerts.length > 0;
+    const active = alerts.filter(a => a.state !== "resolved");
+    $("#alert-count").textContent = active.length ? `${active.length} active` : "";
+    const flashing = new Set(alerts.filter(a => a.state === "firing" && !a.silencedBy)
+      .flatMap(a => a.target === "sector" ? [a.targetId] : a.sectors.length ? a.sectors : [`${a.targetId}-area`]));
+    borderMap.showAlerts(state.impact, flashing);
+    if (state.selected) showSector();
+  }
+
+  function alertItem(alert) {
+    const item = document.createElement("li");
+    item.dataset.alert = alert.id;
+    item.className = `alert ${alert.state} ${alert.severity}`;
+    const where = alert.target === "route" ? state.routes.get(alert.targetId) : state.sectors.get(alert.targetId)?.name;
+    const window = alert.bucket === "day" ? "7 days" : "hour";
+    const since = alert.start.slice(0, 16).replace("T", " ");
+    item.innerHTML = `<b></b> <span class="state"></span><br><span class="why"></span><br><small></small>`;
+    item.querySelector("b").textContent = `${where || alert.targetId}: ${alert.direction}`;
+    item.querySelector(".state").textContent = alert.silencedBy ? `${alert.state}, silenced` : alert.state;
+    item.querySelector(".why").textContent =
+      `${number(alert.observed)} ${alert.metric} in the ${window} vs ${number(Math.round(alert.expected))} expected (score ${alert.score.toFixed(1)} ≥ ${alert.threshold})`;
+    item.querySelector("small").textContent = `since ${since} UTC` + (alert.acknowledgement ? ` · acknowledged by ${alert.acknowledgement.by}` : "")
+      + (alert.sectors.length ? ` · ${alert.sectors.join(", ")}` : "");
+    if (alert.state === "firing") {
+      const ack = document.createElement("button");
+      ack.textContent = "Acknowledge";
+      ack.addEventListener("click", () => acknowledge(alert));
+      item.appendChild(ack);
+    }
+    item.addEventListener("click", e => { if (e.target.tagName !== "BUTTON") borderMap.zoomTo(alert.target === "sector" ? alert.targetId : `${alert.targetId}-area`); });
+    return item;
+  }
+
+  async function acknowledge(target) {
+    const by = prompt("Acknowledged by (your name):");
+    if (!by) return;
+    const comment = prompt("Comment (optional):") || null;
+    const response = await fetch(`api/alerts/${encodeURIComponent(target.id)}/ack?scenario=${encodeURIComponent(state.scenario)}`,
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ by, comment }) });
+    if (!response.ok) window.alert(`Could not acknowledge: ${(await response.json()).detail}`);
   }
 
   // The live connection: automatic reconnect; every (re)connection subscribes again and gets a fresh snapshot.
@@ -106,12 +157,14 @@
     snapshot.sectors.forEach(s => applyCounts("sector", s));
     snapshot.routes.forEach(r => applyCounts("route", r));
     snapshot.assets.forEach(borderMap.moveAsset);
+    showAlerts(snapshot.alerts);
     document.body.dataset.scenario = snapshot.scenario;
     basemapDrawn.then(() => { document.body.dataset.ready = "true"; });
   });
   connection.on("sectorsChanged", u => { setClock(u.clock); u.items.forEach(s => applyCounts("sector", s)); });
   connection.on("routesChanged", u => { setClock(u.clock); u.items.forEach(r => applyCounts("route", r)); });
   connection.on("assetsMoved", u => { setClock(u.clock); u.items.forEach(borderMap.moveAsset); });
+  connection.on("alertsChanged", showAlerts);
 
   const showConnection = text => {
     const badge = $("#connection");

@@ -46,7 +46,17 @@ const borderMap = (() => {
         e.classList.add("bw-sector");
         e.dataset.sector = p.id;
       });
+      layer.catalogued = p.cataloguedImpactLevel || p.impactLevel;
       sectorLayers.set(p.id, layer);
+    }
+  }
+
+  // Outlines follow the impact level as alerts and operators change it; sectors under a firing alert flash.
+  function showAlerts(levels, flashing) {
+    for (const [id, layer] of sectorLayers) {
+      const level = levels[id] || layer.catalogued;
+      layer.setStyle({ color: impactColours[level] || "#555" });
+      layer.eachLayer(l => l.getElement()?.classList.toggle("bw-alert", flashing.has(id)));
     }
   }
 
@@ -100,5 +110,5 @@ const borderMap = (() => {
     assetMarkers.clear();
   }
 
-  return { basemap, drawSectors, shadeSector, zoomTo, moveAsset, markStale, clearAssets };
+  return { basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets };
 })();
