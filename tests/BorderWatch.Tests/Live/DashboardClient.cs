@@ -19,7 +19,9 @@ public sealed class DashboardClient : IAsyncDisposable
             foreach (var x in s.Sectors) Sectors[x.Id] = x;
             foreach (var x in s.Routes) Routes[x.Id] = x;
             foreach (var x in s.Assets) Assets[x.Asset] = x;
+            Alerts = s.Alerts;
         }));
+        _connection.On<AlertsUpdate>(nameof(IDashboardClient.AlertsChanged), u => Update(() => Alerts = u));
         _connection.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.SectorsChanged), u => Update(() =>
         {
             foreach (var x in u.Items) Sectors[x.Id] = x;
@@ -40,6 +42,7 @@ public sealed class DashboardClient : IAsyncDisposable
     public Dictionary<string, CountsUpdate> Routes { get; } = [];
     public Dictionary<string, AssetUpdate> Assets { get; } = [];
     public List<DashboardUpdate<CountsUpdate>> SectorMessages { get; } = [];
+    public AlertsUpdate? Alerts { get; private set; }
 
     /// <summary>Connects and subscribes; returns once the snapshot is in.</summary>
     public static async Task<DashboardClient> SubscribeAsync(Uri server, Subscription subscription)
