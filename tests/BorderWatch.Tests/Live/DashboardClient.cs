@@ -1,5 +1,8 @@
 using BorderWatch.Contracts;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderWatch.Tests.Live;
 
@@ -12,7 +15,10 @@ public sealed class DashboardClient : IAsyncDisposable
 
     private DashboardClient(Uri server)
     {
-        _connection = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/live")).Build();
+        // The hub sends enums as camelCase strings ("firing"), as the page reads them.
+        _connection = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/live"))
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
+            .Build();
         _connection.On<DashboardSnapshot>(nameof(IDashboardClient.Snapshot), s => Update(() =>
         {
             Snapshot = s;
