@@ -10,4 +10,5 @@ root.Subcommands.Add(SimulateCommand.Command());
 root.Subcommands.Add(ExportCommand.Command());
 root.Subcommands.Add(BorderWatch.Cli.Backtest.BacktestCommand.Command());
 root.Subcommands.Add(LiveLatency.Command());
+root.Subcommands.Add(AlertLatency.Command());
 return await root.Parse(args).InvokeAsync();
