@@ -15,19 +15,22 @@ public sealed class DemoOptions
     public bool Enabled { get; set; } = true;
     public string Scenario { get; set; } = "demo";
 
-    /// <summary>The bundled feed: 10-14 September 2023 (the Lampedusa landings), made by `borderwatch simulate`.</summary>
-    public string Feed { get; set; } = "Demo/demo-2023-09.ndjson.gz";
+    /// <summary>
+    /// The bundled feeds, made by `borderwatch simulate`: detections from mid-July 2023 (the history alerts judge
+    /// against) and 10-14 September 2023 with patrols (the Lampedusa landings).
+    /// </summary>
+    public List<string> Feeds { get; set; } = ["Demo/demo-2023-07-background.ndjson.gz", "Demo/demo-2023-09.ndjson.gz"];
 
     /// <summary>Event time runs this many times real time: a minute of the feed each second.</summary>
     public double Speed { get; set; } = 60;
 
-    /// <summary>Sent at once on a fresh start, so the map shows a day's picture at first sight.</summary>
-    public TimeSpan Preload { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>Records before this are sent at once, so the map shows a day's picture at first sight and alerts have history.</summary>
+    public DateTimeOffset PreloadUntil { get; set; } = new(2023, 9, 11, 0, 0, 0, TimeSpan.Zero);
 }
 
 /// <summary>
-/// Keeps the demo scenario moving: replays the bundled feed through the same parser and ingest as the API, the
-/// first day at once and the rest at <see cref="DemoOptions.Speed"/>; at the end it deletes the scenario and starts
+/// Keeps the demo scenario moving: replays the bundled feeds through the same parser and ingest as the API, up to
+/// <see cref="DemoOptions.PreloadUntil"/> at once and the rest at <see cref="DemoOptions.Speed"/>; at the end it deletes the scenario and starts
 /// again. After a restart it carries on after the newest record the scenario already holds.
 /// </summary>
 public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser, IngestService ingest, ScenarioDirectory scenarios,
@@ -38,19 +41,20 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         if (!_options.Enabled) return;
-        var feed = Path.GetFullPath(_options.Feed, AppContext.BaseDirectory);
-        if (!File.Exists(feed))
+        var feeds = _options.Feeds.Select(f => Path.GetFullPath(f, AppContext.BaseDirectory)).ToArray();
+        if (feeds.FirstOrDefault(f => !File.Exists(f)) is { } missing)
         {
-            logger.LogError("Demo: the feed {Feed} does not exist; no demo (BorderWatch:Demo:Feed)", feed);
+            logger.LogError("Demo: the feed {Feed} does not exist; no demo (BorderWatch:Demo:Feeds)", missing);
             return;
         }
         var failures = 0;
-        logger.LogInformation("Demo: replaying {Feed} into scenario {Scenario} at {Speed}x; set BorderWatch:Demo:Enabled=false to stop it", feed, _options.Scenario, _options.Speed);
+        logger.LogInformation("Demo: replaying {Feeds} into scenario {Scenario} at {Speed}x; set BorderWatch:Demo:Enabled=false to stop it",
+            string.Join(", ", feeds), _options.Scenario, _options.Speed);
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await LoopAsync(feed, stopping);
+                await LoopAsync(feeds, stopping);
                 failures = 0;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -67,16 +71,16 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
         }
     }
 
-    private async Task LoopAsync(string feed, CancellationToken stopping)
+    private async Task LoopAsync(string[] feeds, CancellationToken stopping)
     {
-        var records = new FeedReader([feed]).Read(p => logger.LogWarning("Demo feed: {Problem}", p)).ToList();
+        var records = new FeedReader(feeds).Read(p => logger.LogWarning("Demo feed: {Problem}", p)).ToList();
         var newest = (await scenarios.SummarizeAsync(_options.Scenario))?.LastEvent;
         if (newest >= records[^1].Time)
         {
             await scenarios.DeleteAsync(_options.Scenario);   // a loop ended: start again from the beginning
             newest = null;
         }
-        var preloadEnd = newest is null ? records[0].Time + _options.Preload : DateTimeOffset.MinValue;
+        var preloadEnd = _options.PreloadUntil;
         var remaining = records.Where(r => newest is null || r.Time > newest).ToList();
         foreach (var batch in remaining.TakeWhile(r => r.Time < preloadEnd).Chunk(5000)) await SendAsync(batch);
         var paced = new FeedBatcher(_options.Speed, 5000, time);

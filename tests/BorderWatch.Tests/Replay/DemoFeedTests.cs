@@ -12,6 +12,7 @@ namespace BorderWatch.Tests.Replay;
 public sealed class DemoFeedTests(ServerFixture fixture)
 {
     private static readonly string Feed = Path.Combine(Paths.ServerProject, "Demo", "demo-2023-09.ndjson.gz");
+    private static readonly string Background = Path.Combine(Paths.ServerProject, "Demo", "demo-2023-07-background.ndjson.gz");
 
     [Fact]
     public void The_bundled_demo_feed_is_valid_and_holds_the_Lampedusa_landings()
@@ -19,7 +20,7 @@ public sealed class DemoFeedTests(ServerFixture fixture)
         var parser = new RecordParser(SectorCatalogue.Load(Paths.Catalogue), TimeProvider.System, Options.Create(new IngestOptions()));
         var persons = new Dictionary<(string Sector, int Day), long>();
         var (detections, positions) = (0, 0);
-        foreach (var (line, number) in Lines().Select((l, i) => (l, i + 1)))
+        foreach (var (line, number) in Lines(Feed).Select((l, i) => (l, i + 1)))
         {
             using var json = JsonDocument.Parse(line);
             if (json.RootElement.GetProperty("type").GetString() == "position")
@@ -44,7 +45,7 @@ public sealed class DemoFeedTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_server_with_the_demo_on_fills_the_demo_scenario_at_once_keeps_it_moving_and_opens_the_page_on_it()
+    public async Task A_server_with_the_demo_on_fills_the_demo_scenario_at_once_keeps_it_moving_raises_the_Lampedusa_alert_and_opens_the_page_on_it()
     {
         var scenario = ClusterFixture.NewScenario();
         await using var server = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, new Dictionary<string, string>
@@ -56,8 +57,8 @@ public sealed class DemoFeedTests(ServerFixture fixture)
         var settings = await Api.ApiClient.GetJsonAsync(server.Http, "/api/dashboard");
         Assert.Equal(scenario, settings["defaultScenario"]!.GetValue<string>());
 
-        // The first day arrives at once, then an hour of the feed per second.
-        var firstDay = Lines().Count(l => l.Contains("\"type\":\"detection\"") && l.Contains("\"time\":\"2023-09-10T"));
+        // The history up to 11 September arrives at once, then an hour of the feed per second.
+        var preloaded = Lines(Background).Concat(Lines(Feed)).Count(l => l.Contains("\"type\":\"detection\"") && string.CompareOrdinal(l, l.IndexOf("\"time\":\"", StringComparison.Ordinal) + 8, "2023-09-11", 0, 10) < 0);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -65,16 +66,18 @@ public sealed class DemoFeedTests(ServerFixture fixture)
             if (response.IsSuccessStatusCode)
             {
                 var summary = await Api.ApiClient.JsonAsync(response);
-                if (summary["detections"]!.GetValue<long>() > firstDay && summary["lastEvent"]!.GetValue<DateTimeOffset>() > new DateTimeOffset(2023, 9, 11, 1, 0, 0, TimeSpan.Zero)) break;
+                if (summary["detections"]!.GetValue<long>() > preloaded && summary["lastEvent"]!.GetValue<DateTimeOffset>() > new DateTimeOffset(2023, 9, 11, 6, 0, 0, TimeSpan.Zero)) break;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"the demo did not move on past its first day:\n{server.Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"the demo did not move on past its preloaded history:\n{server.Output}");
             await Task.Delay(200);
         }
+        // The landings on Lampedusa in the night of 11 September raise an alert on the central Mediterranean.
+        await Alerts.SpikeFeed.SettledAlertsAsync(server.Http, scenario, alerts => alerts.Any(a => a!["route"]!.GetValue<string>() == "central-med"));
     }
 
-    private static IEnumerable<string> Lines()
+    private static IEnumerable<string> Lines(string feed)
     {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(Feed), CompressionMode.Decompress));
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(feed), CompressionMode.Decompress));
         while (reader.ReadLine() is { } line) yield return line;
     }
 }
