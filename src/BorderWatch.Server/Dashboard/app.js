@@ -194,11 +194,14 @@
   }
 
   $("#scenario").value = state.scenario;
-  // Offer the scenarios that exist (live, the demo, replays) as suggestions.
-  fetch("api/scenarios").then(r => r.json()).then(list => {
-    const names = new Set(["live", ...list.map(s => s.name)]);
-    $("#scenarios").replaceChildren(...[...names].map(name => Object.assign(document.createElement("option"), { value: name })));
-  }).catch(() => {});
+  // Offer the scenarios that exist (live, the demo, replays) as suggestions, when the operator goes to choose one:
+  // listing them counts every scenario's records, not something to do on every page load.
+  $("#scenario").addEventListener("focus", () => {
+    fetch("api/scenarios").then(r => r.json()).then(list => {
+      const names = new Set(["live", ...list.map(s => s.name)]);
+      $("#scenarios").replaceChildren(...[...names].map(name => Object.assign(document.createElement("option"), { value: name })));
+    }).catch(() => {});
+  }, { once: true });
   $("#scenario-form").addEventListener("submit", async event => {
     event.preventDefault();
     state.scenario = $("#scenario").value;

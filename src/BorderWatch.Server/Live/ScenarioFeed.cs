@@ -144,10 +144,15 @@ internal sealed class ScenarioFeed
         var update = new AlertsUpdate(_scenario, board, await book.GetImpactLevelsAsync());
         lock (_gate)
         {
+            // The periodic refresh reads them again: send only what changed.
+            if (Signature(update) == Signature(_alerts)) return;
             _alerts = update;
             foreach (var connection in _connections) connection.OfferAlerts(update);
         }
     }
+
+    private static string Signature(AlertsUpdate alerts) =>
+        string.Join(',', alerts.Alerts.Select(a => $"{a.Id}@{a.Version}")) + "|" + string.Join(',', alerts.ImpactLevels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"));
 
     /// <summary>Reads the changed sectors and the other sectors of their routes at one clock reading, so route sums agree.</summary>
     private async Task ReadAsync(HashSet<string> changed, DateTimeOffset clock)

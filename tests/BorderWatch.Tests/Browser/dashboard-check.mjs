@@ -14,9 +14,9 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"],
 });
+const problems = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  const problems = [];
   page.on("pageerror", e => problems.push(String(e)));
   page.on("requestfailed", r => problems.push(`request failed: ${r.url()}`));
   await page.goto(url);
@@ -49,7 +49,7 @@ try {
     problems,
   });
 } catch (e) {
-  say({ event: "error", message: String(e) });
+  say({ event: "error", message: String(e), problems }); // page errors say why a step found nothing
   process.exitCode = 1;
 } finally {
   await browser.close();
