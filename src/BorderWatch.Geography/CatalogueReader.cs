@@ -11,7 +11,7 @@ public static partial class CatalogueReader
 {
     private static readonly HashSet<string> Kinds = ["area", "hotspot"];
     private static readonly HashSet<string> Domains = ["land", "sea"];
-    private static readonly HashSet<string> ImpactLevels = ["low", "medium", "high", "critical"];
+    private static readonly HashSet<string> Levels = [.. ImpactLevels.Ordered];
 
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
 
@@ -83,7 +83,7 @@ public static partial class CatalogueReader
             OneOf(p, "kind", Kinds, where),
             OneOf(p, "domain", Domains, where),
             Text(p, "country") is { Length: > 0 } country ? country : throw new CatalogueException($"{where}: 'country' is missing."),
-            OneOf(p, "impactLevel", ImpactLevels, where));
+            OneOf(p, "impactLevel", Levels, where));
 
         return new Sector(info, ReadGeometry(feature, where));
     }

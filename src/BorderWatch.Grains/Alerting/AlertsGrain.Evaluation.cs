@@ -1,11 +1,10 @@
+using BorderWatch.Geography;
 using BorderWatch.Grains.Counting;
 
 namespace BorderWatch.Grains.Alerting;
 
 public sealed partial class AlertsGrain
 {
-    private static readonly string[] Levels = ["low", "medium", "high", "critical"];
-
     /// <summary>Judges the changed sectors and their routes from <paramref name="from"/>; returns the alerts that changed.</summary>
     private async Task<List<Alert>> EvaluateAsync(List<string> sectors, DateTimeOffset from)
     {
@@ -188,7 +187,7 @@ public sealed partial class AlertsGrain
             else
             {
                 var active = Book.Alerts.Values.Where(a => a.Target == "sector" && a.TargetId == sector && a.State != AlertState.Resolved).ToList();
-                level = active.Select(a => _options.Impact.GetValueOrDefault(a.Severity, catalogued)).Append(catalogued).MaxBy(Rank)!;
+                level = active.Select(a => _options.Impact.GetValueOrDefault(a.Severity, catalogued)).Append(catalogued).MaxBy(ImpactLevels.Rank)!;
                 why = reason ?? (active.Count > 0 ? $"alert {string.Join(", ", active.Select(a => a.Id))}" : "no active alert");
             }
             if (level == current) continue;
@@ -197,6 +196,4 @@ public sealed partial class AlertsGrain
             Book.Audit.Add(new ImpactChange(sector, by, time.GetUtcNow(), current, level, why));
         }
     }
-
-    private static int Rank(string level) => Array.IndexOf(Levels, level);
 }

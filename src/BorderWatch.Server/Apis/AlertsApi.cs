@@ -10,8 +10,6 @@ public static class AlertsApi
     public sealed record SilenceRequest(string? Route, string? Sector, DateTimeOffset? From, DateTimeOffset? To, string? Reason, string? By);
     public sealed record ImpactRequest(string? Level, string? By, string? Reason);
 
-    private static readonly string[] Levels = ["low", "medium", "high", "critical"];
-
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/alerts", async (string? scenario, string? state, string? route, DateTimeOffset? from, DateTimeOffset? to,
@@ -74,7 +72,7 @@ public static class AlertsApi
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
             if (catalogue.FindSector(id) is null) return Problems.NotFound("sector", id);
-            if (body?.Level is { } level && !Levels.Contains(level)) return Problems.BadRequest("level", "level is low, medium, high or critical (or null: back to the rules).");
+            if (body?.Level is { } level && !ImpactLevels.IsValid(level)) return Problems.BadRequest("level", "level is low, medium, high or critical (or null: back to the rules).");
             if (string.IsNullOrWhiteSpace(body?.Reason)) return Problems.BadRequest("reason", "Say why the level changes.");
             if (Who(body.By) is { } missing) return missing;
             await grains.GetGrain<IAlertsGrain>(name).SetImpactLevelAsync(id, body.Level, body.By!, body.Reason);

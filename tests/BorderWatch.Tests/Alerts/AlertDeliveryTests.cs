@@ -42,8 +42,9 @@ public sealed class AlertDeliveryTests(ServerFixture fixture)
 
             var fired = await hook.WaitForAsync(n => n.Text("event") == "fired" && n["alert"]!.Text("id") == id);
             Assert.Equal(scenario, fired.Text("scenario"));
-            await WaitUntilAsync(async () => (await AlertAsync(server.Http, scenario, id))["deliveries"]!.AsArray()
-                .Any(d => d!.Text("webhook") == dead && !d!["delivered"]!.GetValue<bool>() && d!["attempts"]!.GetValue<int>() == 2));
+            await Eventually.HoldsAsync(async () => (await AlertAsync(server.Http, scenario, id))["deliveries"]!.AsArray()
+                .Any(d => d!.Text("webhook") == dead && !d!["delivered"]!.GetValue<bool>() && d!["attempts"]!.GetValue<int>() == 2),
+                "the notice to the dead webhook is dead-lettered after 2 tries", seconds: 30);
 
             using var ack = await server.Http.PostAsJsonAsync($"/api/alerts/{Uri.EscapeDataString(id)}/ack?scenario={scenario}", new { by = "night shift" });
             Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
@@ -60,16 +61,6 @@ public sealed class AlertDeliveryTests(ServerFixture fixture)
 
     private static async Task<JsonNode> AlertAsync(HttpClient http, string scenario, string id) =>
         (await http.GetJsonAsync($"/api/alerts?scenario={scenario}"))["alerts"]!.AsArray().Single(a => a!.Text("id") == id)!;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 30 s");
-            await Task.Delay(200);
-        }
-    }
 
     /// <summary>A webhook endpoint on 127.0.0.1 that keeps every notice it is sent.</summary>
     private sealed class WebhookReceiver : IDisposable

@@ -69,7 +69,7 @@ public sealed partial class ReplayTests(ServerFixture fixture)
         string first;
         using (var replay = CliProcess.Start("replay", feed, "--speed", "60", "--scenario", scenario, "--url", Url(fixture)))
         {
-            await WaitUntilAsync(async () => await DetectionsAsync(scenario) >= 20);
+            await Eventually.HoldsAsync(async () => await DetectionsAsync(scenario) >= 20, "the replay stored 20 detections");
             replay.Interrupt();
             code = await replay.WaitAsync(TimeSpan.FromSeconds(30));
             first = replay.Output;
@@ -134,7 +134,7 @@ public sealed partial class ReplayTests(ServerFixture fixture)
         var port = Paths.FreePort();
         var scenario = ClusterFixture.NewScenario();
         using var replay = CliProcess.Start("replay", feed, "--scenario", scenario, "--batch", "10", "--retry-for", "120", "--url", $"http://127.0.0.1:{port}");
-        await WaitUntilAsync(() => Task.FromResult(replay.Output.Contains("retrying in")));
+        await Eventually.HoldsAsync(() => Task.FromResult(replay.Output.Contains("retrying in")), "the tool says it retries");
         await using var server = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, port: port);
         var code = await replay.WaitAsync(Minutes3);
         Assert.True(code == 0, replay.Output);
@@ -163,16 +163,6 @@ public sealed partial class ReplayTests(ServerFixture fixture)
     }
 
     private static int Accepted(string output) => int.Parse(AcceptedCount().Match(output).Groups[1].Value);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 60 s");
-            await Task.Delay(100);
-        }
-    }
 
     [GeneratedRegex(@"--resume-after (\S+)")]
     private static partial Regex ResumeAfter();
