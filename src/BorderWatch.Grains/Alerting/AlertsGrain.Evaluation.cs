@@ -178,11 +178,12 @@ public sealed partial class AlertsGrain
             var current = Book.Levels.GetValueOrDefault(sector, catalogued);
             string level;
             string why;
+            var who = by;
             if (Book.Overrides.TryGetValue(sector, out var set))
             {
                 level = set.To;
                 why = set.Why;
-                by = set.By;
+                who = set.By;
             }
             else
             {
@@ -193,7 +194,7 @@ public sealed partial class AlertsGrain
             if (level == current) continue;
             if (level == catalogued) Book.Levels.Remove(sector);
             else Book.Levels[sector] = level;
-            Book.Audit.Add(new ImpactChange(sector, by, time.GetUtcNow(), current, level, why));
+            Book.Audit.Add(new ImpactChange(sector, who, time.GetUtcNow(), current, level, why));
         }
     }
 }
