@@ -1,5 +1,6 @@
 using BorderWatch.Geography;
 using BorderWatch.Server.Hosting;
+using BorderWatch.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,9 +19,25 @@ catch (CatalogueException e)
 var azuriteOptions = builder.Configuration.GetSection(AzuriteOptions.Section).Get<AzuriteOptions>() ?? new();
 await using var azurite = await LocalAzurite.StartIfConfiguredAsync(azuriteOptions, builder.Environment.ContentRootPath, Console.Out);
 
-builder.AddBorderWatch(catalogue);
+var devKeys = DevelopmentKeys.AddIfNeeded(builder);
+try
+{
+    builder.AddBorderWatch(catalogue);
+}
+catch (SecurityConfigurationException e)
+{
+    Console.Error.WriteLine($"BorderWatch cannot start: {e.Message}");
+    return 2;
+}
 var app = builder.Build();
 app.MapBorderWatch();
+if (devKeys is not null)
+{
+    // The key rides in the fragment, which never leaves the browser; the page keeps it for the session.
+    app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+        $"Development API keys (admin, operator, feeder): {devKeys}\n" +
+        $"Dashboard: {app.Urls.First()}/#key={DevelopmentKeys.KeyOf(app.Configuration, Roles.Operator)}"));
+}
 app.Logger.LogInformation("Watching {Sectors} sectors on {Routes} routes from {Catalogue}", catalogue.Sectors.Count, catalogue.Routes.Count, cataloguePath);
 await app.RunAsync();
 return 0;

@@ -27,7 +27,7 @@ public static class AlertLatency
             var times = new List<double>();
             for (var run = 1; run <= result.GetValue(runs); run++)
             {
-                var ms = await TimeOneAsync(server.Address(result), http, $"alert-latency-{DateTime.UtcNow:yyyyMMddHHmmss}-{run}", cancellation);
+                var ms = await TimeOneAsync(server.Hub(result), http, $"alert-latency-{DateTime.UtcNow:yyyyMMddHHmmss}-{run}", cancellation);
                 Console.WriteLine($"  run {run}: {ms:N0} ms");
                 times.Add(ms);
             }
@@ -38,13 +38,13 @@ public static class AlertLatency
         return command;
     }
 
-    private static async Task<double> TimeOneAsync(Uri address, HttpClient http, string scenario, CancellationToken cancellation)
+    private static async Task<double> TimeOneAsync(IHubConnectionBuilder hubBuilder, HttpClient http, string scenario, CancellationToken cancellation)
     {
         var start = new DateTimeOffset(2023, 3, 1, 0, 0, 0, TimeSpan.Zero);
         await PostAsync(http, scenario, Enumerable.Range(0, 84 * 10).Select(i => Line($"bg-{i}", start.AddHours(2.4 * i), 40)), cancellation);
 
         var alerted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/live"))
+        await using var hub = hubBuilder
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
             .Build();
         hub.On<AlertsUpdate>(nameof(IDashboardClient.AlertsChanged), update =>

@@ -22,12 +22,16 @@ public static class LiveLatency
         var scenario = new Option<string>("--scenario") { Description = "The scenario to fill (default: a new one); open the dashboard on it to watch" };
         var command = new Command("live-latency", "Latency from POST to a SignalR dashboard receiving the change, at a fixed rate") { rate, seconds, scenario };
         server.AddTo(command);
-        command.SetAction((result, cancellation) => RunAsync(server.Address(result), result.GetValue(rate), result.GetValue(seconds),
-            result.GetValue(scenario) ?? $"latency-{DateTime.UtcNow:yyyyMMdd-HHmmss}", cancellation));
+        command.SetAction(async (result, cancellation) =>
+        {
+            using var http = server.CreateClient(result, TimeSpan.FromSeconds(100));
+            return await RunAsync(http, server.Hub(result), result.GetValue(rate), result.GetValue(seconds),
+                result.GetValue(scenario) ?? $"latency-{DateTime.UtcNow:yyyyMMdd-HHmmss}", cancellation);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(Uri server, int rate, int seconds, string scenario, CancellationToken cancellation)
+    private static async Task<int> RunAsync(HttpClient http, IHubConnectionBuilder hubBuilder, int rate, int seconds, string scenario, CancellationToken cancellation)
     {
         var perBatch = Math.Max(1, rate / BatchesPerSecond);
         var batches = seconds * BatchesPerSecond;
@@ -36,7 +40,7 @@ public static class LiveLatency
         var heard = 0;                           // batches already timed
         var clock = Stopwatch.StartNew();
 
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/live")).Build();
+        await using var hub = hubBuilder.Build();
         hub.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.SectorsChanged), update =>
         {
             var now = clock.ElapsedTicks;
@@ -52,9 +56,8 @@ public static class LiveLatency
         });
         await hub.StartAsync(cancellation);
         await hub.InvokeAsync("Subscribe", new Subscription(scenario, Sectors: ["lampedusa"]), cancellation);
-        Console.WriteLine($"Offering {perBatch * BatchesPerSecond:N0} detections/s for {seconds} s to scenario {scenario} on {server}");
+        Console.WriteLine($"Offering {perBatch * BatchesPerSecond:N0} detections/s for {seconds} s to scenario {scenario} on {http.BaseAddress}");
 
-        using var http = new HttpClient { BaseAddress = server };
         var start = new DateTimeOffset(2023, 9, 12, 0, 0, 0, TimeSpan.Zero);
         using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / BatchesPerSecond));
         var posts = new List<Task<HttpResponseMessage>>();

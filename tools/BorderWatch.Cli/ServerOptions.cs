@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BorderWatch.Cli;
 
@@ -33,11 +34,19 @@ public sealed class ServerOptions
         command.Options.Add(ApiKey);
     }
 
+    public string? Key(ParseResult result) => result.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("BORDERWATCH_API_KEY");
+
     public HttpClient CreateClient(ParseResult result, TimeSpan timeout)
     {
         var http = new HttpClient { BaseAddress = Address(result), Timeout = timeout };
-        if ((result.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("BORDERWATCH_API_KEY")) is { Length: > 0 } key)
-            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        if (Key(result) is { Length: > 0 } key) http.DefaultRequestHeaders.Add("X-Api-Key", key);
         return http;
+    }
+
+    /// <summary>A connection to the live hub with the same key (as access_token, as browsers send it).</summary>
+    public IHubConnectionBuilder Hub(ParseResult result)
+    {
+        var key = Key(result);
+        return new HubConnectionBuilder().WithUrl(new Uri(Address(result), "/hubs/live"), o => o.AccessTokenProvider = () => Task.FromResult(key));
     }
 }

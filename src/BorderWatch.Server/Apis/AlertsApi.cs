@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
 
@@ -6,9 +7,10 @@ namespace BorderWatch.Server.Apis;
 /// <summary>Alerts, acknowledgements, silences and impact levels of a scenario (query parameter scenario, default live).</summary>
 public static class AlertsApi
 {
-    public sealed record AckRequest(string? By, string? Comment);
-    public sealed record SilenceRequest(string? Route, string? Sector, DateTimeOffset? From, DateTimeOffset? To, string? Reason, string? By);
-    public sealed record ImpactRequest(string? Level, string? By, string? Reason);
+    // Who acts is the caller's key or token, never a field of the request: operators cannot be impersonated.
+    public sealed record AckRequest(string? Comment);
+    public sealed record SilenceRequest(string? Route, string? Sector, DateTimeOffset? From, DateTimeOffset? To, string? Reason);
+    public sealed record ImpactRequest(string? Level, string? Reason);
 
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
     {
@@ -28,27 +30,25 @@ public static class AlertsApi
             return Results.Ok(new { scenario = name, alerts });
         });
 
-        app.MapPost("/api/alerts/{id}/ack", async (string id, string? scenario, AckRequest? body, IGrainFactory grains) =>
+        app.MapPost("/api/alerts/{id}/ack", async (string id, string? scenario, AckRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
-            if (Who(body?.By) is { } missing) return missing;
-            var alert = await grains.GetGrain<IAlertsGrain>(name).AcknowledgeAsync(id, body!.By!, body.Comment);
+            var alert = await grains.GetGrain<IAlertsGrain>(name).AcknowledgeAsync(id, Who(user), body?.Comment);
             return alert is null ? Problems.NotFound("alert", id) : Results.Ok(alert);
         });
 
         app.MapGet("/api/silences", async (string? scenario, IGrainFactory grains) =>
             ScenarioQuery.Validate(scenario, out var name) ?? Results.Ok(await grains.GetGrain<IAlertsGrain>(name).GetSilencesAsync()));
 
-        app.MapPost("/api/silences", async (string? scenario, SilenceRequest? body, SectorCatalogue catalogue, IGrainFactory grains) =>
+        app.MapPost("/api/silences", async (string? scenario, SilenceRequest? body, ClaimsPrincipal user, SectorCatalogue catalogue, IGrainFactory grains) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
-            if (body is null) return Problems.BadRequest("body", "A silence: {route?, sector?, from, to, reason, by}.");
+            if (body is null) return Problems.BadRequest("body", "A silence: {route?, sector?, from, to, reason}.");
             if (body.Route is not null && catalogue.FindRoute(body.Route) is null) return Problems.NotFound("route", body.Route);
             if (body.Sector is not null && catalogue.FindSector(body.Sector) is null) return Problems.NotFound("sector", body.Sector);
             if (body.From is not { } from || body.To is not { } to || from >= to) return Problems.BadRequest("from", "from and to are required, from before to.");
             if (string.IsNullOrWhiteSpace(body.Reason)) return Problems.BadRequest("reason", "Say why alerts are silenced.");
-            if (Who(body.By) is { } missing) return missing;
-            var silence = await grains.GetGrain<IAlertsGrain>(name).AddSilenceAsync(body.Route, body.Sector, from, to, body.Reason, body.By!);
+            var silence = await grains.GetGrain<IAlertsGrain>(name).AddSilenceAsync(body.Route, body.Sector, from, to, body.Reason, Who(user));
             return Results.Created($"/api/silences/{silence.Id}?scenario={name}", silence);
         });
 
@@ -68,19 +68,16 @@ public static class AlertsApi
         });
 
         // An operator sets a level (critical only this way), or gives it back to the rules with level null.
-        app.MapPut("/api/sectors/{id}/impact", async (string id, string? scenario, ImpactRequest? body, SectorCatalogue catalogue, IGrainFactory grains) =>
+        app.MapPut("/api/sectors/{id}/impact", async (string id, string? scenario, ImpactRequest? body, ClaimsPrincipal user, SectorCatalogue catalogue, IGrainFactory grains) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
             if (catalogue.FindSector(id) is null) return Problems.NotFound("sector", id);
             if (body?.Level is { } level && !ImpactLevels.IsValid(level)) return Problems.BadRequest("level", "level is low, medium, high or critical (or null: back to the rules).");
             if (string.IsNullOrWhiteSpace(body?.Reason)) return Problems.BadRequest("reason", "Say why the level changes.");
-            if (Who(body.By) is { } missing) return missing;
-            await grains.GetGrain<IAlertsGrain>(name).SetImpactLevelAsync(id, body.Level, body.By!, body.Reason);
+            await grains.GetGrain<IAlertsGrain>(name).SetImpactLevelAsync(id, body.Level, Who(user), body.Reason);
             return Results.NoContent();
         });
     }
 
-    /// <summary>Until keys name the operator, the request does.</summary>
-    private static IResult? Who(string? by) =>
-        string.IsNullOrWhiteSpace(by) || by.Length > 128 ? Problems.BadRequest("by", "by: who does it (1-128 characters).") : null;
+    private static string Who(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 }

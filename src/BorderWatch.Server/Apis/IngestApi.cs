@@ -7,7 +7,7 @@ public static class IngestApi
 {
     public static void MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").RequireAuthorization(Security.Roles.Ingest);
         api.MapPost("/detections", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
             IngestAsync<BorderWatch.Contracts.Detection>(request, scenario, options.Value, logger, parser.TryDetection, ingest.IngestDetectionsAsync));
@@ -25,7 +25,7 @@ public static class IngestApi
 
         var records = new List<IngestService.Lined<T>>();
         var rejected = new List<LineError>();
-        var problem = await BodyReader.ReadAsync(request, options.MaxBodyBytes, (line, json) =>
+        var problem = await BodyReader.ReadAsync(request, options, (line, json) =>
         {
             if (parse(line, json, out var record) is { } error) rejected.Add(error);
             else records.Add(new(line, record));

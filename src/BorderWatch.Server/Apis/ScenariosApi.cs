@@ -1,6 +1,7 @@
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
 using BorderWatch.Server.Archive;
+using BorderWatch.Server.Security;
 
 namespace BorderWatch.Server.Apis;
 
@@ -9,7 +10,8 @@ public static class ScenariosApi
 {
     public static void MapScenariosApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/scenarios", async (ScenarioDirectory directory) => Results.Ok(await directory.ListAsync()));
+        app.MapGet("/api/scenarios", async (HttpContext context, ScenarioDirectory directory) =>
+            Results.Ok(await directory.ListAsync(context.User.MayUse)));
 
         app.MapGet("/api/scenarios/{name}", async (string name, ScenarioDirectory directory) =>
         {
@@ -17,15 +19,15 @@ public static class ScenariosApi
             return await directory.SummarizeAsync(name) is { } summary ? Results.Ok(summary) : Problems.NotFound("scenario", name);
         });
 
-        app.MapDelete("/api/scenarios/{name}", async (string name, bool? confirmLive, ScenarioDirectory directory, ILogger<ScenarioDirectory> logger) =>
+        app.MapDelete("/api/scenarios/{name}", async (string name, bool? confirmLive, System.Security.Claims.ClaimsPrincipal user, ScenarioDirectory directory, ILogger<ScenarioDirectory> logger) =>
         {
             if (ScenarioQuery.Validate(name, out _) is { } invalid) return invalid;
             if (name == Scenarios.Live && confirmLive != true)
                 return Problems.Status(StatusCodes.Status409Conflict, "name", "live is the operational picture; add ?confirmLive=true to really delete it.");
             if (!await directory.DeleteAsync(name)) return Problems.NotFound("scenario", name);
-            logger.LogWarning("Scenario {Scenario} deleted", name);
+            logger.LogWarning("Scenario {Scenario} deleted by {User}", name, user.Identity?.Name);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(Roles.Manage);
 
         app.MapGet("/api/scenarios/{name}/records", async (string name, string? route, string? sector, DateTimeOffset? from, DateTimeOffset? to,
             HttpContext context, SectorCatalogue catalogue, ScenarioDirectory directory, ScenarioExport export) =>

@@ -15,10 +15,10 @@ public sealed record ScenarioSummary(
 /// </summary>
 public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grains)
 {
-    public async Task<List<ScenarioSummary>> ListAsync()
+    public async Task<List<ScenarioSummary>> ListAsync(Func<string, bool> include)
     {
         var names = await journals.ChildrenAsync(null);
-        var summaries = await Task.WhenAll(names.Where(n => Scenarios.ValidName().IsMatch(n)).Select(SummarizeAsync));
+        var summaries = await Task.WhenAll(names.Where(n => Scenarios.ValidName().IsMatch(n) && include(n)).Select(SummarizeAsync));
         return [.. summaries.OfType<ScenarioSummary>().OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 

@@ -16,13 +16,39 @@
   const $ = selector => document.querySelector(selector);
   const number = n => n.toLocaleString("en-GB");
 
+  // The API key: from a link's #key= (the fragment never reaches a server or a log), kept for this tab's session.
+  if (location.hash.startsWith("#key=")) {
+    sessionStorage.setItem("borderwatch.key", decodeURIComponent(location.hash.slice(5)));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  const apiKey = () => sessionStorage.getItem("borderwatch.key") || "";
+  const api = async (path, options = {}) => {
+    const response = await fetch(path, { ...options, headers: { ...options.headers, "X-Api-Key": apiKey() } });
+    if (response.status === 401 || response.status === 403) signIn((await response.json()).detail);
+    return response;
+  };
+  function signIn(reason) {
+    const dialog = $("#sign-in");
+    dialog.querySelector(".reason").textContent = reason;
+    dialog.querySelector("form").addEventListener("submit", () => {
+      sessionStorage.setItem("borderwatch.key", dialog.querySelector("input").value.trim());
+      location.reload();
+    }, { once: true });
+    if (!dialog.open) dialog.showModal();
+    throw new Error(`BorderWatch: ${reason}`);
+  }
+
+  const me = await (await api("api/me")).json();
+  if (!me.roles.some(r => r === "operator" || r === "admin")) signIn(`The key '${me.name}' is a ${me.roles.join(", ")} key; the dashboard needs an operator's.`);
+  $("#who").textContent = `${me.name} (${me.roles.join(", ")})`;
+
   // Catalogue and settings: geometry does not depend on the scenario.
-  const settings = await (await fetch("api/dashboard")).json();
+  const settings = await (await api("api/dashboard")).json();
   state.staleAfterMs = settings.staleAfterSeconds * 1000;
   state.scenario ??= settings.defaultScenario;
   const [sectors, routes] = await Promise.all([
-    fetch("api/sectors").then(r => r.json()),
-    fetch("api/routes").then(r => r.json()),
+    api("api/sectors").then(r => r.json()),
+    api("api/routes").then(r => r.json()),
   ]);
   for (const f of sectors.features) state.sectors.set(f.properties.id, f.properties);
   for (const r of routes.routes) state.routes.set(r.id, r.name);
@@ -136,17 +162,16 @@
   }
 
   async function acknowledge(target) {
-    const by = prompt("Acknowledged by (your name):");
-    if (!by) return;
-    const comment = prompt("Comment (optional):") || null;
-    const response = await fetch(`api/alerts/${encodeURIComponent(target.id)}/ack?scenario=${encodeURIComponent(state.scenario)}`,
-      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ by, comment }) });
+    const comment = prompt(`Acknowledge as ${me.name}; comment (optional):`);
+    if (comment === null) return;
+    const response = await api(`api/alerts/${encodeURIComponent(target.id)}/ack?scenario=${encodeURIComponent(state.scenario)}`,
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ comment: comment || null }) });
     if (!response.ok) window.alert(`Could not acknowledge: ${(await response.json()).detail}`);
   }
 
   // The live connection: automatic reconnect; every (re)connection subscribes again and gets a fresh snapshot.
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl("hubs/live")
+    .withUrl("hubs/live", { accessTokenFactory: apiKey })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: c => Math.min(10000, 500 * 2 ** c.previousRetryCount) })
     .build();
 
@@ -197,7 +222,7 @@
   // Offer the scenarios that exist (live, the demo, replays) as suggestions, when the operator goes to choose one:
   // listing them counts every scenario's records, not something to do on every page load.
   $("#scenario").addEventListener("focus", () => {
-    fetch("api/scenarios").then(r => r.json()).then(list => {
+    api("api/scenarios").then(r => r.json()).then(list => {
       const names = new Set(["live", ...list.map(s => s.name)]);
       $("#scenarios").replaceChildren(...[...names].map(name => Object.assign(document.createElement("option"), { value: name })));
     }).catch(() => {});

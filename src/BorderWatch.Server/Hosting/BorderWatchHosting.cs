@@ -9,6 +9,7 @@ using BorderWatch.Server.Apis;
 using BorderWatch.Server.Ingest;
 using BorderWatch.Server.Archive;
 using BorderWatch.Server.Demo;
+using BorderWatch.Server.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetTopologySuite.IO.Converters;
 
@@ -42,6 +43,7 @@ public static class BorderWatchHosting
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddHostedService<DemoFeed>();
         services.AddStorageClients(builder.Configuration);
+        builder.AddBorderWatchSecurity();
 
         // Orleans reads its own section (Orleans:Clustering, Orleans:GrainStorage, Orleans:Endpoints): the same code
         // runs on one machine, against Azurite or Azure, or as several silos, by configuration alone.
@@ -86,8 +88,11 @@ public static class BorderWatchHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBorderWatchHeaders();
         app.MapLiveDashboard();
-        app.MapHealthChecks("/health");
+        app.UseBorderWatchAccess();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapAccessApi();
         app.MapIngestApi();
         app.MapRoutesApi();
         app.MapSectorsApi();

@@ -30,7 +30,8 @@ public static class DashboardHosting
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
         services.AddSingleton<LiveFeeds>();
         services.AddHostedService<LiveRelay>();
-        var signalR = services.AddSignalR().AddJsonProtocol(o =>
+        var maxMessage = builder.Configuration.GetValue($"{Security.LimitOptions.Section}:MaxHubMessageBytes", new Security.LimitOptions().MaxHubMessageBytes);
+        var signalR = services.AddSignalR(o => o.MaximumReceiveMessageSize = maxMessage).AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // Large fan-out: Azure SignalR Service holds the browser connections; sends per connection work the same.
         if (!string.IsNullOrEmpty(builder.Configuration["Azure:SignalR:ConnectionString"])) signalR.AddAzureSignalR();

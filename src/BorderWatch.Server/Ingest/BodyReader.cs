@@ -16,7 +16,7 @@ public static class BodyReader
     public static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl"];
 
     /// <summary>Reads the body and hands each record to <paramref name="handle"/>; returns a problem result if the body as a whole is unusable.</summary>
-    public static async Task<IResult?> ReadAsync(HttpRequest request, long maxBytes, RecordHandler handle, Action<LineError> reject)
+    public static async Task<IResult?> ReadAsync(HttpRequest request, IngestOptions limits, RecordHandler handle, Action<LineError> reject)
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         var isNdjson = mediaType is not null && NdjsonTypes.Contains(mediaType);
@@ -25,22 +25,22 @@ public static class BodyReader
             return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Content-Type",
                 $"Send application/json (an array of records) or application/x-ndjson (one record per line), not {mediaType}.");
         }
+        var maxBytes = limits.MaxBodyBytes;
         if (request.ContentLength > maxBytes) return TooLarge(maxBytes);
 
         // Kestrel's own limit would answer with a bare 413; this endpoint states its limit itself.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         if (await ReadAtMostAsync(request.Body, maxBytes, request.HttpContext.RequestAborted) is not { } body) return TooLarge(maxBytes);
 
-        if (isNdjson || (mediaType is null && FirstByte(body) != '['))
-        {
-            ReadLines(body, handle, reject);
-            return null;
-        }
-        return ReadArray(body, handle);
+        return isNdjson || (mediaType is null && FirstByte(body) != '[')
+            ? ReadLines(body, limits.MaxRecords, handle, reject)
+            : ReadArray(body, limits.MaxRecords, handle);
     }
 
-    private static void ReadLines(ReadOnlyMemory<byte> body, RecordHandler handle, Action<LineError> reject)
+    private static IResult? ReadLines(ReadOnlyMemory<byte> body, int maxRecords, RecordHandler handle, Action<LineError> reject)
     {
+        // Refuse the whole request before any record is looked at: half a batch would be a surprise.
+        if (body.Span.Count((byte)'\n') > maxRecords && CountRecords(body.Span) > maxRecords) return TooMany(maxRecords);
         var line = 0;
         var rest = body;
         while (rest.Length > 0)
@@ -62,9 +62,20 @@ public static class BodyReader
             }
             using (document) handle(line, document.RootElement);
         }
+        return null;
     }
 
-    private static IResult? ReadArray(ReadOnlyMemory<byte> body, RecordHandler handle)
+    private static int CountRecords(ReadOnlySpan<byte> body)
+    {
+        var records = 0;
+        foreach (var range in body.Split((byte)'\n'))
+        {
+            if (!body[range].Trim(" \t\r"u8).IsEmpty) records++;
+        }
+        return records;
+    }
+
+    private static IResult? ReadArray(ReadOnlyMemory<byte> body, int maxRecords, RecordHandler handle)
     {
         JsonDocument document;
         try
@@ -80,6 +91,7 @@ public static class BodyReader
         {
             if (document.RootElement.ValueKind != JsonValueKind.Array)
                 return Problems.Status(StatusCodes.Status400BadRequest, "body", "A JSON body must be an array of records.");
+            if (document.RootElement.GetArrayLength() > maxRecords) return TooMany(maxRecords);
             var item = 0;
             foreach (var record in document.RootElement.EnumerateArray()) handle(++item, record);
         }
@@ -90,6 +102,9 @@ public static class BodyReader
 
     private static IResult TooLarge(long maxBytes) => Problems.Status(StatusCodes.Status413PayloadTooLarge, "body",
         $"The body is larger than {maxBytes / (1024 * 1024)} MB; split it into several requests.");
+
+    private static IResult TooMany(int maxRecords) => Problems.Status(StatusCodes.Status413PayloadTooLarge, "body",
+        $"The body holds more than {maxRecords:N0} records; split it into several requests.");
 
     private static async Task<ReadOnlyMemory<byte>?> ReadAtMostAsync(Stream body, long maxBytes, CancellationToken cancellation)
     {

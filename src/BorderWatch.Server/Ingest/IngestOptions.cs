@@ -7,6 +7,9 @@ public sealed class IngestOptions
 
     public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>Records (lines or array items) in one request.</summary>
+    public int MaxRecords { get; set; } = 50_000;
+
     /// <summary>Clock skew allowed to feeders: records further in the future are refused.</summary>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
 

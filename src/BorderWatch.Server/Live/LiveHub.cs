@@ -1,23 +1,44 @@
+using System.Collections.Concurrent;
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
+using BorderWatch.Server.Security;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BorderWatch.Server.Live;
 
 /// <summary>The dashboards' hub at /hubs/live: subscribe to a scenario (optionally routes, sectors or a box), then listen.</summary>
-public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue) : Hub<IDashboardClient>
+public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits) : Hub<IDashboardClient>
 {
     public const string Path = "/hubs/live";
 
+    // Subscription times per connection, to bound how often one dashboard makes the server read a snapshot.
+    private static readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> Recent = new();
+
     /// <summary>Starts (or replaces) this connection's subscription; a <c>Snapshot</c> message follows, then changes.</summary>
-    public Task Subscribe(Subscription subscription) =>
-        feeds.SubscribeAsync(Context.ConnectionId, SubscriptionScope.Create(subscription, catalogue));
+    public Task Subscribe(Subscription subscription)
+    {
+        if (subscription.Scenario is { } scenario && !Context.User!.MayUse(scenario))
+            throw new HubException($"scenario: this key may not use scenario '{scenario}'.");
+        if ((subscription.Routes?.Length ?? 0) + (subscription.Sectors?.Length ?? 0) > limits.MaxSubscriptionItems)
+            throw new HubException($"sectors: a subscription names at most {limits.MaxSubscriptionItems} routes and sectors together.");
+        var recent = Recent.GetOrAdd(Context.ConnectionId, _ => new Queue<DateTimeOffset>());
+        lock (recent)
+        {
+            var now = DateTimeOffset.UtcNow;
+            while (recent.Count > 0 && now - recent.Peek() > TimeSpan.FromMinutes(1)) recent.Dequeue();
+            if (recent.Count >= limits.SubscriptionsPerMinute)
+                throw new HubException($"subscribe: at most {limits.SubscriptionsPerMinute} subscriptions a minute per connection; wait and subscribe again.");
+            recent.Enqueue(now);
+        }
+        return feeds.SubscribeAsync(Context.ConnectionId, SubscriptionScope.Create(subscription, catalogue));
+    }
 
     public void Unsubscribe() => feeds.Unsubscribe(Context.ConnectionId);
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         feeds.Unsubscribe(Context.ConnectionId);
+        Recent.TryRemove(Context.ConnectionId, out _);
         return base.OnDisconnectedAsync(exception);
     }
 }

@@ -46,7 +46,7 @@ public sealed class AlertDeliveryTests(ServerFixture fixture)
                 .Any(d => d!.Text("webhook") == dead && !d!["delivered"]!.GetValue<bool>() && d!["attempts"]!.GetValue<int>() == 2),
                 "the notice to the dead webhook is dead-lettered after 2 tries", seconds: 30);
 
-            using var ack = await server.Http.PostAsJsonAsync($"/api/alerts/{Uri.EscapeDataString(id)}/ack?scenario={scenario}", new { by = "night shift" });
+            using var ack = await server.Http.PostAsJsonAsync($"/api/alerts/{Uri.EscapeDataString(id)}/ack?scenario={scenario}", new { comment = "night shift" });
             Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
             await hook.WaitForAsync(n => n.Text("event") == "acknowledged" && n["alert"]!.Text("id") == id);
             await dashboard.WaitUntilAsync(d => d.Alerts!.Alerts.Any(a => a.Id == id && a.State == AlertState.Acknowledged), TimeSpan.FromSeconds(30));
@@ -55,7 +55,7 @@ public sealed class AlertDeliveryTests(ServerFixture fixture)
 
         await using var restarted = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, settings);
         var kept = await AlertAsync(restarted.Http, scenario, id);
-        Assert.Equal(("acknowledged", "night shift"), (kept.Text("state"), kept["acknowledgement"]!.Text("by")));
+        Assert.Equal(("acknowledged", "test-admin"), (kept.Text("state"), kept["acknowledgement"]!.Text("by")));
         Assert.Contains(kept["deliveries"]!.AsArray(), d => d!.Text("webhook") == hook.Url && d!["delivered"]!.GetValue<bool>());
     }
 

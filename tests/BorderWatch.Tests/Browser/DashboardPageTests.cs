@@ -16,7 +16,7 @@ public sealed class DashboardPageTests(ServerFixture fixture)
         var screenshot = Path.Combine(Paths.Root, "TestResults", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         File.Delete(screenshot);
-        await using var browser = BrowserScript.Start(new Uri(fixture.Server.Address, $"/?scenario={scenario}"), "central-med", "lampedusa", screenshot);
+        await using var browser = BrowserScript.Start(new Uri(fixture.Server.Address, $"/?scenario={scenario}#key={TestKeys.Operator}"), "central-med", "lampedusa", screenshot);
 
         var ready = await browser.ReadAsync("ready");
         Assert.Equal(46, ready["sectors"]!.GetValue<int>());

@@ -18,6 +18,7 @@ public sealed class CliProcess : IDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Paths.CliDll);
+        start.Environment["BORDERWATCH_API_KEY"] = TestKeys.Admin;
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var cli = new CliProcess(Process.Start(start)!);
         cli._process.OutputDataReceived += (_, e) => cli.Append(e.Data);

@@ -16,11 +16,14 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         _process = process;
         Address = address;
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Http = TestKeys.Client(address, TestKeys.Admin);
     }
 
     public Uri Address { get; }
+    /// <summary>A client with the admin key.</summary>
     public HttpClient Http { get; }
+
+    public HttpClient ClientWith(string key) => TestKeys.Client(Address, key);
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
@@ -47,6 +50,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["BorderWatch:Counting:SnapshotInterval"] = "00:00:01",
             ["BorderWatch:Demo:Enabled"] = "false",
         };
+        foreach (var (k, v) in TestKeys.Settings()) all[k] = v;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
         foreach (var (k, v) in all) start.ArgumentList.Add($"--{k}={v}");
 

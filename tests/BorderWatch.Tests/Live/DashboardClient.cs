@@ -1,3 +1,4 @@
+using BorderWatch.Tests.Infrastructure;
 using BorderWatch.Contracts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -13,10 +14,10 @@ public sealed class DashboardClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private DashboardClient(Uri server)
+    private DashboardClient(Uri server, string key)
     {
         // The hub sends enums as camelCase strings ("firing"), as the page reads them.
-        _connection = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/live"))
+        _connection = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/live"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(key))
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
             .Build();
         _connection.On<DashboardSnapshot>(nameof(IDashboardClient.Snapshot), s => Update(() =>
@@ -51,14 +52,27 @@ public sealed class DashboardClient : IAsyncDisposable
     public AlertsUpdate? Alerts { get; private set; }
 
     /// <summary>Connects and subscribes; returns once the snapshot is in.</summary>
-    public static async Task<DashboardClient> SubscribeAsync(Uri server, Subscription subscription)
+    public static async Task<DashboardClient> SubscribeAsync(Uri server, Subscription subscription, string key = TestKeys.Operator)
     {
-        var client = new DashboardClient(server);
-        await client._connection.StartAsync();
-        await client._connection.InvokeAsync("Subscribe", subscription);
-        await client.WaitUntilAsync(c => c.Snapshot is not null, TimeSpan.FromSeconds(30));
-        return client;
+        var client = new DashboardClient(server, key);
+        try
+        {
+            await client._connection.StartAsync();
+            await client.SubscribeAsync(subscription);
+            await client.WaitUntilAsync(c => c.Snapshot is not null, TimeSpan.FromSeconds(30));
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>Subscribes again on the same connection (the hub's answer, not the snapshot, is awaited).</summary>
+    public Task SubscribeAsync(Subscription subscription) => _connection.InvokeAsync("Subscribe", subscription);
+
+    public HubConnectionState State => _connection.State;
 
     public Task InvokeAsync(string method, params object[] args) => _connection.InvokeCoreAsync(method, args);
 

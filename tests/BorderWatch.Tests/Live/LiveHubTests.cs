@@ -131,7 +131,7 @@ public sealed class LiveHubTests(ServerFixture fixture)
                 return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
             },
         };
-        var uri = new UriBuilder(new Uri(Server, "/hubs/live")) { Scheme = "ws" }.Uri;
+        var uri = new UriBuilder(new Uri(Server, "/hubs/live")) { Scheme = "ws", Query = $"access_token={TestKeys.Operator}" }.Uri;
         await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), CancellationToken.None);
         const char separator = '\u001e';
         var subscribe = JsonSerializer.Serialize(new { type = 1, target = "Subscribe", arguments = new[] { new { scenario } } });

@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using BorderWatch.Contracts;
+using BorderWatch.Server.Apis;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace BorderWatch.Server.Security;
+
+/// <summary>Keys and tokens scoped to some scenarios (an exercise, a partner's replay) reach only those.</summary>
+public static class ScenarioAccess
+{
+    public static bool MayUse(this ClaimsPrincipal user, string scenario)
+    {
+        var allowed = user.FindAll(Roles.ScenarioClaim).Select(c => c.Value).ToList();
+        return allowed.Count == 0 || allowed.Contains(scenario);
+    }
+
+    /// <summary>
+    /// Refuses, before the endpoint runs, a request whose scenario (the <c>scenario</c> query parameter, default
+    /// live, or the scenario in the path) is outside the caller's scope.
+    /// </summary>
+    public static IApplicationBuilder UseScenarioAccess(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.User.Identity?.IsAuthenticated == true && ScenarioOf(context) is { } scenario)
+        {
+            if (!context.User.MayUse(scenario))
+            {
+                await Problems.Status(StatusCodes.Status403Forbidden, "scenario", $"This key may not use scenario '{scenario}'.").ExecuteAsync(context);
+                return;
+            }
+        }
+        await next(context);
+    });
+
+    /// <summary>The scenario an endpoint works on: /api/scenarios/{name}, or its <c>scenario</c> parameter (default live); null for the others.</summary>
+    private static string? ScenarioOf(HttpContext context)
+    {
+        if (context.GetRouteValue("name") is string name) return name;
+        var parameters = context.GetEndpoint()?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>() ?? [];
+        if (!parameters.Any(p => p.Name == "scenario")) return null;
+        return context.Request.Query["scenario"].FirstOrDefault() is { Length: > 0 } scenario ? scenario : Scenarios.Live;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BorderWatch.Tests.Infrastructure;
+
+/// <summary>The API keys every test server is configured with, one per role and a few with limits.</summary>
+public static class TestKeys
+{
+    public const string Admin = "test-admin-key-4f1c9a2e";
+    public const string Operator = "test-operator-key-b83d07c1";
+    public const string Feeder = "test-feeder-key-5e92a6f0";
+
+    /// <summary>A feeder allowed one request every two seconds.</summary>
+    public const string Slow = "test-slow-feeder-key-0a7d3b";
+
+    /// <summary>An operator who may only use scenarios <see cref="ScopedScenario"/> and its ingest twin.</summary>
+    public const string Scoped = "test-scoped-operator-key-c4e1";
+    public const string ScopedScenario = "exercise-scoped";
+
+    /// <summary>Server settings: the admin key given as a hash (as production does), the others in plain text.</summary>
+    public static Dictionary<string, string> Settings()
+    {
+        var settings = new Dictionary<string, string>();
+        void Add(int i, string name, string role, string key, bool hashed = false)
+        {
+            settings[$"BorderWatch:Auth:Keys:{i}:Name"] = name;
+            settings[$"BorderWatch:Auth:Keys:{i}:Role"] = role;
+            settings[$"BorderWatch:Auth:Keys:{i}:" + (hashed ? "Hash" : "Key")] =
+                hashed ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) : key;
+            // Tests run in parallel against one server: only the slow key is limited.
+            settings[$"BorderWatch:Auth:Keys:{i}:RequestsPerSecond"] = name == "slow-feeder" ? "0.5" : "100000";
+        }
+        Add(0, "test-admin", "admin", Admin, hashed: true);
+        Add(1, "duty-officer", "operator", Operator);
+        Add(2, "sensor-feed", "feeder", Feeder);
+        Add(3, "slow-feeder", "feeder", Slow);
+        Add(4, "exercise-lead", "operator", Scoped);
+        settings["BorderWatch:Auth:Keys:4:Scenarios:0"] = ScopedScenario;
+        return settings;
+    }
+
+    public static HttpClient Client(Uri address, string key)
+    {
+        var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return http;
+    }
+}
