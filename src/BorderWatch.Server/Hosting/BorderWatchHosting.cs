@@ -45,11 +45,23 @@ public static class BorderWatchHosting
         services.AddStorageClients(builder.Configuration);
         builder.AddBorderWatchSecurity();
 
-        // Orleans reads its own section (Orleans:Clustering, Orleans:GrainStorage, Orleans:Endpoints): the same code
+        // Orleans reads its own section (Orleans:Clustering, Orleans:Endpoints, Orleans:Membership): the same code
         // runs on one machine, against Azurite or Azure, or as several silos, by configuration alone.
         if (builder.Configuration.GetValue("BorderWatch:Role", ServerRole.Silo) == ServerRole.Silo)
         {
-            builder.UseOrleans(silo => silo.Services.AddBorderWatchGrains());
+            builder.UseOrleans(silo =>
+            {
+                silo.Services.AddBorderWatchGrains();
+                // Grain state beside the journal, in the same account: set in code, so that front ends (Orleans clients,
+                // which know no grain storage) can share the configuration.
+                silo.AddAzureBlobGrainStorage(StorageNames.GrainState, options => options.Configure<IServiceProvider>((o, services) =>
+                {
+                    o.BlobServiceClient = services.GetRequiredKeyedService<BlobServiceClient>(StorageNames.BlobClient);
+                    o.ContainerName = StorageNames.GrainStateContainer;
+                }));
+                // How fast a dead silo is noticed (probe timeout, missed probes): Orleans' defaults unless set.
+                silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            });
         }
         else
         {
@@ -63,6 +75,7 @@ public static class BorderWatchHosting
             o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory());
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableHandler>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("storage-and-cluster");
     }
 
@@ -74,14 +87,21 @@ public static class BorderWatchHosting
     {
         string Connection() => configuration.GetConnectionString("Storage")
             ?? throw new InvalidOperationException("ConnectionStrings:Storage is not configured.");
+        // A feeder would rather hear 503 in a few seconds and retry than wait out the SDK's default backoff (about 25 s).
+        var blobOptions = new BlobClientOptions();
+        var tableOptions = new TableClientOptions();
+        foreach (var retry in new[] { blobOptions.Retry, tableOptions.Retry })
+        {
+            (retry.MaxRetries, retry.Delay, retry.MaxDelay, retry.NetworkTimeout) = (3, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        }
         services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) =>
             Uri.TryCreate(Connection(), UriKind.Absolute, out var uri)
-                ? new BlobServiceClient(uri, new DefaultAzureCredential())
-                : new BlobServiceClient(Connection()));
+                ? new BlobServiceClient(uri, new DefaultAzureCredential(), blobOptions)
+                : new BlobServiceClient(Connection(), blobOptions));
         services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) =>
             Uri.TryCreate(Connection(), UriKind.Absolute, out var uri)
-                ? new TableServiceClient(new Uri(uri.ToString().Replace(".blob.", ".table.")), new DefaultAzureCredential())
-                : new TableServiceClient(Connection()));
+                ? new TableServiceClient(new Uri(uri.ToString().Replace(".blob.", ".table.")), new DefaultAzureCredential(), tableOptions)
+                : new TableServiceClient(Connection(), tableOptions));
     }
 
     public static void MapBorderWatch(this WebApplication app)

@@ -108,8 +108,24 @@ public sealed class LocalAzurite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops Azurite as Ctrl-C would, so that it saves its metadata (it keeps containers in a database it writes
+    /// now and then: a hard kill can lose containers made just before). It sometimes ignores the first signal.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        for (var attempt = 0; attempt < 2 && !_process.HasExited && !OperatingSystem.IsWindows(); attempt++)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+                // try again, then the hard way
+            }
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

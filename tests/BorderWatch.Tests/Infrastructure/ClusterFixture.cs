@@ -27,7 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddBorderWatchGrains();
             silo.Services.AddOptions<CountingOptions>().Configure(o => o.SnapshotInterval = TimeSpan.FromSeconds(1));
             silo.Services.AddOptions<AssetOptions>().Configure(o => o.TrackPoints = 5);
-            silo.AddAzureBlobGrainStorage(StorageNames.GrainState, o => o.BlobServiceClient = new BlobServiceClient(connection));
+            silo.AddAzureBlobGrainStorage(StorageNames.GrainState, o => (o.BlobServiceClient, o.ContainerName) = (new BlobServiceClient(connection), StorageNames.GrainStateContainer));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

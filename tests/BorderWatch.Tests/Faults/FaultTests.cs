@@ -1,0 +1,188 @@
+using System.Net;
+using BorderWatch.Tests.Alerts;
+using BorderWatch.Tests.Api;
+using BorderWatch.Contracts;
+using BorderWatch.Tests.Infrastructure;
+using BorderWatch.Tests.Live;
+using Xunit.Abstractions;
+using static BorderWatch.Tests.Api.ApiClient;
+
+namespace BorderWatch.Tests.Faults;
+
+/// <summary>
+/// Crashes and outages with processes of their own: a server killed mid-stream, storage going away, a silo lost from a
+/// two-silo cluster. Feeders retry what was not acknowledged, as real ones do; counts must come out exact.
+/// </summary>
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset T0 = new(2023, 9, 12, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Snapshots every 10 minutes: whatever counts after a crash came back from the journal.</summary>
+    private static readonly Dictionary<string, string> SlowSnapshots = new() { ["BorderWatch:Counting:SnapshotInterval"] = "00:10:00" };
+
+    [Fact]
+    public async Task Kill_9_in_the_middle_of_concurrent_ingest_loses_nothing_acknowledged_and_retries_count_once()
+    {
+        await using var azurite = await AzuriteInstance.StartAsync();
+        var scenario = ClusterFixture.NewScenario();
+        var feed = new Feed(scenario);
+
+        await using (var server = await ServerProcess.StartAsync(azurite.ConnectionString, SlowSnapshots))
+        {
+            using var stop = new CancellationTokenSource();
+            var feeders = Enumerable.Range(0, 4).Select(f => feed.RunAsync(server.Http, f, stop.Token)).ToArray();
+            await Eventually.HoldsAsync(() => Task.FromResult(feed.Acknowledged >= 40), "40 batches acknowledged");
+            await server.KillAsync();                       // requests are in flight on all four feeders
+            stop.Cancel();
+            await Task.WhenAll(feeders);
+        }
+        output.WriteLine($"acknowledged {feed.Acknowledged} batches before kill -9, {feed.Unacknowledged.Count} in flight");
+
+        await using var restarted = await ServerProcess.StartAsync(azurite.ConnectionString, SlowSnapshots);
+        var (detections, _) = await restarted.Http.RouteTotalAsync(scenario, "eastern-med");
+        Assert.InRange(detections, feed.Acknowledged * Feed.BatchSize, (feed.Acknowledged + feed.Unacknowledged.Count) * Feed.BatchSize);
+
+        await feed.ResendUnacknowledgedAsync(restarted.Http);
+        Assert.Equal(feed.Expected, await restarted.Http.RouteTotalAsync(scenario, "eastern-med"));
+    }
+
+    [Fact]
+    public async Task With_storage_down_ingest_answers_503_and_a_client_that_retries_ends_with_exact_counts()
+    {
+        await using var azurite = await AzuriteInstance.StartAsync(onDisk: true);
+        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString);
+        var scenario = ClusterFixture.NewScenario();
+        var feed = new Feed(scenario);
+        Assert.True(await feed.SendAsync(server.Http, feed.NextBatch(0)));
+
+        await azurite.StopAsync();
+        var outage = feed.NextBatch(0);
+        using (var response = await server.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", outage.Lines))
+        {
+            var body = await response.JsonAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, body.ToJsonString());
+            Assert.Contains("Send the same batch again", body.Text("detail"));
+        }
+        using (var health = await server.Http.GetAsync("/health")) Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+
+        await azurite.StartAgainAsync();
+        // The client keeps retrying the batch it was refused, plus one more, until storage answers.
+        await Eventually.HoldsAsync(() => feed.SendAsync(server.Http, outage), "the refused batch was accepted after storage came back", 120);
+        Assert.True(await feed.SendAsync(server.Http, feed.NextBatch(0)));
+        Assert.Equal(feed.Expected, await server.Http.RouteTotalAsync(scenario, "eastern-med"));
+    }
+
+    [Fact]
+    public async Task A_two_silo_cluster_on_table_clustering_survives_losing_a_silo_with_counts_exact()
+    {
+        await using var azurite = await AzuriteInstance.StartAsync();
+        var cluster = new Dictionary<string, string>
+        {
+            ["Orleans:ClusterId"] = "faults-" + Guid.NewGuid().ToString("N")[..8],
+            ["Orleans:Clustering:ProviderType"] = "AzureTableStorage",
+            ["Orleans:Clustering:ServiceKey"] = "storage",
+            // Notice a dead silo in seconds, not Orleans' production default of about a minute.
+            ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
+            ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+            ["Orleans:Membership:NumVotesForDeathDeclaration"] = "1",
+        };
+        var frontEndSettings = new Dictionary<string, string>(cluster) { ["BorderWatch:Role"] = "Client" };
+        await using var siloA = await ServerProcess.StartAsync(azurite.ConnectionString, cluster);
+        await using var siloB = await ServerProcess.StartAsync(azurite.ConnectionString, cluster);
+        await using var frontEnd = await ServerProcess.StartAsync(azurite.ConnectionString, frontEndSettings);
+
+        var scenario = ClusterFixture.NewScenario();
+        var feed = new Feed(scenario);
+        await using var dashboard = await DashboardClient.SubscribeAsync(frontEnd.Address, new Subscription(scenario));
+        // Batches over five sectors of the route: with the route, scenario and alert grains, grains on both silos.
+        for (var i = 0; i < 20; i++) Assert.True(await feed.SendAsync(frontEnd.Http, feed.NextBatch(i)));
+        Assert.Equal(feed.Expected, await frontEnd.Http.RouteTotalAsync(scenario, "eastern-med"));
+
+        await siloA.KillAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var batch = feed.NextBatch(i);
+            await Eventually.HoldsAsync(() => feed.SendAsync(frontEnd.Http, batch), $"batch {i} accepted by the surviving silo", 120);
+        }
+        // A read may find a grain still listed on the dead silo once (503, try again), never a wrong count.
+        foreach (var server in new[] { frontEnd, siloB })
+        {
+            (long, long) counted = default;
+            await Eventually.HoldsAsync(async () =>
+            {
+                try
+                {
+                    counted = await server.Http.RouteTotalAsync(scenario, "eastern-med");
+                    return true;
+                }
+                catch (Exception e) when (e.Message.Contains(": 503 "))
+                {
+                    return false;
+                }
+            }, "the route's counts could be read", 60);
+            Assert.Equal(feed.Expected, counted);
+        }
+        // The dashboard on the front end heard of it all through the surviving silo.
+        await dashboard.WaitUntilAsync(d => d.Routes.TryGetValue("eastern-med", out var r) && r.Counts.AllTime.Detections == feed.Expected.Detections, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>A feeder's batches, what was acknowledged, and what has to be sent again.</summary>
+    private sealed class Feed(string scenario)
+    {
+        public const int BatchSize = 50;
+
+        // Eastern Mediterranean hotspots: several sectors, so several grains.
+        private static readonly (double Lat, double Lon)[] Places = [(39.11, 26.55), (37.75, 26.98), (36.90, 27.30), (37.95, 27.00), (41.70, 26.35)];
+        private int _next;
+        private readonly List<Batch> _sent = [];
+
+        public sealed record Batch(string[] Lines, int Persons);
+
+        public int Acknowledged { get { lock (_sent) return _sent.Count; } }
+        public List<Batch> Unacknowledged { get; } = [];
+        public (long Detections, long Persons) Expected { get { lock (_sent) return (_sent.Count * (long)BatchSize, _sent.Sum(b => (long)b.Persons)); } }
+
+        public Batch NextBatch(int place)
+        {
+            var n = Interlocked.Increment(ref _next);
+            var (lat, lon) = Places[place % Places.Length];
+            var lines = Enumerable.Range(0, BatchSize).Select(i => Detection($"f-{n}-{i}", T0.AddMinutes(n * 7 + i), lat, lon, 1 + (n + i) % 9)).ToArray();
+            return new Batch(lines, Enumerable.Range(0, BatchSize).Sum(i => 1 + (n + i) % 9));
+        }
+
+        /// <summary>True when the server acknowledged the whole batch (accepted now or before).</summary>
+        public async Task<bool> SendAsync(HttpClient http, Batch batch)
+        {
+            try
+            {
+                using var response = await http.PostNdjsonAsync($"/api/detections?scenario={scenario}", batch.Lines);
+                if (!response.IsSuccessStatusCode) return false;
+                var body = await response.JsonAsync();
+                Assert.Equal(BatchSize, body["accepted"]!.GetValue<int>() + body["duplicates"]!.GetValue<int>());
+                lock (_sent) _sent.Add(batch);
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }
+
+        public async Task RunAsync(HttpClient http, int feeder, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var batch = NextBatch(feeder);
+                if (await SendAsync(http, batch)) continue;
+                lock (Unacknowledged) Unacknowledged.Add(batch);
+                return;
+            }
+        }
+
+        public async Task ResendUnacknowledgedAsync(HttpClient http)
+        {
+            foreach (var batch in Unacknowledged) Assert.True(await SendAsync(http, batch));
+            Unacknowledged.Clear();
+        }
+    }
+}
