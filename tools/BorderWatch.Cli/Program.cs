@@ -11,4 +11,5 @@ root.Subcommands.Add(ExportCommand.Command());
 root.Subcommands.Add(BorderWatch.Cli.Backtest.BacktestCommand.Command());
 root.Subcommands.Add(LiveLatency.Command());
 root.Subcommands.Add(AlertLatency.Command());
+root.Subcommands.Add(KeyCommand.Command());
 return await root.Parse(args).InvokeAsync();

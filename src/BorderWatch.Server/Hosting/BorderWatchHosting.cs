@@ -61,6 +61,8 @@ public static class BorderWatchHosting
                 }));
                 // How fast a dead silo is noticed (probe timeout, missed probes): Orleans' defaults unless set.
                 silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+                // In a Kubernetes pod: silo name and address from the pod, and pods that are gone leave the membership.
+                if (builder.Configuration.GetValue<bool>("BorderWatch:Kubernetes")) silo.UseKubernetesHosting();
             });
         }
         else
