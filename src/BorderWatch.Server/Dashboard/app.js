@@ -24,7 +24,8 @@
   const apiKey = () => sessionStorage.getItem("borderwatch.key") || "";
   const api = async (path, options = {}) => {
     const response = await fetch(path, { ...options, headers: { ...options.headers, "X-Api-Key": apiKey() } });
-    if (response.status === 401 || response.status === 403) signIn((await response.json()).detail);
+    if (response.status === 401 || response.status === 403)
+      signIn(apiKey() ? (await response.json()).detail : "Sign in with your API key to watch the borders.");
     return response;
   };
   function signIn(reason) {
