@@ -36,7 +36,30 @@ public static class TestKeys
         Add(3, "slow-feeder", "feeder", Slow);
         Add(4, "exercise-lead", "operator", Scoped);
         settings["BorderWatch:Auth:Keys:4:Scenarios:0"] = ScopedScenario;
+        // Bearer tokens beside the keys, signed as an identity provider with a shared secret would sign them.
+        settings["BorderWatch:Auth:Jwt:SigningKey"] = JwtSigningKey;
+        settings["BorderWatch:Auth:Jwt:Issuer"] = JwtIssuer;
+        settings["BorderWatch:Auth:Jwt:Audience"] = "borderwatch";
         return settings;
+    }
+
+    public const string JwtSigningKey = "test-signing-key-of-at-least-256-bits-0123456789";
+    public const string JwtIssuer = "https://idp.test.example";
+
+    /// <summary>A token as the identity provider would issue it: a name, roles, optionally scenarios.</summary>
+    public static string Token(string name, string[] roles, string signingKey = JwtSigningKey, string[]? scenarios = null)
+    {
+        var claims = new Dictionary<string, object> { ["name"] = name, ["roles"] = roles };
+        if (scenarios is not null) claims["scenarios"] = scenarios;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = JwtIssuer,
+            Audience = "borderwatch",
+            Claims = claims,
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)),
+                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
     }
 
     public static HttpClient Client(Uri address, string key)

@@ -80,6 +80,31 @@ public sealed class AccessTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Bearer_tokens_from_the_identity_provider_carry_name_role_and_scope()
+    {
+        async Task<(HttpStatusCode, string)> GetAsync(string token, string path)
+        {
+            using var http = new HttpClient { BaseAddress = Server.Address };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            using var response = await http.GetAsync(path);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var operatorToken = TestKeys.Token("watch-officer", ["operator"]);
+        var (status, body) = await GetAsync(operatorToken, "/api/me");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("\"watch-officer\"", body);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(operatorToken, "/api/routes")).Item1);
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(TestKeys.Token("radar", ["feeder"]), "/api/routes")).Item1);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(TestKeys.Token("forger", ["admin"], "another-signing-key-of-256-bits-00000000000"), "/api/routes")).Item1);
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(TestKeys.Token("guest", ["operator"], scenarios: ["exercise-x"]), "/api/routes")).Item1);
+
+        // Browsers hand the token to the hub as access_token, as they do keys.
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(ClusterFixture.NewScenario()), operatorToken);
+        Assert.NotNull(dashboard.Snapshot);
+    }
+
+    [Fact]
     public async Task A_key_scoped_to_an_exercise_reaches_that_scenario_only()
     {
         using var scoped = Server.ClientWith(TestKeys.Scoped);
