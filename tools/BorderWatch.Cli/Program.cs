@@ -12,4 +12,5 @@ root.Subcommands.Add(BorderWatch.Cli.Backtest.BacktestCommand.Command());
 root.Subcommands.Add(LiveLatency.Command());
 root.Subcommands.Add(AlertLatency.Command());
 root.Subcommands.Add(KeyCommand.Command());
+root.Subcommands.Add(BorderWatch.Cli.Bench.BenchCommand.Command());
 return await root.Parse(args).InvokeAsync();

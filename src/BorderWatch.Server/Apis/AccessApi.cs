@@ -3,7 +3,7 @@ using BorderWatch.Server.Security;
 
 namespace BorderWatch.Server.Apis;
 
-/// <summary>Who the caller is (the dashboard shows it), and for admins which keys exist (never the keys themselves).</summary>
+/// <summary>Who the caller is (the dashboard shows it); for admins which keys exist (never the keys themselves) and the process's memory.</summary>
 public static class AccessApi
 {
     public static void MapAccessApi(this IEndpointRouteBuilder app)
@@ -19,5 +19,13 @@ public static class AccessApi
         {
             h.Name, h.Role, h.Scenarios, h.RequestsPerSecond,
         }))).RequireAuthorization(Roles.Manage);
+
+        // What this process holds, after a full collection: the figure behind "bytes per asset" in `borderwatch bench`.
+        app.MapGet("/api/diagnostics/memory", () =>
+        {
+            var managed = GC.GetTotalMemory(forceFullCollection: true);
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            return Results.Ok(new { managedBytes = managed, workingSetBytes = self.WorkingSet64 });
+        }).RequireAuthorization(Roles.Manage);
     }
 }

@@ -92,6 +92,8 @@ public static class BorderWatchHosting
         // A feeder would rather hear 503 in a few seconds and retry than wait out the SDK's default backoff (about 25 s).
         var blobOptions = new BlobClientOptions();
         var tableOptions = new TableClientOptions();
+        // Thousands of grains activating at once would otherwise open thousands of connections to the account.
+        blobOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(new SocketsHttpHandler { MaxConnectionsPerServer = configuration.GetValue("BorderWatch:Storage:MaxConnections", 64) });
         foreach (var retry in new[] { blobOptions.Retry, tableOptions.Retry })
         {
             (retry.MaxRetries, retry.Delay, retry.MaxDelay, retry.NetworkTimeout) = (3, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace BorderWatch.Cli.Bench;
+
+/// <summary>
+/// BorderWatch processes started for a benchmark, from the Release build, on 127.0.0.1 and free ports: one silo that
+/// starts its own Azurite (on disk, in a temporary folder), or two silos on table clustering and an API front end.
+/// </summary>
+public sealed class BenchCluster : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"borderwatch-bench-{Guid.NewGuid():N}");
+    private readonly string _key = "bench-" + Guid.NewGuid().ToString("N");
+
+    private BenchCluster() { }
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>The process that holds the grains (the first silo): the one whose memory counts.</summary>
+    public Process Silo => _processes[0];
+
+    public HttpClient CreateClient()
+    {
+        var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(120) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", _key);
+        return http;
+    }
+
+    public IHubConnectionBuilder Hub() =>
+        new HubConnectionBuilder().WithUrl(new Uri(Address, "/hubs/live"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(_key));
+
+    public static async Task<BenchCluster> StartAsync(string serverDll, int silos)
+    {
+        var cluster = new BenchCluster();
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Storage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;",
+            ["BorderWatch:Azurite:Start"] = "true",
+            ["BorderWatch:Azurite:Location"] = Path.Combine(cluster._data, "azurite"),
+            ["BorderWatch:Azurite:BlobPort"] = $"{blob}",
+            ["BorderWatch:Azurite:QueuePort"] = $"{queue}",
+            ["BorderWatch:Azurite:TablePort"] = $"{table}",
+            ["BorderWatch:Azurite:Command"] = Path.Combine(Path.GetDirectoryName(serverDll)!, "..", "..", "..", "node_modules", ".bin", "azurite"),
+            ["BorderWatch:Demo:Enabled"] = "false",
+            ["BorderWatch:Auth:Keys:0:Name"] = "bench",
+            ["BorderWatch:Auth:Keys:0:Role"] = "admin",
+            ["BorderWatch:Auth:Keys:0:Key"] = cluster._key,
+            ["BorderWatch:Auth:Keys:0:RequestsPerSecond"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Orleans:ClusterId"] = "bench",
+        };
+        if (silos > 1) common["Orleans:Clustering:ProviderType"] = "AzureTableStorage";
+        if (silos > 1) common["Orleans:Clustering:ServiceKey"] = "storage";
+
+        try
+        {
+            Uri? first = null;
+            for (var i = 0; i < silos; i++) first ??= await cluster.StartOneAsync(serverDll, common, role: "Silo");
+            cluster.Address = silos > 1 ? await cluster.StartOneAsync(serverDll, common, role: "Client") : first!;
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<Uri> StartOneAsync(string serverDll, Dictionary<string, string> settings, string role)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(serverDll)! };
+        start.ArgumentList.Add(serverDll);
+        var all = new Dictionary<string, string>(settings)
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["BorderWatch:Role"] = role,
+            ["Orleans:Endpoints:SiloPort"] = $"{FreePort()}",
+            ["Orleans:Endpoints:GatewayPort"] = $"{FreePort()}",
+        };
+        foreach (var (k, v) in all) start.ArgumentList.Add($"--{k}={v}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+
+        var address = new Uri($"http://127.0.0.1:{port}");
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The server exited ({process.ExitCode}):\n{string.Join('\n', output)}");
+            try
+            {
+                if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return address;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // not up yet
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The server did not become healthy:\n{string.Join('\n', output)}");
+    }
+
+    /// <summary>The silo's managed heap after a full collection, and its resident memory (VmRSS).</summary>
+    public async Task<(long Managed, long WorkingSet)> SiloMemoryAsync(HttpClient siloHttp)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/memory"));
+        return (json.RootElement.GetProperty("managedBytes").GetInt64(), json.RootElement.GetProperty("workingSetBytes").GetInt64());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Stops the processes as Ctrl-C would, front end first, the silo that started Azurite last (it stops Azurite).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            var process = _processes[i];
+            if (!process.HasExited)
+            {
+                using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])!) await kill.WaitForExitAsync();
+                try
+                {
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                }
+                catch (TimeoutException)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            process.Dispose();
+        }
+        try
+        {
+            if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Azurite may still be closing its files; the folder is in /tmp.
+        }
+    }
+}

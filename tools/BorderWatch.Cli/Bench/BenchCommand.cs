@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace BorderWatch.Cli.Bench;
+
+/// <summary>
+/// `borderwatch bench`: starts BorderWatch (Release build, Azurite on disk) and measures ingest throughput, live
+/// latency, memory per asset, replay time and 1 vs 2 silos; prints a table and writes the figures as JSON.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Command()
+    {
+        var quick = new Option<bool>("--quick") { Description = "Shorter runs, a fleet of 2,000 assets instead of 10,000 and 100,000, no replay, no second silo: about 3 minutes" };
+        var json = new Option<FileInfo>("--json") { Description = "Write the results here as JSON, to compare runs" };
+        var runs = new Option<int?>("--runs") { Description = "Runs per throughput figure (default 3, quick 2): median and spread" };
+        var command = new Command("bench", "Measure throughput, latency, memory, replay time and scaling on this machine") { quick, json, runs };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var plan = result.GetValue(quick) ? Plan.Short : Plan.Long;
+            if (result.GetValue(runs) is { } n) plan = plan with { Runs = Math.Max(1, n) };
+            var results = await new BenchRun(plan).RunAsync(cancellation);
+            if (result.GetValue(json) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }), cancellation);
+                AnsiConsole.MarkupLineInterpolated($"Results written to [bold]{file.FullName}[/]");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public sealed record Plan(bool Quick, int Runs, TimeSpan Warmup, TimeSpan Window, int[] Fleets, int LatencySeconds, bool Replay, bool Scaling)
+    {
+        public static readonly Plan Short = new(true, 2, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8), [2_000], 5, false, false);
+        public static readonly Plan Long = new(false, 3, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), [10_000, 100_000], 15, true, true);
+    }
+}
+
+/// <summary>A throughput figure over several runs.</summary>
+public sealed record Spread(double Median, double Min, double Max)
+{
+    public static Spread Of(IReadOnlyList<double> runs)
+    {
+        double[] sorted = [.. runs.Order()];
+        var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return new Spread(median, sorted[0], sorted[^1]);
+    }
+
+    public override string ToString() => Min == Max ? $"{Median:N0}" : $"{Median:N0} ({Min:N0}-{Max:N0})";
+}
+
+public sealed record BenchResults(
+    Dictionary<string, object?> Machine, DateTimeOffset Date, string? Commit, bool Quick,
+    double? DetectionsPerSecond, double? PositionsPerSecond, double? LatencyP50Ms, double? LatencyP99Ms, double? BytesPerAsset, double? ReplaySeconds,
+    Dictionary<string, object?> Details);

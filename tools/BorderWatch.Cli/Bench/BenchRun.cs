@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using BorderWatch.Cli.Replay;
+using BorderWatch.Cli.Simulation;
+using BorderWatch.Geography;
+using Spectre.Console;
+
+namespace BorderWatch.Cli.Bench;
+
+/// <summary>One benchmark session: each measurement at steady state after a warm-up, each printed as it ends.</summary>
+public sealed class BenchRun(BenchCommand.Plan plan)
+{
+    private const int Feeders = 4;
+    private static readonly int[] LatencyRates = [1_000, 10_000, 50_000];
+
+    private readonly Workloads _load = new(SectorCatalogue.Load(Path.Combine(AppContext.BaseDirectory, "Catalogue", "sectors.geojson")));
+    private readonly Table _table = new Table().AddColumns("measure", "result", "target");
+    private readonly Dictionary<string, object?> _details = [];
+
+    public async Task<BenchResults> RunAsync(CancellationToken cancellation)
+    {
+        var root = RepositoryRoot();
+        var serverDll = await BuildServerAsync(root, cancellation);
+        double? detections, positions = null, p50 = null, p99 = null, perAsset = null, replay = null;
+
+        await using (var cluster = await StartAsync(serverDll, silos: 1))
+        {
+            using var http = cluster.CreateClient();
+            var idle = await cluster.SiloMemoryAsync(http);
+            detections = await DetectionsAsync(http, "one silo", cancellation);
+            Row("ingest, detections/s (4 feeders, 5,000 a batch)", _details["detections"]!.ToString()!, ">= 100,000");
+
+            foreach (var fleet in plan.Fleets)
+            {
+                var (perSecond, bytes) = await FleetAsync(cluster, http, fleet, cancellation);
+                if (fleet == plan.Fleets[0]) (positions, perAsset) = (perSecond, bytes);
+            }
+
+            foreach (var rate in LatencyRates)
+            {
+                Header($"Latency at {rate:N0} detections/s, {plan.LatencySeconds} s");
+                var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), rate, plan.LatencySeconds, $"bench-latency-{rate}", Progress, cancellation);
+                _details[$"latency{rate}"] = probe.Latency;
+                Row($"POST to dashboard at {rate:N0}/s, p50 / p95 / p99 ms", probe.Latency is { } l ? $"{l.P50:N0} / {l.P95:N0} / {l.P99:N0}" : "nothing heard",
+                    rate == 10_000 ? "p99 < 250" : "");
+                if (rate == 10_000) (p50, p99) = (probe.Latency?.P50, probe.Latency?.P99);
+            }
+
+            if (plan.Replay) replay = await ReplayAsync(cluster, cancellation);
+            _details["idleMemory"] = new { idle.Managed, idle.WorkingSet };
+        }
+
+        if (plan.Scaling)
+        {
+            await using var two = await StartAsync(serverDll, silos: 2);
+            using var http = two.CreateClient();
+            var twoSilos = await DetectionsAsync(http, "two silos and a front end", cancellation);
+            Row("ingest, detections/s, 2 silos + front end", _details["detections"]!.ToString()!, "");
+            _details["detectionsTwoSilos"] = twoSilos;
+        }
+
+        AnsiConsole.Write(_table);
+        return new BenchResults(Machine(), DateTimeOffset.UtcNow, Commit(root), plan.Quick, detections, positions, p50, p99, perAsset, replay, _details);
+    }
+
+    private async Task<double> DetectionsAsync(HttpClient http, string what, CancellationToken cancellation)
+    {
+        var runs = new List<double>();
+        for (var r = 0; r < plan.Runs; r++)
+        {
+            Header($"Detections, {what}: run {r + 1} of {plan.Runs}");
+            var run = $"d{r}-{Guid.NewGuid():N}"[..12];
+            runs.Add(await Workloads.ThroughputAsync(http, $"/api/detections?scenario=bench-{run}", n => _load.Detections(run, n), Feeders,
+                plan.Warmup, plan.Window, Progress, cancellation));
+        }
+        var spread = Spread.Of(runs);
+        _details["detections"] = spread;
+        return spread.Median;
+    }
+
+    /// <summary>Creates a fleet (one report from each asset), then measures positions/s over it and the silo's memory per asset.</summary>
+    private async Task<(double PerSecond, double BytesPerAsset)> FleetAsync(BenchCluster cluster, HttpClient http, int fleet, CancellationToken cancellation)
+    {
+        var scenario = $"bench-fleet-{fleet}";
+        var run = $"f{fleet}";
+        var before = await cluster.SiloMemoryAsync(http);
+        Header($"Fleet of {fleet:N0} assets: first reports");
+        var clock = Stopwatch.StartNew();
+        var batches = (fleet + Workloads.BatchSize - 1) / Workloads.BatchSize;
+        var created = 0L;
+        var refused = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, batches), new ParallelOptions { MaxDegreeOfParallelism = Feeders, CancellationToken = cancellation }, async (n, token) =>
+        {
+            // As a feeder would: a 503 (grains still activating past the call timeout) is sent again; what landed counts once.
+            while (true)
+            {
+                using var response = await http.PostAsync($"/api/positions?scenario={scenario}", new StringContent(_load.Positions(run, n, fleet), System.Text.Encoding.UTF8, "application/x-ndjson"), token);
+                if (response.IsSuccessStatusCode) break;
+                if ((int)response.StatusCode != 503) response.EnsureSuccessStatusCode();
+                Interlocked.Increment(ref refused);
+            }
+            Progress($"{Interlocked.Add(ref created, Workloads.BatchSize):N0} of {fleet:N0} assets reported, {clock.Elapsed.TotalSeconds:0} s, {refused} batches sent again after 503");
+        });
+        var newPerSecond = fleet / clock.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellation); // let the grains snapshot
+        var after = await cluster.SiloMemoryAsync(http);
+        var perAsset = Math.Max(0, after.Managed - before.Managed) / (double)fleet;
+        var perAssetResident = Math.Max(0, after.WorkingSet - before.WorkingSet) / (double)fleet;
+        _details[$"fleet{fleet}"] = new { newAssetsPerSecond = newPerSecond, batchesSentAgain = refused, before, after, bytesPerAsset = perAsset, residentBytesPerAsset = perAssetResident };
+        Row($"memory per active asset ({fleet:N0} assets), bytes: managed heap / resident", $"{perAsset:N0} / {perAssetResident:N0}", "<= 4,096");
+        Row($"first reports of {fleet:N0} new assets, assets/s", $"{newPerSecond:N0}", "");
+
+        var runs = new List<double>();
+        for (var r = 0; r < plan.Runs; r++)
+        {
+            Header($"Positions over {fleet:N0} assets: run {r + 1} of {plan.Runs}");
+            var offset = (long)(r + 1) * batches * 1000; // later rounds of the same fleet
+            runs.Add(await Workloads.ThroughputAsync(http, $"/api/positions?scenario={scenario}", n => _load.Positions(run, offset + n, fleet), Feeders,
+                plan.Warmup, plan.Window, Progress, cancellation));
+        }
+        var spread = Spread.Of(runs);
+        _details[$"positions{fleet}"] = spread;
+        Row($"ingest, positions/s over {fleet:N0} assets", spread.ToString(), fleet <= 10_000 ? ">= 50,000 (10,000 assets)" : "");
+        return (spread.Median, perAsset);
+    }
+
+    private async Task<double?> ReplayAsync(BenchCluster cluster, CancellationToken cancellation)
+    {
+        Header("Replay of the generated 2021-2025 history at full speed");
+        var feed = Path.Combine(Path.GetTempPath(), "borderwatch-bench-history.ndjson.gz");
+        if (!File.Exists(feed))
+            await SimulateCommand.Command().Parse(["--from", "2021-01", "--to", "2025-09", "--seed", "1", "--out", feed]).InvokeAsync(cancellationToken: cancellation);
+        using var http = cluster.CreateClient();
+        var clock = Stopwatch.StartNew();
+        var code = await new ReplayRun(http, [feed], new ReplayCommand.Window(null, null, null), null, 5_000, 4, TimeSpan.FromSeconds(60))
+            .RunAsync("bench-replay", cancellation);
+        var seconds = clock.Elapsed.TotalSeconds;
+        _details["replay"] = new { seconds, exitCode = code, feed };
+        Row("replay 2021-2025 (1.9 M records), s", code == 0 ? $"{seconds:N1}" : $"failed ({code})", "< 60");
+        return code == 0 ? seconds : null;
+    }
+
+    private static async Task<BenchCluster> StartAsync(string serverDll, int silos)
+    {
+        Header(silos == 1 ? "Starting BorderWatch (one silo, Azurite on disk)" : "Starting two silos and an API front end");
+        return await BenchCluster.StartAsync(serverDll, silos);
+    }
+
+    private static async Task<string> BuildServerAsync(string root, CancellationToken cancellation)
+    {
+        Header("Building the server (Release)");
+        var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(root, "src", "BorderWatch.Server"), "-c", "Release", "-v", "q", "--nologo"]) { UseShellExecute = false })!;
+        await build.WaitForExitAsync(cancellation);
+        if (build.ExitCode != 0) throw new InvalidOperationException("The Release build of the server failed.");
+        return Path.Combine(root, "src", "BorderWatch.Server", "bin", "Release", "net10.0", "BorderWatch.Server.dll");
+    }
+
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "BorderWatch.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Run bench from the BorderWatch repository: it builds and starts the server from there.");
+    }
+
+    private static string? Commit(string root)
+    {
+        try
+        {
+            var git = Process.Start(new ProcessStartInfo("git", ["-C", root, "rev-parse", "--short", "HEAD"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var commit = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 ? commit : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static Dictionary<string, object?> Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() : null;
+        return new()
+        {
+            ["cores"] = Environment.ProcessorCount,
+            ["cpu"] = cpu,
+            ["memoryBytes"] = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+            ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            ["dotnet"] = Environment.Version.ToString(),
+        };
+    }
+
+    private void Row(string measure, string result, string target) => _table.AddRow(Markup.Escape(measure), Markup.Escape(result), Markup.Escape(target));
+
+    private static void Header(string text) => AnsiConsole.MarkupLineInterpolated($"[bold]{text}[/]");
+
+    private static void Progress(string line) => Console.WriteLine("  " + line);
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BorderWatch.Geography;
+
+namespace BorderWatch.Cli.Bench;
+
+/// <summary>
+/// Synthetic feeds for the benchmark: detections spread over every sector (by coordinates, so the server places
+/// them), and positions of a fleet of assets reporting in turn; each batch new ids, event time moving on.
+/// </summary>
+public sealed class Workloads(SectorCatalogue catalogue)
+{
+    public const int BatchSize = 5_000;
+    private static readonly DateTimeOffset Start = new(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    // A point inside each sector (the smallest sector containing it is the sector itself for most of them).
+    private readonly (double Lat, double Lon)[] _points =
+        [.. catalogue.Sectors.Select(s => s.Geometry.InteriorPoint).Select(p => (p.Y, p.X))];
+
+    /// <summary>Detection batch n: 5,000 records, one second of event time per batch.</summary>
+    public string Detections(string run, long n)
+    {
+        var body = new StringBuilder(BatchSize * 110);
+        for (var i = 0; i < BatchSize; i++)
+        {
+            var (lat, lon) = _points[(int)((n * BatchSize + i) % _points.Length)];
+            var time = Start.AddSeconds(n).AddMilliseconds(i * 1000.0 / BatchSize);
+            body.Append(CultureInfo.InvariantCulture, $$"""{"id":"{{run}}-{{n}}-{{i}}","time":"{{time:yyyy-MM-ddTHH:mm:ss.fffZ}}","lat":{{lat:F5}},"lon":{{lon:F5}},"persons":{{1 + i % 30}},"kind":"boat"}""").Append('\n');
+        }
+        return body.ToString();
+    }
+
+    /// <summary>Position batch n of a fleet of <paramref name="assets"/>: the next 5,000 assets in turn, each a minute on from its last report.</summary>
+    public string Positions(string run, long n, int assets)
+    {
+        var body = new StringBuilder(BatchSize * 140);
+        for (var i = 0; i < BatchSize; i++)
+        {
+            var k = n * BatchSize + i;
+            var asset = k % assets;
+            var round = k / assets;
+            var (lat, lon) = _points[(int)(asset % _points.Length)];
+            var time = Start.AddMinutes(round).AddMilliseconds(asset % 60_000);
+            body.Append(CultureInfo.InvariantCulture, $$"""{"asset":"{{run}}-a{{asset}}","time":"{{time:yyyy-MM-ddTHH:mm:ss.fffZ}}","lat":{{lat + round * 1e-4:F5}},"lon":{{lon:F5}},"speedKn":12.5,"courseDeg":{{round * 7 % 360}},"kind":"vessel"}""").Append('\n');
+        }
+        return body.ToString();
+    }
+
+    /// <summary>
+    /// Several feeders post batches back to back; they start no batch after <paramref name="warmup"/> +
+    /// <paramref name="window"/>. Returns records accepted per second from the end of the warm-up to the last
+    /// answer, each batch's records spread over the time it took (so slow batches are neither lost nor free).
+    /// </summary>
+    public static async Task<double> ThroughputAsync(HttpClient http, string path, Func<long, string> batch, int feeders,
+        TimeSpan warmup, TimeSpan window, Action<string> progress, CancellationToken cancellation)
+    {
+        long next = -1, failed = 0;
+        var answered = new System.Collections.Concurrent.ConcurrentBag<(TimeSpan Start, TimeSpan End, long Accepted)>();
+        var clock = Stopwatch.StartNew();
+        var end = warmup + window;
+        async Task FeedAsync()
+        {
+            while (clock.Elapsed < end && !cancellation.IsCancellationRequested)
+            {
+                var body = batch(Interlocked.Increment(ref next));
+                var start = clock.Elapsed;
+                using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/x-ndjson"), cancellation);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failed);
+                    continue;
+                }
+                answered.Add((start, clock.Elapsed, AcceptedOf(await response.Content.ReadAsStringAsync(cancellation))));
+            }
+        }
+        using var report = new Timer(_ => progress($"{clock.Elapsed.TotalSeconds,5:0} s  {(clock.Elapsed > warmup ? "measuring" : "warming up")}  {answered.Sum(a => a.Accepted):N0} accepted, {Interlocked.Read(ref failed)} failed batches"),
+            null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        await Task.WhenAll(Enumerable.Range(0, feeders).Select(_ => FeedAsync()));
+
+        var last = answered.Max(a => a.End);
+        if (last <= warmup) return 0;
+        var records = answered.Sum(a =>
+        {
+            var inWindow = (Min(a.End, last) - Max(a.Start, warmup)).TotalSeconds;
+            return inWindow <= 0 ? 0 : a.Accepted * inWindow / Math.Max(1e-6, (a.End - a.Start).TotalSeconds);
+        });
+        return records / (last - warmup).TotalSeconds;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static long AcceptedOf(string answer)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(answer);
+        return json.RootElement.GetProperty("accepted").GetInt64();
+    }
+}
