@@ -33,6 +33,8 @@ public sealed class AccessTests(ServerFixture fixture)
         { TestKeys.Operator, "DELETE", "/api/scenarios/{scenario}", HttpStatusCode.Forbidden },
         { TestKeys.Operator, "GET", "/api/keys", HttpStatusCode.Forbidden },
         { TestKeys.Admin, "GET", "/api/keys", HttpStatusCode.OK },
+        { TestKeys.Operator, "GET", "/api/diagnostics/memory", HttpStatusCode.Forbidden },
+        { TestKeys.Admin, "GET", "/api/diagnostics/memory", HttpStatusCode.OK },
         { TestKeys.Admin, "POST", "/api/detections", HttpStatusCode.OK },
         { TestKeys.Admin, "DELETE", "/api/scenarios/{scenario}", HttpStatusCode.NoContent },
         { "", "GET", "/health", HttpStatusCode.OK },

@@ -15,11 +15,13 @@ public static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "Shorter runs, a fleet of 2,000 assets instead of 10,000 and 100,000, no replay, no second silo: about 3 minutes" };
         var json = new Option<FileInfo>("--json") { Description = "Write the results here as JSON, to compare runs" };
         var runs = new Option<int?>("--runs") { Description = "Runs per throughput figure (default 3, quick 2): median and spread" };
-        var command = new Command("bench", "Measure throughput, latency, memory, replay time and scaling on this machine") { quick, json, runs };
+        var fleets = new Option<int[]>("--fleets") { Description = "Fleet sizes to measure (default 10000 100000; quick 2000)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Measure throughput, latency, memory, replay time and scaling on this machine") { quick, json, runs, fleets };
         command.SetAction(async (result, cancellation) =>
         {
             var plan = result.GetValue(quick) ? Plan.Short : Plan.Long;
             if (result.GetValue(runs) is { } n) plan = plan with { Runs = Math.Max(1, n) };
+            if (result.GetValue(fleets) is { Length: > 0 } sizes) plan = plan with { Fleets = sizes };
             var results = await new BenchRun(plan).RunAsync(cancellation);
             if (result.GetValue(json) is { } file)
             {

@@ -85,20 +85,26 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         var before = await cluster.SiloMemoryAsync(http);
         Header($"Fleet of {fleet:N0} assets: first reports");
         var clock = Stopwatch.StartNew();
+        // New assets arrive 1,000 to a request, two requests at a time: each new asset grain reads and creates blobs, and
+        // thousands activating at once run past the 30 s call timeout. A 503 is sent again after a pause, as a feeder would.
+        const int NewPerBatch = 1_000;
         var batches = (fleet + Workloads.BatchSize - 1) / Workloads.BatchSize;
         var created = 0L;
         var refused = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, batches), new ParallelOptions { MaxDegreeOfParallelism = Feeders, CancellationToken = cancellation }, async (n, token) =>
+        var giveUp = DateTime.UtcNow.AddMinutes(15);
+        await Parallel.ForEachAsync(Enumerable.Range(0, (fleet + NewPerBatch - 1) / NewPerBatch), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellation }, async (n, token) =>
         {
-            // As a feeder would: a 503 (grains still activating past the call timeout) is sent again; what landed counts once.
+            var body = _load.Positions(run, 0, fleet, first: n * NewPerBatch, count: Math.Min(NewPerBatch, fleet - n * NewPerBatch));
             while (true)
             {
-                using var response = await http.PostAsync($"/api/positions?scenario={scenario}", new StringContent(_load.Positions(run, n, fleet), System.Text.Encoding.UTF8, "application/x-ndjson"), token);
+                using var response = await http.PostAsync($"/api/positions?scenario={scenario}", new StringContent(body, System.Text.Encoding.UTF8, "application/x-ndjson"), token);
                 if (response.IsSuccessStatusCode) break;
-                if ((int)response.StatusCode != 503) response.EnsureSuccessStatusCode();
+                if ((int)response.StatusCode != 503 || DateTime.UtcNow > giveUp) response.EnsureSuccessStatusCode();
                 Interlocked.Increment(ref refused);
+                await Task.Delay(TimeSpan.FromSeconds(2), token);
             }
-            Progress($"{Interlocked.Add(ref created, Workloads.BatchSize):N0} of {fleet:N0} assets reported, {clock.Elapsed.TotalSeconds:0} s, {refused} batches sent again after 503");
+            var done = Interlocked.Add(ref created, NewPerBatch);
+            if (done % 5_000 == 0 || done >= fleet) Progress($"{Math.Min(done, fleet):N0} of {fleet:N0} assets reported, {clock.Elapsed.TotalSeconds:0} s, {refused} requests sent again after 503");
         });
         var newPerSecond = fleet / clock.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(3), cancellation); // let the grains snapshot

@@ -31,13 +31,16 @@ public sealed class Workloads(SectorCatalogue catalogue)
         return body.ToString();
     }
 
-    /// <summary>Position batch n of a fleet of <paramref name="assets"/>: the next 5,000 assets in turn, each a minute on from its last report.</summary>
-    public string Positions(string run, long n, int assets)
+    /// <summary>
+    /// Position batch n of a fleet of <paramref name="assets"/>: the next 5,000 assets in turn, each a minute on from
+    /// its last report (or, with <paramref name="first"/> and <paramref name="count"/>, those reports only).
+    /// </summary>
+    public string Positions(string run, long n, int assets, long first = 0, int count = BatchSize)
     {
-        var body = new StringBuilder(BatchSize * 140);
-        for (var i = 0; i < BatchSize; i++)
+        var body = new StringBuilder(count * 140);
+        for (var i = 0; i < count; i++)
         {
-            var k = n * BatchSize + i;
+            var k = first + n * BatchSize + i;
             var asset = k % assets;
             var round = k / assets;
             var (lat, lon) = _points[(int)(asset % _points.Length)];
@@ -65,19 +68,23 @@ public sealed class Workloads(SectorCatalogue catalogue)
             {
                 var body = batch(Interlocked.Increment(ref next));
                 var start = clock.Elapsed;
-                using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/x-ndjson"), cancellation);
-                if (!response.IsSuccessStatusCode)
+                try
                 {
-                    Interlocked.Increment(ref failed);
-                    continue;
+                    using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/x-ndjson"), cancellation);
+                    if (response.IsSuccessStatusCode) answered.Add((start, clock.Elapsed, AcceptedOf(await response.Content.ReadAsStringAsync(cancellation))));
+                    else Interlocked.Increment(ref failed);
                 }
-                answered.Add((start, clock.Elapsed, AcceptedOf(await response.Content.ReadAsStringAsync(cancellation))));
+                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellation.IsCancellationRequested))
+                {
+                    Interlocked.Increment(ref failed); // no answer within the client's timeout
+                }
             }
         }
         using var report = new Timer(_ => progress($"{clock.Elapsed.TotalSeconds,5:0} s  {(clock.Elapsed > warmup ? "measuring" : "warming up")}  {answered.Sum(a => a.Accepted):N0} accepted, {Interlocked.Read(ref failed)} failed batches"),
             null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         await Task.WhenAll(Enumerable.Range(0, feeders).Select(_ => FeedAsync()));
 
+        if (answered.IsEmpty) return 0; // not one batch answered: the figure is 0, the progress lines say why
         var last = answered.Max(a => a.End);
         if (last <= warmup) return 0;
         var records = answered.Sum(a =>
