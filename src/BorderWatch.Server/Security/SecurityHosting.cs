@@ -43,14 +43,16 @@ public static class SecurityHosting
 
         services.AddRateLimiter(o =>
         {
-            var rates = keyring.Holders.ToDictionary(h => h.Name, h => h.RequestsPerSecond ?? limits.RequestsPerSecond);
+            // Keys with a rate of their own get it (and a burst of two seconds of it); everyone else the configured one.
+            var ownRates = keyring.Holders.Where(h => h.RequestsPerSecond is not null).ToDictionary(h => h.Name, h => h.RequestsPerSecond!.Value);
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 if (context.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
-                var name = context.User.Identity is { IsAuthenticated: true, Name: { } who } ? "key:" + who : "ip:" + context.Connection.RemoteIpAddress;
-                var rate = rates.GetValueOrDefault(name[4..], limits.RequestsPerSecond);
-                var burst = rates.ContainsKey(name[4..]) && rate != limits.RequestsPerSecond ? (int)Math.Ceiling(2 * rate) : limits.Burst;
-                return RateLimitPartition.GetTokenBucketLimiter(name, _ => TokenBucket(rate, burst));
+                var who = context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+                if (who is not null && ownRates.TryGetValue(who, out var own))
+                    return RateLimitPartition.GetTokenBucketLimiter("key:" + who, _ => TokenBucket(own, (int)Math.Ceiling(2 * own)));
+                var partition = who is null ? "ip:" + context.Connection.RemoteIpAddress : "key:" + who;
+                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => TokenBucket(limits.RequestsPerSecond, limits.Burst));
             });
             o.OnRejected = async (context, _) =>
             {

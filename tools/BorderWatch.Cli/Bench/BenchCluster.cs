@@ -19,9 +19,6 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    /// <summary>The process that holds the grains (the first silo): the one whose memory counts.</summary>
-    public Process Silo => _processes[0];
-
     public HttpClient CreateClient()
     {
         var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(120) };
@@ -59,7 +56,11 @@ public sealed class BenchCluster : IAsyncDisposable
         try
         {
             Uri? first = null;
-            for (var i = 0; i < silos; i++) first ??= await cluster.StartOneAsync(serverDll, common, role: "Silo");
+            for (var i = 0; i < silos; i++)
+            {
+                var silo = await cluster.StartOneAsync(serverDll, common, role: "Silo");
+                first ??= silo;
+            }
             cluster.Address = silos > 1 ? await cluster.StartOneAsync(serverDll, common, role: "Client") : first!;
             return cluster;
         }
@@ -111,8 +112,8 @@ public sealed class BenchCluster : IAsyncDisposable
         throw new TimeoutException($"The server did not become healthy:\n{string.Join('\n', output)}");
     }
 
-    /// <summary>The silo's managed heap after a full collection, and its resident memory (VmRSS).</summary>
-    public async Task<(long Managed, long WorkingSet)> SiloMemoryAsync(HttpClient siloHttp)
+    /// <summary>The managed heap after a full collection, and the resident memory, of the process answering (a lone silo).</summary>
+    public static async Task<(long Managed, long WorkingSet)> SiloMemoryAsync(HttpClient siloHttp)
     {
         using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/memory"));
         return (json.RootElement.GetProperty("managedBytes").GetInt64(), json.RootElement.GetProperty("workingSetBytes").GetInt64());

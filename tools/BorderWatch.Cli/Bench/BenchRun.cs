@@ -25,13 +25,13 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         await using (var cluster = await StartAsync(serverDll, silos: 1))
         {
             using var http = cluster.CreateClient();
-            var idle = await cluster.SiloMemoryAsync(http);
+            var idle = await BenchCluster.SiloMemoryAsync(http);
             detections = await DetectionsAsync(http, "one silo", cancellation);
             Row("ingest, detections/s (4 feeders, 5,000 a batch)", _details["detections"]!.ToString()!, ">= 100,000");
 
             foreach (var fleet in plan.Fleets)
             {
-                var (perSecond, bytes) = await FleetAsync(cluster, http, fleet, cancellation);
+                var (perSecond, bytes) = await FleetAsync(http, fleet, cancellation);
                 if (fleet == plan.Fleets[0]) (positions, perAsset) = (perSecond, bytes);
             }
 
@@ -78,11 +78,11 @@ public sealed class BenchRun(BenchCommand.Plan plan)
     }
 
     /// <summary>Creates a fleet (one report from each asset), then measures positions/s over it and the silo's memory per asset.</summary>
-    private async Task<(double PerSecond, double BytesPerAsset)> FleetAsync(BenchCluster cluster, HttpClient http, int fleet, CancellationToken cancellation)
+    private async Task<(double PerSecond, double BytesPerAsset)> FleetAsync(HttpClient http, int fleet, CancellationToken cancellation)
     {
         var scenario = $"bench-fleet-{fleet}";
         var run = $"f{fleet}";
-        var before = await cluster.SiloMemoryAsync(http);
+        var before = await BenchCluster.SiloMemoryAsync(http);
         Header($"Fleet of {fleet:N0} assets: first reports");
         var clock = Stopwatch.StartNew();
         // New assets arrive 1,000 to a request, two requests at a time: each new asset grain reads and creates blobs, and
@@ -108,7 +108,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         });
         var newPerSecond = fleet / clock.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(3), cancellation); // let the grains snapshot
-        var after = await cluster.SiloMemoryAsync(http);
+        var after = await BenchCluster.SiloMemoryAsync(http);
         var perAsset = Math.Max(0, after.Managed - before.Managed) / (double)fleet;
         var perAssetResident = Math.Max(0, after.WorkingSet - before.WorkingSet) / (double)fleet;
         _details[$"fleet{fleet}"] = new { newAssetsPerSecond = newPerSecond, batchesSentAgain = refused, before, after, bytesPerAsset = perAsset, residentBytesPerAsset = perAssetResident };
