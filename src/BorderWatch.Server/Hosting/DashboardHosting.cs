@@ -5,6 +5,7 @@ using BorderWatch.Contracts;
 using BorderWatch.Server.Demo;
 using BorderWatch.Server.Live;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace BorderWatch.Server.Hosting;
@@ -30,11 +31,12 @@ public static class DashboardHosting
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
         services.AddSingleton<LiveFeeds>();
         services.AddHostedService<LiveRelay>();
-        var maxMessage = builder.Configuration.GetValue($"{Security.LimitOptions.Section}:MaxHubMessageBytes", new Security.LimitOptions().MaxHubMessageBytes);
-        var signalR = services.AddSignalR(o => o.MaximumReceiveMessageSize = maxMessage).AddJsonProtocol(o =>
+        var signalR = services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // Large fan-out: Azure SignalR Service holds the browser connections; sends per connection work the same.
         if (!string.IsNullOrEmpty(builder.Configuration["Azure:SignalR:ConnectionString"])) signalR.AddAzureSignalR();
+        // The message size limit is one of BorderWatch:Limits, read where the others are.
+        services.AddOptions<HubOptions>().Configure<Security.LimitOptions>((hub, limits) => hub.MaximumReceiveMessageSize = limits.MaxHubMessageBytes);
     }
 
     public static void MapLiveDashboard(this WebApplication app)
