@@ -14,8 +14,11 @@ public sealed class LiveOptions
     /// <summary>How often counts are re-read even without changes, so that "last hour" rolls on as the clock moves.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a front end renews its entry in the live directory; entries expire after three of these.</summary>
-    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How often a front end renews its entry in the live directory; entries expire after three of these. It bounds
+    /// how long dashboards hear nothing after the silo holding the directory dies (its list goes with it).
+    /// </summary>
+    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>At most this many assets go into a dashboard's snapshot (the newest ones stream in anyway).</summary>
     public int MaxSnapshotAssets { get; set; } = 5_000;
