@@ -4,7 +4,7 @@ namespace BorderWatch.Contracts;
 /// One border sector of one scenario (key <c>{scenario}/{sectorId}</c>): counts detections and persons per
 /// event-time bucket, each detection id once.
 /// </summary>
-public interface ISectorGrain : IGrainWithStringKey
+public interface ISectorGrain : IJournaledGrain
 {
     /// <summary>Counts the batch; returns once the accepted records are durable, one verdict per record.</summary>
     Task<Verdict[]> IngestAsync(Detection[] detections);
@@ -19,7 +19,7 @@ public interface ISectorGrain : IGrainWithStringKey
     /// <summary>Detections held (and their persons) and the event times they span.</summary>
     Task<RecordSpan> GetSpanAsync();
 
-    /// <summary>Deletes the sector's state and journal (part of deleting its scenario).</summary>
+    /// <summary>Forgets the sector's state in memory (part of deleting its scenario; its shard deletes the journal).</summary>
     Task DeleteAsync();
 }
 
@@ -32,7 +32,7 @@ public interface IRouteGrain : IGrainWithStringKey
 }
 
 /// <summary>One patrol asset of one scenario (key <c>{scenario}/{assetId}</c>).</summary>
-public interface IAssetGrain : IGrainWithStringKey
+public interface IAssetGrain : IJournaledGrain
 {
     /// <summary>Takes the positions; returns once the accepted ones are durable, one verdict per position.</summary>
     Task<Verdict[]> ReportAsync(Position[] positions);
@@ -44,19 +44,16 @@ public interface IAssetGrain : IGrainWithStringKey
     /// <summary>Positions accepted and the event times they span.</summary>
     Task<RecordSpan> GetSpanAsync();
 
-    /// <summary>Deletes the asset's state and journal (part of deleting its scenario).</summary>
+    /// <summary>Forgets the asset's state in memory (part of deleting its scenario; its shard deletes the journal).</summary>
     Task DeleteAsync();
 }
 
 /// <summary>
-/// A scenario (key: its name): its event-time clock and the assets it has seen. <c>live</c> is the operational
+/// A scenario (key: its name): its event-time clock and the assets it has seen (which its asset shards know). <c>live</c> is the operational
 /// picture; every other scenario is a replay, exercise or backtest kept apart from it.
 /// </summary>
 public interface IScenarioGrain : IGrainWithStringKey
 {
-    /// <summary>Records assets before their first position is acknowledged, so that listings never miss one.</summary>
-    Task RegisterAssetsAsync(string[] assets);
-
     /// <summary>Advances the scenario clock with an acknowledged batch's newest event time.</summary>
     Task ObserveAsync(DateTimeOffset newestEvent);
 
@@ -71,6 +68,39 @@ public interface IScenarioGrain : IGrainWithStringKey
     /// <summary>The newest event time accepted: the event-time watermark alerts judge buckets closed by.</summary>
     Task<DateTimeOffset?> GetNewestEventAsync();
 
-    /// <summary>Forgets the scenario: clock and asset list (its sectors and assets are deleted by their own grains).</summary>
+    /// <summary>Forgets the scenario's clock (its sectors, assets and shards are deleted by their own grains).</summary>
     Task DeleteAsync();
 }
+
+/// <summary>A grain whose records go through a journal shard.</summary>
+public interface IJournaledGrain : IGrainWithStringKey
+{
+    /// <summary>Saves the whole state to the shard now, if anything changed since the last save.</summary>
+    Task SaveNowAsync();
+}
+
+/// <summary>
+/// The write-ahead log of a group of sectors or assets of one scenario (key <c>{scenario}/{kind}-{n}</c>):
+/// many grains' records, and now and then their whole state, go into one chain of append blobs, so storage
+/// writes grow with requests, not with the number of grains.
+/// </summary>
+public interface IJournalShardGrain : IGrainWithStringKey
+{
+    /// <summary>Appends a member's records (NDJSON); durable when the task completes.</summary>
+    Task AppendAsync(string member, byte[] lines);
+
+    /// <summary>Keeps a member's whole state: its records up to now need not be read again.</summary>
+    Task SaveAsync(string member, byte[] state);
+
+    /// <summary>What a member activation starts from: its last saved state and the records journaled after it.</summary>
+    Task<MemberRecovery> RecoverAsync(string member);
+
+    /// <summary>Every member that ever journaled a record here.</summary>
+    Task<string[]> MembersAsync();
+
+    /// <summary>Deletes the log and what the shard remembers (part of deleting its scenario).</summary>
+    Task DeleteAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("bw.MemberRecovery")]
+public sealed record MemberRecovery([property: Id(0)] byte[]? State, [property: Id(1)] byte[] Records);

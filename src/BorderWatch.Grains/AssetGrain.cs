@@ -3,11 +3,12 @@ using BorderWatch.Grains.Live;
 using BorderWatch.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace BorderWatch.Grains;
 
 [GenerateSerializer, Alias("bw.AssetState")]
-public sealed class AssetState : IJournaledState
+public sealed class AssetState
 {
     [Id(0)] public string? Kind { get; set; }
 
@@ -16,7 +17,6 @@ public sealed class AssetState : IJournaledState
 
     [Id(2)] public string? Sector { get; set; }
     [Id(3)] public List<SectorTransition> Transitions { get; set; } = [];
-    [Id(4)] public JournalPosition Journal { get; set; }
 
     /// <summary>Every position ever accepted, and the earliest: the track itself keeps only the recent ones.</summary>
     [Id(5)] public long Reported { get; set; }
@@ -24,27 +24,19 @@ public sealed class AssetState : IJournaledState
 }
 
 public sealed class AssetGrain(
-    [PersistentState("asset", StorageNames.GrainState)] IPersistentState<AssetState> state,
-    JournalStore journals,
+    Serializer serializer,
     SectorCatalogue catalogue,
     LivePublisher live,
     IOptions<AssetOptions> assetOptions,
     IOptions<CountingOptions> countingOptions,
     ILogger<AssetGrain> logger)
-    : RecordJournalGrain<AssetState, Position>(state, journals, countingOptions.Value.SnapshotInterval, logger), IAssetGrain
+    : RecordJournalGrain<AssetState, Position>(serializer, countingOptions.Value.SnapshotInterval, logger), IAssetGrain
 {
     private readonly AssetOptions _options = assetOptions.Value;
 
     private List<TrackPoint> Track => State.Track;
 
-    protected override string JournalPrefix
-    {
-        get
-        {
-            var (scenario, asset) = GrainKeys.Parse(this.GetPrimaryKeyString());
-            return JournalStore.AssetPrefix(scenario, asset);
-        }
-    }
+    protected override string ShardKind => JournalShards.Assets;
 
     public async Task<Verdict[]> ReportAsync(Position[] positions)
     {

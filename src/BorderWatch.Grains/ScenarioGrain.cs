@@ -7,7 +7,6 @@ public sealed class ScenarioState
 {
     [Id(0)] public DateTimeOffset? NewestEvent { get; set; }
     [Id(1)] public DateTimeOffset? NewestArrival { get; set; }
-    [Id(2)] public HashSet<string> Assets { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class ScenarioGrain(
@@ -24,13 +23,6 @@ public sealed class ScenarioGrain(
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) => SaveClockAsync(cancellation);
-
-    public async Task RegisterAssetsAsync(string[] assets)
-    {
-        var added = false;
-        foreach (var asset in assets) added |= state.State.Assets.Add(asset);
-        if (added) await state.WriteStateAsync();
-    }
 
     public Task ObserveAsync(DateTimeOffset newestEvent)
     {
@@ -52,7 +44,12 @@ public sealed class ScenarioGrain(
 
     public Task<DateTimeOffset?> GetNewestEventAsync() => Task.FromResult(state.State.NewestEvent);
 
-    public Task<string[]> GetAssetsAsync() => Task.FromResult(state.State.Assets.Order(StringComparer.Ordinal).ToArray());
+    /// <summary>Every asset that journaled a position: the asset shards know them.</summary>
+    public async Task<string[]> GetAssetsAsync()
+    {
+        var shards = JournalShards.All(this.GetPrimaryKeyString(), JournalShards.Assets).Select(k => GrainFactory.GetGrain<IJournalShardGrain>(k).MembersAsync());
+        return (await Task.WhenAll(shards)).SelectMany(m => m).Order(StringComparer.Ordinal).ToArray();
+    }
 
     public async Task DeleteAsync()
     {

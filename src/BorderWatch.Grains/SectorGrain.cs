@@ -3,38 +3,29 @@ using BorderWatch.Grains.Live;
 using BorderWatch.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace BorderWatch.Grains;
 
 [GenerateSerializer, Alias("bw.SectorState")]
-public sealed class SectorState : IJournaledState
+public sealed class SectorState
 {
     [Id(0)] public BucketCounters Counters { get; set; } = new();
 
     /// <summary>Detection ids inside the dedup window, with their event time (Unix minutes) for pruning.</summary>
     [Id(1)] public Dictionary<string, long> RecentIds { get; set; } = new(StringComparer.Ordinal);
-
-    [Id(2)] public JournalPosition Journal { get; set; }
 }
 
 public sealed class SectorGrain(
-    [PersistentState("sector", StorageNames.GrainState)] IPersistentState<SectorState> state,
-    JournalStore journals,
+    Serializer serializer,
     LivePublisher live,
     IOptions<CountingOptions> options,
     ILogger<SectorGrain> logger)
-    : RecordJournalGrain<SectorState, Detection>(state, journals, options.Value.SnapshotInterval, logger), ISectorGrain
+    : RecordJournalGrain<SectorState, Detection>(serializer, options.Value.SnapshotInterval, logger), ISectorGrain
 {
     private readonly CountingOptions _options = options.Value;
 
-    protected override string JournalPrefix
-    {
-        get
-        {
-            var (scenario, sector) = GrainKeys.Parse(this.GetPrimaryKeyString());
-            return JournalStore.SectorPrefix(scenario, sector);
-        }
-    }
+    protected override string ShardKind => JournalShards.Sectors;
 
     public async Task<Verdict[]> IngestAsync(Detection[] detections)
     {

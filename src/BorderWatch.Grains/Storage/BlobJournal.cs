@@ -6,61 +6,74 @@ using Azure.Storage.Blobs.Specialized;
 namespace BorderWatch.Grains.Storage;
 
 /// <summary>
-/// A grain's write-ahead journal: NDJSON lines in a chain of append blobs (<c>{prefix}/00000.ndjson</c>, ...).
-/// An append is conditioned on the position this writer expects, so a write whose outcome was unknown
-/// (a timeout that did land) is detected instead of being written twice.
+/// A write-ahead log: NDJSON lines in a chain of append blobs (<c>{prefix}/00000.ndjson</c>, ...), written by one
+/// writer at a time. An append is conditioned on the position this writer expects, so a write whose outcome was
+/// unknown (a timeout that did land) is detected instead of being written twice.
 /// </summary>
 public sealed class BlobJournal(BlobContainerClient container, string prefix, JournalPosition start)
 {
-    // Append blobs hold at most 50,000 blocks; roll over well before.
+    // Append blobs hold at most 50,000 blocks; a write that might not fit starts the next segment.
     private const int MaxBlocksPerSegment = 48_000;
     private const int MaxBlockBytes = 4 * 1024 * 1024;
 
     private bool _segmentExists = start.Offset > 0;
+    private int _blocks;
+    private bool _torn;
 
     public JournalPosition Position { get; private set; } = start;
 
-    /// <summary>Reads everything after <see cref="Position"/> (the tail a crash left unsnapshotted) and moves to the end.</summary>
-    public async Task<List<byte[]>> ReadTailAsync(CancellationToken cancellation = default)
+    /// <summary>Reads everything after <see cref="Position"/>, each piece with where it starts, and moves to the end.</summary>
+    public async Task<List<(JournalPosition Start, byte[] Bytes)>> ReadTailAsync(CancellationToken cancellation = default)
     {
-        var chunks = new List<byte[]>();
+        var chunks = new List<(JournalPosition, byte[])>();
         while (true)
         {
-            var blob = Segment(Position.Segment);
-            BlobProperties properties;
-            try
-            {
-                properties = await blob.GetPropertiesAsync(cancellationToken: cancellation);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                return chunks;
-            }
+            var properties = await PropertiesAsync(Position.Segment, cancellation);
+            if (properties is null) return chunks;
             _segmentExists = true;
+            _blocks = properties.BlobCommittedBlockCount;
             if (properties.ContentLength > Position.Offset)
             {
-                var range = new HttpRange(Position.Offset, properties.ContentLength - Position.Offset);
-                var content = await blob.DownloadContentAsync(new BlobDownloadOptions { Range = range }, cancellation);
-                chunks.Add(content.Value.Content.ToArray());
+                var bytes = await ReadRangeAsync(Position, properties.ContentLength - Position.Offset, cancellation);
+                chunks.Add((Position, bytes));
                 Position = Position with { Offset = properties.ContentLength };
+                // A write cut short leaves a line without its end: the next append starts a fresh line.
+                _torn = bytes[^1] != (byte)'\n';
             }
-            if (properties.BlobCommittedBlockCount < MaxBlocksPerSegment) return chunks;
+            if (await PropertiesAsync(Position.Segment + 1, cancellation) is null) return chunks;
             Position = new JournalPosition(Position.Segment + 1, 0);
-            _segmentExists = false;
         }
     }
 
-    /// <summary>Appends NDJSON (whole lines, each ending in '\n'); durable when the task completes.</summary>
-    public async Task AppendAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellation = default)
+    /// <summary>Bytes of one segment, from a position on.</summary>
+    public async Task<byte[]> ReadRangeAsync(JournalPosition at, long length, CancellationToken cancellation = default)
     {
-        foreach (var block in Blocks(lines))
+        var options = new BlobDownloadOptions { Range = new HttpRange(at.Offset, length) };
+        var content = await Segment(at.Segment).DownloadContentAsync(options, cancellation);
+        return content.Value.Content.ToArray();
+    }
+
+    /// <summary>
+    /// Appends NDJSON (whole lines, each ending in '\n'), all into one segment; durable when the task completes.
+    /// Returns where the bytes start.
+    /// </summary>
+    public async Task<JournalPosition> AppendAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellation = default)
+    {
+        if (_torn) lines = (byte[])[(byte)'\n', .. lines.Span];
+        var blocks = Blocks(lines).ToList();
+        if (_blocks + blocks.Count > MaxBlocksPerSegment && Position.Offset > 0)
         {
-            var blob = Segment(Position.Segment);
-            if (!_segmentExists)
-            {
-                await blob.CreateIfNotExistsAsync(cancellationToken: cancellation);
-                _segmentExists = true;
-            }
+            (Position, _segmentExists, _blocks) = (new JournalPosition(Position.Segment + 1, 0), false, 0);
+        }
+        var blob = Segment(Position.Segment);
+        if (!_segmentExists)
+        {
+            await blob.CreateIfNotExistsAsync(cancellationToken: cancellation);
+            _segmentExists = true;
+        }
+        var start = Position with { Offset = Position.Offset + (_torn ? 1 : 0) };
+        foreach (var block in blocks)
+        {
             using var stream = new ReadOnlyMemoryStream(block);
             var options = new AppendBlobAppendBlockOptions
             {
@@ -68,12 +81,10 @@ public sealed class BlobJournal(BlobContainerClient container, string prefix, Jo
             };
             var result = await blob.AppendBlockAsync(stream, options, cancellation);
             Position = Position with { Offset = Position.Offset + block.Length };
-            if (result.Value.BlobCommittedBlockCount >= MaxBlocksPerSegment)
-            {
-                Position = new JournalPosition(Position.Segment + 1, 0);
-                _segmentExists = false;
-            }
+            _blocks = result.Value.BlobCommittedBlockCount;
+            _torn = false;
         }
+        return start;
     }
 
     /// <summary>
@@ -118,15 +129,27 @@ public sealed class BlobJournal(BlobContainerClient container, string prefix, Jo
 
     private AppendBlobClient Segment(int segment) => container.GetAppendBlobClient(SegmentName(prefix, segment));
 
+    private async Task<BlobProperties?> PropertiesAsync(int segment, CancellationToken cancellation)
+    {
+        try
+        {
+            return await Segment(segment).GetPropertiesAsync(cancellationToken: cancellation);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
     private static string SegmentName(string prefix, int segment) => $"{prefix}/{segment:D5}.ndjson";
 
-    /// <summary>Splits at line ends into blocks no larger than an append block may be.</summary>
+    /// <summary>Splits into blocks no larger than an append block may be, at line ends unless a line is longer.</summary>
     private static IEnumerable<ReadOnlyMemory<byte>> Blocks(ReadOnlyMemory<byte> lines)
     {
         while (lines.Length > MaxBlockBytes)
         {
             var cut = lines.Span[..MaxBlockBytes].LastIndexOf((byte)'\n') + 1;
-            if (cut == 0) throw new InvalidOperationException("A journal line is longer than an append block.");
+            if (cut == 0) cut = MaxBlockBytes;
             yield return lines[..cut];
             lines = lines[cut..];
         }

@@ -21,7 +21,7 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
         return new BlobJournal(_container, prefix, position);
     }
 
-    /// <summary>Deletes every journal blob under the prefix (a grain's journal, or a whole scenario's).</summary>
+    /// <summary>Deletes every journal blob under the prefix (a shard's log, or a whole scenario's).</summary>
     public async Task DeleteAllAsync(string prefix)
     {
         await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }))
@@ -30,7 +30,7 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
         }
     }
 
-    /// <summary>The names one level below a prefix: scenarios at the top, then a scenario's sectors or assets.</summary>
+    /// <summary>The names one level below a prefix: scenarios at the top, then a scenario's shard logs.</summary>
     public async Task<List<string>> ChildrenAsync(string? prefix)
     {
         var names = new List<string>();
@@ -48,12 +48,12 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
         return names;
     }
 
-    public static string SectorPrefix(string scenario, string sector) => $"{scenario}/sectors/{sector}";
+    /// <summary>Where a journal shard's log lives: <c>{scenario}/log/{kind}-{n}</c>.</summary>
+    public static string ShardPrefix(string shardKey)
+    {
+        var (scenario, shard) = GrainKeys.Parse(shardKey);
+        return $"{scenario}/log/{shard}";
+    }
 
-    /// <summary>Asset ids are free text: escape them so every id makes a valid, distinct blob name.</summary>
-    public static string AssetPrefix(string scenario, string asset) => $"{scenario}/assets/{Uri.EscapeDataString(asset)}";
-
-    public static string SectorsOf(string scenario) => $"{scenario}/sectors";
-
-    public static string AssetsOf(string scenario) => $"{scenario}/assets";
+    public static string LogsOf(string scenario) => $"{scenario}/log";
 }

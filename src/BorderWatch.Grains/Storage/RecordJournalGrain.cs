@@ -1,35 +1,31 @@
 using System.Text.Json;
+using BorderWatch.Contracts;
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 
 namespace BorderWatch.Grains.Storage;
 
-/// <summary>State that remembers how much of its grain's journal it already holds.</summary>
-public interface IJournaledState
-{
-    JournalPosition Journal { get; set; }
-}
-
 /// <summary>
-/// A grain whose records are acknowledged only once appended to its journal in blob storage; its state is
-/// snapshotted through Orleans grain storage every few seconds, and on activation the journal's tail after
-/// the snapshot is applied again. A crash right after an acknowledgement therefore loses nothing.
+/// A grain whose records are acknowledged only once its journal shard has them in blob storage. Its state lives
+/// in memory and is saved to the shard every few seconds; on activation the last saved state and the records
+/// journaled after it are applied again. A crash right after an acknowledgement therefore loses nothing.
 /// </summary>
-public abstract class RecordJournalGrain<TState, TRecord>(
-    IPersistentState<TState> state, JournalStore journals, TimeSpan snapshotInterval, ILogger logger) : Grain
-    where TState : IJournaledState, new()
+public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer, TimeSpan saveInterval, ILogger logger) : Grain, IJournaledGrain
+    where TState : new()
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private BlobJournal? _journal;
-    private bool _dirty;
+    private IJournalShardGrain _shard = null!;
+    private string _member = null!;
+    private bool _dirty, _unsure, _forgotten;
 
-    protected TState State => state.State;
+    protected TState State { get; private set; } = new();
 
-    /// <summary>Where this grain's journal lives in the journal container.</summary>
-    protected abstract string JournalPrefix { get; }
+    /// <summary>Which shards the grain's kind uses (<see cref="JournalShards"/>).</summary>
+    protected abstract string ShardKind { get; }
 
     /// <summary>Would the record count, given what the state holds? Must not change the state.</summary>
     protected abstract Verdict Judge(TRecord record);
@@ -40,31 +36,34 @@ public abstract class RecordJournalGrain<TState, TRecord>(
     /// <summary>Applies an accepted record to the state.</summary>
     protected abstract void Apply(TRecord record);
 
-    /// <summary>Trims what the state keeps before it is written.</summary>
+    /// <summary>Trims what the state keeps before it is saved.</summary>
     protected virtual void Compact() { }
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
-        _journal = await journals.OpenAsync(JournalPrefix, State.Journal);
+        var (scenario, member) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _member = member;
+        _shard = GrainFactory.GetGrain<IJournalShardGrain>(JournalShards.For(scenario, ShardKind, member));
+        var recovery = await _shard.RecoverAsync(member);
+        if (recovery.State is not null) State = serializer.Deserialize<TState>(recovery.State)!;
         var replayed = 0;
-        foreach (var chunk in await _journal.ReadTailAsync(cancellation))
+        foreach (var record in ReadLines(recovery.Records))
         {
-            foreach (var record in ReadLines(chunk))
-            {
-                if (Judge(record) != Verdict.Accepted) continue;
-                Apply(record);
-                replayed++;
-            }
+            if (Judge(record) != Verdict.Accepted) continue;
+            Apply(record);
+            replayed++;
         }
         if (replayed > 0)
         {
-            logger.LogInformation("{Grain}: applied {Count} journaled records written after the last snapshot", this.GetPrimaryKeyString(), replayed);
+            logger.LogInformation("{Grain}: applied {Count} journaled records written after the last save", this.GetPrimaryKeyString(), replayed);
             _dirty = true;
         }
-        this.RegisterGrainTimer(SnapshotAsync, snapshotInterval, snapshotInterval);
+        this.RegisterGrainTimer(SaveAsync, saveInterval, saveInterval);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) => SnapshotAsync(cancellation);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) => SaveAsync(cancellation);
+
+    public Task SaveNowAsync() => SaveAsync(CancellationToken.None);
 
     /// <summary>Judges the batch, journals what is accepted, then applies it: the answer is sent only once the journal holds it.</summary>
     protected async Task<Verdict[]> AcceptAsync(TRecord[] records)
@@ -83,11 +82,13 @@ public abstract class RecordJournalGrain<TState, TRecord>(
 
         try
         {
-            await _journal!.AppendAsync(WriteLines(accepted));
+            await _shard.AppendAsync(_member, WriteLines(accepted));
         }
         catch
         {
-            // The append may or may not have landed: rebuild from storage rather than guess.
+            // The append may or may not have landed: rebuild from the journal rather than guess, and save nothing
+            // meanwhile (a saved state would claim to hold records it does not).
+            _unsure = true;
             DeactivateOnIdle();
             throw;
         }
@@ -96,30 +97,28 @@ public abstract class RecordJournalGrain<TState, TRecord>(
         return verdicts;
     }
 
-    /// <summary>Deletes the journal and the snapshot, then deactivates: the grain starts empty next time.</summary>
-    protected async Task ForgetAsync()
+    /// <summary>Forgets the state and deactivates: the grain starts empty next time (its shard deletes the journal).</summary>
+    protected Task ForgetAsync()
     {
-        await journals.DeleteAllAsync(JournalPrefix);
-        await state.ClearStateAsync();
-        _journal = await journals.OpenAsync(JournalPrefix, default);
-        _dirty = false;
+        State = new();
+        _forgotten = true;
         DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
-    private async Task SnapshotAsync(CancellationToken cancellation)
+    private async Task SaveAsync(CancellationToken cancellation)
     {
-        if (!_dirty || _journal is null) return;
+        if (!_dirty || _unsure || _forgotten) return;
         Compact();
-        State.Journal = _journal.Position;
         try
         {
-            await state.WriteStateAsync(cancellation);
+            await _shard.SaveAsync(_member, serializer.SerializeToArray(State));
             _dirty = false;
         }
         catch (Exception e)
         {
             // Nothing is lost: the journal holds every acknowledged record. Try again next time.
-            logger.LogWarning(e, "{Grain}: snapshot failed; the journal still holds everything", this.GetPrimaryKeyString());
+            logger.LogWarning(e, "{Grain}: saving the state failed; the journal still holds everything", this.GetPrimaryKeyString());
         }
     }
 

@@ -28,34 +28,43 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
     /// <summary>The scenario's summary, or null when it holds nothing.</summary>
     public async Task<ScenarioSummary?> SummarizeAsync(string name)
     {
-        var sectors = await journals.ChildrenAsync(JournalStore.SectorsOf(name));
-        var assets = await journals.ChildrenAsync(JournalStore.AssetsOf(name));
-        if (sectors.Count == 0 && assets.Count == 0) return null;
+        var (sectors, assets) = await MembersAsync(name);
+        if (sectors.Length == 0 && assets.Length == 0) return null;
         var detections = (await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).GetSpanAsync())))
             .Aggregate(RecordSpan.Empty, (a, b) => a + b);
         var positions = (await Task.WhenAll(assets.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).GetSpanAsync())))
             .Aggregate(RecordSpan.Empty, (a, b) => a + b);
         var all = detections + positions;
         var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
-        return new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Count, assets.Count, all.First, all.Last, clock);
+        return new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Length, assets.Length, all.First, all.Last, clock);
     }
 
     /// <summary>
-    /// Deletes every sector's and asset's state and journal, then the scenario's own state and whatever journal is
-    /// left. Feeding a scenario while it is deleted is not supported: stop its feeds first.
+    /// Makes every sector and asset forget its state, deletes the shards' logs, then the scenario's own state and
+    /// whatever journal is left. Feeding a scenario while it is deleted is not supported: stop its feeds first.
     /// </summary>
     public async Task<bool> DeleteAsync(string name)
     {
-        var sectors = await journals.ChildrenAsync(JournalStore.SectorsOf(name));
-        var assets = (await journals.ChildrenAsync(JournalStore.AssetsOf(name)))
-            .Union(await grains.GetGrain<IScenarioGrain>(name).GetAssetsAsync()).ToList();
-        if (sectors.Count == 0 && assets.Count == 0) return false;
+        var (sectors, assets) = await MembersAsync(name);
+        if (sectors.Length == 0 && assets.Length == 0) return false;
         await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).DeleteAsync()));
         foreach (var chunk in assets.Chunk(256))
             await Task.WhenAll(chunk.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).DeleteAsync()));
+        await Task.WhenAll(JournalShards.All(name, JournalShards.Sectors).Concat(JournalShards.All(name, JournalShards.Assets))
+            .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).DeleteAsync()));
         await grains.GetGrain<IScenarioGrain>(name).DeleteAsync();
         await grains.GetGrain<IAlertsGrain>(name).DeleteAsync();
         await journals.DeleteAllAsync(name);
         return true;
+    }
+
+    /// <summary>The scenario's sectors and assets: the members of the shards that have a log.</summary>
+    private async Task<(string[] Sectors, string[] Assets)> MembersAsync(string name)
+    {
+        var logs = (await journals.ChildrenAsync(JournalStore.LogsOf(name))).ToHashSet();
+        async Task<string[]> Of(string kind) =>
+            (await Task.WhenAll(JournalShards.All(name, kind).Where(shard => logs.Contains(GrainKeys.Parse(shard).Id))
+                .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).MembersAsync()))).SelectMany(m => m).ToArray();
+        return (await Of(JournalShards.Sectors), await Of(JournalShards.Assets));
     }
 }

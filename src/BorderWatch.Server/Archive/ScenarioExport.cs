@@ -15,8 +15,8 @@ public sealed record ExportFilter(string? Route, string? Sector, DateTimeOffset?
 }
 
 /// <summary>
-/// Writes what a scenario accepted, from the journals in blob storage (the archive of every accepted raw record),
-/// as one replayable feed: each line the record as journaled plus its "type", all journals merged by event time.
+/// Writes what a scenario accepted, from the shard logs in blob storage (the archive of every accepted raw record),
+/// as one replayable feed: each line the record as journaled plus its "type", all logs merged by event time.
 /// Positions belong to a route or sector when they lie in it.
 /// </summary>
 public sealed class ScenarioExport(JournalStore journals, SectorCatalogue catalogue)
@@ -26,17 +26,11 @@ public sealed class ScenarioExport(JournalStore journals, SectorCatalogue catalo
     public async Task<long> WriteAsync(string scenario, ExportFilter filter, Stream output, CancellationToken cancellation)
     {
         var sources = new List<IAsyncEnumerator<(DateTimeOffset Time, byte[] Line)>>();
-        foreach (var sector in await journals.ChildrenAsync(JournalStore.SectorsOf(scenario)))
-        {
-            if (InFilter(sector, filter))
-                sources.Add(Lines(JournalStore.SectorPrefix(scenario, sector), RecordType.Detection, _ => true, filter).GetAsyncEnumerator(cancellation));
-        }
         var located = filter.Route is not null || filter.Sector is not null;
-        foreach (var asset in await journals.ChildrenAsync(JournalStore.AssetsOf(scenario)))
-        {
-            sources.Add(Lines(JournalStore.AssetPrefix(scenario, asset), RecordType.Position, line => !located || InFilter(SectorOf(line), filter), filter)
-                .GetAsyncEnumerator(cancellation));
-        }
+        foreach (var shard in JournalShards.All(scenario, JournalShards.Sectors))
+            sources.Add(Lines(shard, RecordType.Detection, (sector, _) => InFilter(sector, filter), filter).GetAsyncEnumerator(cancellation));
+        foreach (var shard in JournalShards.All(scenario, JournalShards.Assets))
+            sources.Add(Lines(shard, RecordType.Position, (_, line) => !located || InFilter(SectorOf(line), filter), filter).GetAsyncEnumerator(cancellation));
 
         var heads = new PriorityQueue<int, (DateTimeOffset, int)>();
         for (var i = 0; i < sources.Count; i++)
@@ -63,17 +57,25 @@ public sealed class ScenarioExport(JournalStore journals, SectorCatalogue catalo
         return catalogue.Locate(position.Lat, position.Lon)?.Id;
     }
 
-    private delegate bool LineFilter(ReadOnlySpan<byte> line);
+    /// <summary>Whether to export a record of a member (a sector's or an asset's id).</summary>
+    private delegate bool LineFilter(string member, ReadOnlySpan<byte> line);
 
-    /// <summary>One journal's lines in the window, each made a feed line with its type.</summary>
-    private async IAsyncEnumerable<(DateTimeOffset, byte[])> Lines(string prefix, RecordType type, LineFilter keep, ExportFilter filter,
+    /// <summary>One shard's records in the window (saved states skipped), each made a feed line with its type.</summary>
+    private async IAsyncEnumerable<(DateTimeOffset, byte[])> Lines(string shard, RecordType type, LineFilter keep, ExportFilter filter,
         [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         var typed = $"{{\"type\":\"{FeedRecord.Name(type)}\",";
-        await foreach (var text in BlobJournal.ReadAllLinesAsync(journals.Container, prefix, cancellation))
+        string? member = null;
+        await foreach (var text in BlobJournal.ReadAllLinesAsync(journals.Container, JournalStore.ShardPrefix(shard), cancellation))
         {
             var line = Encoding.UTF8.GetBytes(text);
-            if (FeedReader.Describe(line, out _, out var time, out _) is not null || !filter.Covers(time) || !keep(line)) continue;
+            var kind = ShardLines.Read(line, out var named);
+            if (kind != ShardLines.Kind.Record)
+            {
+                member = kind == ShardLines.Kind.Header ? named : null;
+                continue;
+            }
+            if (member is null || FeedReader.Describe(line, out _, out var time, out _) is not null || !filter.Covers(time) || !keep(member, line)) continue;
             yield return (time, Encoding.UTF8.GetBytes(typed + text.AsSpan(1).ToString() + "\n"));   // {"type":"...", + the record without its '{'
         }
     }

@@ -27,7 +27,6 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
     public async Task<IngestResult> IngestPositionsAsync(string scenario, List<Lined<Position>> records, List<LineError> rejected)
     {
         var unique = InBatchDuplicates(records, p => (p.Asset, p.Time), rejected, out var duplicates);
-        await grains.GetGrain<IScenarioGrain>(scenario).RegisterAssetsAsync(unique.Select(p => p.Record.Asset).Distinct().ToArray());
         var verdicts = await DispatchAsync(unique, p => p.Asset,
             (asset, batch) => grains.GetGrain<IAssetGrain>(GrainKeys.For(scenario, asset)).ReportAsync(batch));
         var result = Tally(unique, verdicts, duplicates, rejected, p => p.Asset,

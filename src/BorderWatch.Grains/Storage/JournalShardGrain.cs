@@ -1,0 +1,221 @@
+using System.Runtime.ExceptionServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace BorderWatch.Grains.Storage;
+
+/// <summary>Where a member's last saved state lies in the shard log (Length 0: none saved yet).</summary>
+[GenerateSerializer, Immutable, Alias("bw.StateLocation")]
+public readonly record struct StateLocation([property: Id(0)] JournalPosition At, [property: Id(1)] int Length);
+
+[GenerateSerializer, Alias("bw.ShardCheckpoint")]
+public sealed class ShardCheckpoint
+{
+    /// <summary>No member has a record after its last saved state before this point: recovery reads from here.</summary>
+    [Id(0)] public JournalPosition From { get; set; }
+
+    [Id(1)] public Dictionary<string, StateLocation> Members { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Group commit for many grains: appends and saved states that arrive together go to storage as one write, so a
+/// request touching five thousand assets costs a few appends instead of five thousand. Members keep their state in
+/// memory and recover from here: their last saved state plus their records after it. The checkpoint (where
+/// recovery starts, where each state lies) is written every snapshot interval.
+/// </summary>
+[Reentrant]
+public sealed class JournalShardGrain(
+    [PersistentState("shard", StorageNames.GrainState)] IPersistentState<ShardCheckpoint> checkpoint,
+    JournalStore journals,
+    IOptions<CountingOptions> options,
+    ILogger<JournalShardGrain> logger) : Grain, IJournalShardGrain
+{
+    // Long enough for the calls of one request to arrive; short against a storage write.
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(2);
+
+    private readonly record struct Pending(string Member, byte[] Bytes, bool IsState, TaskCompletionSource Done);
+
+    private Dictionary<string, StateLocation> _members = null!;
+    // Members with records after their last saved state: where the first one lies, and since when.
+    private readonly Dictionary<string, (JournalPosition From, DateTimeOffset Since)> _unsaved = new(StringComparer.Ordinal);
+    private BlobJournal _log = null!;
+    private List<Pending> _queue = [];
+    private Task? _flushing;
+    private ShardTail? _tail;
+    private ExceptionDispatchInfo? _failure;
+    private bool _changed, _deleted;
+
+    private string Prefix => JournalStore.ShardPrefix(this.GetPrimaryKeyString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        _members = new(checkpoint.State.Members, StringComparer.Ordinal);
+        _log = await journals.OpenAsync(Prefix, checkpoint.State.From);
+        // The log after the checkpoint says which members saved or wrote since; members that crashed replay from it.
+        var chunks = await _log.ReadTailAsync(cancellation);
+        _tail = new ShardTail(checkpoint.State.From);
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            _tail.Add(chunks[i].Start, chunks[i].Bytes, i == chunks.Count - 1, (kind, member, at, length) =>
+            {
+                if (kind == ShardLines.Kind.Header) Written(member, at, now);
+                else Saved(member, new StateLocation(at.Plus(StateOffset(member)), length - StateOffset(member)));
+            });
+        }
+        var interval = options.Value.SnapshotInterval;
+        this.RegisterGrainTimer(CheckpointAsync, interval, interval);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) =>
+        _deleted || _failure is not null ? Task.CompletedTask : CheckpointAsync(cancellation);
+
+    public Task AppendAsync(string member, byte[] lines) => Enqueue(new Pending(member, ShardLines.Records(member, lines), false, NewDone()));
+
+    public Task SaveAsync(string member, byte[] state) => Enqueue(new Pending(member, ShardLines.State(member, state).Line, true, NewDone()));
+
+    public async Task<MemberRecovery> RecoverAsync(string member)
+    {
+        if (!_members.TryGetValue(member, out var saved)) return new MemberRecovery(null, []);
+        byte[]? state = null;
+        if (saved.Length > 0)
+            state = Convert.FromBase64String(Encoding.ASCII.GetString(await _log.ReadRangeAsync(saved.At, saved.Length)));
+        if (!_unsaved.TryGetValue(member, out var unsaved)) return new MemberRecovery(state, []);
+        var tail = await TailAsync();
+        return new MemberRecovery(state, tail.RecordsOf(member, saved.Length > 0 && saved.At > unsaved.From ? saved.At : unsaved.From));
+    }
+
+    public Task<string[]> MembersAsync() => Task.FromResult(_members.Keys.ToArray());
+
+    public async Task DeleteAsync()
+    {
+        _deleted = true;
+        await journals.DeleteAllAsync(Prefix);
+        await checkpoint.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
+    private static TaskCompletionSource NewDone() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Task Enqueue(Pending pending)
+    {
+        _failure?.Throw();
+        _queue.Add(pending);
+        _flushing ??= FlushAsync();
+        return pending.Done.Task;
+    }
+
+    private async Task FlushAsync()
+    {
+        await Task.Delay(Gather);
+        while (_queue.Count > 0)
+        {
+            var batch = _queue;
+            _queue = [];
+            using var bytes = new MemoryStream();
+            var offsets = new long[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                offsets[i] = bytes.Length;
+                bytes.Write(batch[i].Bytes);
+            }
+            JournalPosition start;
+            try
+            {
+                start = await _log.AppendAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length));
+            }
+            catch (Exception e)
+            {
+                // Whether the write landed is unknown: refuse everything until a fresh activation has read the log again.
+                logger.LogWarning(e, "{Shard}: journal write failed; restarting the shard", this.GetPrimaryKeyString());
+                _failure = ExceptionDispatchInfo.Capture(e);
+                foreach (var pending in batch.Concat(_queue)) pending.Done.TrySetException(e);
+                _queue = [];
+                _flushing = null;
+                DeactivateOnIdle();
+                return;
+            }
+            var now = DateTimeOffset.UtcNow;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (member, line, isState, done) = batch[i];
+                var at = start.Plus(offsets[i]);
+                if (isState) Saved(member, new StateLocation(at.Plus(StateOffset(member)), line.Length - 1 - StateOffset(member)));
+                else Written(member, at, now);
+                done.TrySetResult();
+            }
+        }
+        _flushing = null;
+    }
+
+    private static int StateOffset(string member) => $"@s {Uri.EscapeDataString(member)} ".Length;
+
+    private void Written(string member, JournalPosition at, DateTimeOffset now)
+    {
+        if (_members.TryAdd(member, default)) _changed = true;
+        _unsaved.TryAdd(member, (at, now));
+    }
+
+    private void Saved(string member, StateLocation state)
+    {
+        _members[member] = state;
+        _unsaved.Remove(member);
+        _changed = true;
+    }
+
+    /// <summary>The log from the checkpoint to its end, read once and extended as it grows.</summary>
+    private async Task<ShardTail> TailAsync()
+    {
+        if (_tail is null || _tail.Start != checkpoint.State.From) _tail = new ShardTail(checkpoint.State.From);
+        if (_tail.End < _log.Position)
+        {
+            var tail = _tail;
+            var chunks = await (await journals.OpenAsync(Prefix, tail.End)).ReadTailAsync();
+            for (var i = 0; i < chunks.Count; i++) tail.Add(chunks[i].Start, chunks[i].Bytes, i == chunks.Count - 1);
+        }
+        return _tail;
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellation)
+    {
+        if (_deleted || _failure is not null) return;
+        var from = _log.Position;
+        foreach (var (at, _) in _unsaved.Values) if (at < from) from = at;
+        if (_changed || from != checkpoint.State.From)
+        {
+            _changed = false;
+            // A copy: flushes go on changing the index while the checkpoint is written.
+            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal) };
+            try
+            {
+                await checkpoint.WriteStateAsync(cancellation);
+            }
+            catch (Exception e)
+            {
+                _changed = true;
+                logger.LogWarning(e, "{Shard}: checkpoint failed; the log still holds everything", this.GetPrimaryKeyString());
+            }
+            if (_tail is not null && _tail.Start != checkpoint.State.From) _tail = null;
+        }
+        WakeUnsaved();
+    }
+
+    /// <summary>
+    /// A member that has not saved for several intervals lost its activation (a silo died): waking it makes it
+    /// replay its records and save, so the checkpoint can move on and recovery stays short.
+    /// </summary>
+    private void WakeUnsaved()
+    {
+        var limit = DateTimeOffset.UtcNow - 3 * options.Value.SnapshotInterval;
+        var (scenario, shard) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        foreach (var (member, (_, since)) in _unsaved)
+        {
+            if (since > limit) continue;
+            var key = GrainKeys.For(scenario, member);
+            IJournaledGrain grain = shard.StartsWith(JournalShards.Sectors) ? GrainFactory.GetGrain<ISectorGrain>(key) : GrainFactory.GetGrain<IAssetGrain>(key);
+            _ = grain.SaveNowAsync().ContinueWith(t => logger.LogDebug(t.Exception, "{Member}: could not be woken to save", key), TaskContinuationOptions.OnlyOnFaulted);
+        }
+    }
+}
