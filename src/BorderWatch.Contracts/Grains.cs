@@ -7,7 +7,7 @@ namespace BorderWatch.Contracts;
 public interface ISectorGrain : IJournaledGrain
 {
     /// <summary>Counts the batch; returns once the accepted records are durable, one verdict per record.</summary>
-    Task<Verdict[]> IngestAsync(Detection[] detections);
+    Task<Verdict[]> IngestAsync([Immutable] Detection[] detections);
 
     Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf);
 
@@ -35,7 +35,7 @@ public interface IRouteGrain : IGrainWithStringKey
 public interface IAssetGrain : IJournaledGrain
 {
     /// <summary>Takes the positions; returns once the accepted ones are durable, one verdict per position.</summary>
-    Task<Verdict[]> ReportAsync(Position[] positions);
+    Task<Verdict[]> ReportAsync([Immutable] Position[] positions);
 
     Task<AssetStatus?> GetStatusAsync();
 
@@ -87,10 +87,10 @@ public interface IJournaledGrain : IGrainWithStringKey
 public interface IJournalShardGrain : IGrainWithStringKey
 {
     /// <summary>Appends a member's records (NDJSON); durable when the task completes.</summary>
-    Task AppendAsync(string member, byte[] lines);
+    Task AppendAsync(string member, [Immutable] byte[] lines);
 
     /// <summary>Keeps a member's whole state: its records up to now need not be read again.</summary>
-    Task SaveAsync(string member, byte[] state);
+    Task SaveAsync(string member, [Immutable] byte[] state);
 
     /// <summary>What a member activation starts from: its last saved state and the records journaled after it.</summary>
     Task<MemberRecovery> RecoverAsync(string member);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -62,7 +63,7 @@ public sealed class JournalShardGrain(
             _tail.Add(chunks[i].Start, chunks[i].Bytes, i == chunks.Count - 1, (kind, member, at, length) =>
             {
                 if (kind == ShardLines.Kind.Header) Written(member, at, now);
-                else Saved(member, new StateLocation(at.Plus(StateOffset(member)), length - StateOffset(member)));
+                else Saved(member, new StateLocation(at.Plus(ShardLines.Escape(member).Length + 4), length - ShardLines.Escape(member).Length - 4));
             });
         }
         var interval = options.Value.SnapshotInterval;
@@ -72,9 +73,9 @@ public sealed class JournalShardGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) =>
         _deleted || _failure is not null ? Task.CompletedTask : CheckpointAsync(cancellation);
 
-    public Task AppendAsync(string member, byte[] lines) => Enqueue(new Pending(member, ShardLines.Records(member, lines), false, NewDone()));
+    public Task AppendAsync(string member, byte[] lines) => Enqueue(new Pending(member, lines, false, NewDone()));
 
-    public Task SaveAsync(string member, byte[] state) => Enqueue(new Pending(member, ShardLines.State(member, state).Line, true, NewDone()));
+    public Task SaveAsync(string member, byte[] state) => Enqueue(new Pending(member, state, true, NewDone()));
 
     public async Task<MemberRecovery> RecoverAsync(string member)
     {
@@ -114,17 +115,23 @@ public sealed class JournalShardGrain(
         {
             var batch = _queue;
             _queue = [];
-            using var bytes = new MemoryStream();
-            var offsets = new long[batch.Count];
+            var escaped = batch.Select(p => ShardLines.Escape(p.Member)).ToArray();
+            var size = 0;
+            for (var i = 0; i < batch.Count; i++) size += ShardLines.Size(escaped[i], batch[i].Bytes.Length, batch[i].IsState);
+            // One pooled buffer a flush: these run to megabytes, and fresh ones would churn the large object heap.
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            var placed = new (int Offset, int StateAt, int StateLength)[batch.Count];
+            var length = 0;
             for (var i = 0; i < batch.Count; i++)
             {
-                offsets[i] = bytes.Length;
-                bytes.Write(batch[i].Bytes);
+                var (written, stateAt, stateLength) = ShardLines.Write(buffer.AsSpan(length), escaped[i], batch[i].Bytes, batch[i].IsState);
+                placed[i] = (length, stateAt, stateLength);
+                length += written;
             }
             JournalPosition start;
             try
             {
-                start = await _log.AppendAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length));
+                start = await _log.AppendAsync(buffer.AsMemory(0, length));
             }
             catch (Exception e)
             {
@@ -137,20 +144,22 @@ public sealed class JournalShardGrain(
                 DeactivateOnIdle();
                 return;
             }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
             var now = DateTimeOffset.UtcNow;
             for (var i = 0; i < batch.Count; i++)
             {
-                var (member, line, isState, done) = batch[i];
-                var at = start.Plus(offsets[i]);
-                if (isState) Saved(member, new StateLocation(at.Plus(StateOffset(member)), line.Length - 1 - StateOffset(member)));
-                else Written(member, at, now);
-                done.TrySetResult();
+                var (offset, stateAt, stateLength) = placed[i];
+                var at = start.Plus(offset);
+                if (batch[i].IsState) Saved(batch[i].Member, new StateLocation(at.Plus(stateAt), stateLength));
+                else Written(batch[i].Member, at, now);
+                batch[i].Done.TrySetResult();
             }
         }
         _flushing = null;
     }
-
-    private static int StateOffset(string member) => $"@s {Uri.EscapeDataString(member)} ".Length;
 
     private void Written(string member, JournalPosition at, DateTimeOffset now)
     {

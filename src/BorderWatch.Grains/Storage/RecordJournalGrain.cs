@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using BorderWatch.Contracts;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
@@ -13,10 +15,7 @@ namespace BorderWatch.Grains.Storage;
 public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer, TimeSpan saveInterval, ILogger logger) : Grain, IJournaledGrain
     where TState : new()
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static readonly JsonTypeInfo<TRecord> Json = (JsonTypeInfo<TRecord>)JournalJson.Default.GetTypeInfo(typeof(TRecord))!;
 
     private IJournalShardGrain _shard = null!;
     private string _member = null!;
@@ -124,13 +123,16 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
 
     private static byte[] WriteLines(List<TRecord> records)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(records.Count * 160);
+        using var writer = new Utf8JsonWriter(buffer);
         foreach (var record in records)
         {
-            JsonSerializer.Serialize(buffer, record, Json);
-            buffer.WriteByte((byte)'\n');
+            JsonSerializer.Serialize(writer, record, Json);
+            writer.Flush();
+            buffer.Write("\n"u8);
+            writer.Reset();
         }
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static IEnumerable<TRecord> ReadLines(byte[] chunk) =>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 
 namespace BorderWatch.Grains.Storage;
@@ -11,14 +12,31 @@ public static class ShardLines
 {
     public enum Kind { Header, Record, State, Other }
 
-    public static byte[] Records(string member, ReadOnlySpan<byte> lines) => [.. Encoding.UTF8.GetBytes($"@m {Uri.EscapeDataString(member)}\n"), .. lines];
+    /// <summary>How many bytes an entry takes: a header and the records, or a state line.</summary>
+    public static int Size(string escaped, int bytes, bool isState) =>
+        escaped.Length + 4 + (isState ? Base64.GetMaxEncodedToUtf8Length(bytes) + 1 : bytes);
 
-    /// <summary>A state line, and where in it the state's base64 starts.</summary>
-    public static (byte[] Line, int StateAt) State(string member, byte[] state)
+    /// <summary>Writes an entry: returns its length and, for a state, where in it the base64 starts and how long it is.</summary>
+    public static (int Length, int StateAt, int StateLength) Write(Span<byte> to, string escaped, ReadOnlySpan<byte> bytes, bool isState)
     {
-        var head = $"@s {Uri.EscapeDataString(member)} ";
-        return (Encoding.UTF8.GetBytes(head + Convert.ToBase64String(state) + "\n"), head.Length);
+        to[0] = (byte)'@';
+        to[1] = isState ? (byte)'s' : (byte)'m';
+        to[2] = (byte)' ';
+        Encoding.ASCII.GetBytes(escaped, to[3..]);
+        var at = 3 + escaped.Length;
+        if (!isState)
+        {
+            to[at] = (byte)'\n';
+            bytes.CopyTo(to[(at + 1)..]);
+            return (at + 1 + bytes.Length, 0, 0);
+        }
+        to[at++] = (byte)' ';
+        Base64.EncodeToUtf8(bytes, to[at..], out _, out var written);
+        to[at + written] = (byte)'\n';
+        return (at + written + 1, at, written);
     }
+
+    public static string Escape(string member) => Uri.EscapeDataString(member);
 
     /// <summary>What a line (without its '\n') is, and for a header or state line, the member it names.</summary>
     public static Kind Read(ReadOnlySpan<byte> line, out string? member)

@@ -1,5 +1,6 @@
 using BorderWatch.Server.Apis;
 
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -30,11 +31,19 @@ public static class BodyReader
 
         // Kestrel's own limit would answer with a bare 413; this endpoint states its limit itself.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        if (await ReadAtMostAsync(request.Body, maxBytes, request.HttpContext.RequestAborted) is not { } body) return TooLarge(maxBytes);
-
-        return isNdjson || (mediaType is null && FirstByte(body) != '[')
-            ? ReadLines(body, limits.MaxRecords, handle, reject)
-            : ReadArray(body, limits.MaxRecords, handle);
+        var (buffer, length) = await ReadAtMostAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted);
+        try
+        {
+            if (length < 0) return TooLarge(maxBytes);
+            var body = buffer.AsMemory(0, length);
+            return isNdjson || (mediaType is null && FirstByte(body) != '[')
+                ? ReadLines(body, limits.MaxRecords, handle, reject)
+                : ReadArray(body, limits.MaxRecords, handle);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static IResult? ReadLines(ReadOnlyMemory<byte> body, int maxRecords, RecordHandler handle, Action<LineError> reject)
@@ -106,17 +115,26 @@ public static class BodyReader
     private static IResult TooMany(int maxRecords) => Problems.Status(StatusCodes.Status413PayloadTooLarge, "body",
         $"The body holds more than {maxRecords:N0} records; split it into several requests.");
 
-    private static async Task<ReadOnlyMemory<byte>?> ReadAtMostAsync(Stream body, long maxBytes, CancellationToken cancellation)
+    /// <summary>
+    /// The body in a pooled buffer (the caller returns it), or length -1 past the limit. Bodies run to megabytes a
+    /// request: fresh arrays would churn the large object heap.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadAtMostAsync(Stream body, long? contentLength, long maxBytes, CancellationToken cancellation)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(contentLength + 1 ?? 64 * 1024, maxBytes + 1));
+        var length = 0;
         int read;
-        while ((read = await body.ReadAsync(chunk, cancellation)) > 0)
+        while ((read = await body.ReadAsync(buffer.AsMemory(length), cancellation)) > 0)
         {
-            if (buffer.Length + read > maxBytes) return null;
-            buffer.Write(chunk, 0, read);
+            length += read;
+            if (length > maxBytes) return (buffer, -1);
+            if (length < buffer.Length) continue;
+            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, maxBytes + 1));
+            buffer.AsSpan(0, length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = larger;
         }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        return (buffer, length);
     }
 
     private static int FirstByte(ReadOnlyMemory<byte> body)
