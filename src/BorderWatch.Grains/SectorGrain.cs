@@ -13,7 +13,7 @@ public sealed class SectorState
     [Id(0)] public BucketCounters Counters { get; set; } = new();
 
     /// <summary>Detection ids inside the dedup window, with their event time (Unix minutes) for pruning.</summary>
-    [Id(1)] public Dictionary<string, long> RecentIds { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public Dictionary<IdKey, long> RecentIds { get; set; } = [];
 }
 
 public sealed class SectorGrain(
@@ -59,7 +59,7 @@ public sealed class SectorGrain(
 
     protected override Verdict Judge(Detection detection)
     {
-        if (State.RecentIds.ContainsKey(detection.Id)) return Verdict.Duplicate;
+        if (State.RecentIds.ContainsKey(IdKey.Of(detection.Id))) return Verdict.Duplicate;
         return detection.Time < State.Counters.Newest - _options.DedupWindow ? Verdict.TooLate : Verdict.Accepted;
     }
 
@@ -67,7 +67,7 @@ public sealed class SectorGrain(
 
     protected override void Apply(Detection detection)
     {
-        State.RecentIds[detection.Id] = Buckets.Index(BucketSize.Minute, detection.Time);
+        State.RecentIds[IdKey.Of(detection.Id)] = Buckets.Index(BucketSize.Minute, detection.Time);
         State.Counters.Add(detection.Time, new Tally(1, detection.Persons), _options.Retention);
     }
 
