@@ -9,7 +9,7 @@ public sealed class LiveOptions
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The least time between two messages to one dashboard connection; what changes in between is merged.</summary>
-    public TimeSpan SendInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan SendInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How often counts are re-read even without changes, so that "last hour" rolls on as the clock moves.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
