@@ -1,7 +1,11 @@
 namespace BorderWatch.Contracts;
 
+/// <summary>
+/// A struct: an asset keeps a hundred of them, and as values inside its track's array they are no objects for the
+/// garbage collector to trace or promote (as classes they were most of what each GC had to look at).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("bw.TrackPoint")]
-public sealed record TrackPoint(
+public readonly record struct TrackPoint(
     [property: Id(0)] DateTimeOffset Time,
     [property: Id(1)] double Lat,
     [property: Id(2)] double Lon,

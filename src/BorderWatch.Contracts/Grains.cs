@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace BorderWatch.Contracts;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace BorderWatch.Contracts;
 /// </summary>
 public interface ISectorGrain : IJournaledGrain
 {
-    /// <summary>Counts the batch; returns once the accepted records are durable, one verdict per record.</summary>
-    Task<Verdict[]> IngestAsync([Immutable] Detection[] detections);
+    /// <summary>Counts the batch; returns once the accepted records are durable, one verdict per record (immutable: not copied on the way back).</summary>
+    Task<Immutable<Verdict[]>> IngestAsync([Immutable] Detection[] detections);
 
     Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf);
 
@@ -34,8 +36,8 @@ public interface IRouteGrain : IGrainWithStringKey
 /// <summary>One patrol asset of one scenario (key <c>{scenario}/{assetId}</c>).</summary>
 public interface IAssetGrain : IJournaledGrain
 {
-    /// <summary>Takes the positions; returns once the accepted ones are durable, one verdict per position.</summary>
-    Task<Verdict[]> ReportAsync([Immutable] Position[] positions);
+    /// <summary>Takes the positions; returns once the accepted ones are durable, one verdict per position (immutable: not copied on the way back).</summary>
+    Task<Immutable<Verdict[]>> ReportAsync([Immutable] Position[] positions);
 
     Task<AssetStatus?> GetStatusAsync();
 

@@ -34,19 +34,22 @@ public sealed class AssetGrain(
 {
     private readonly AssetOptions _options = assetOptions.Value;
 
+    private static readonly IComparer<TrackPoint> ByTime = Comparer<TrackPoint>.Create((a, b) => a.Time.CompareTo(b.Time));
+
     private List<TrackPoint> Track => State.Track;
+    private (string Scenario, string Asset) _key;
 
     protected override string ShardKind => JournalShards.Assets;
 
-    public async Task<Verdict[]> ReportAsync(Position[] positions)
+    public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions)
     {
         var verdicts = await AcceptAsync(positions);
         if (verdicts.Contains(Verdict.Accepted))
         {
-            var (scenario, asset) = GrainKeys.Parse(this.GetPrimaryKeyString());
-            live.AssetMoved(new AssetMoved(scenario, asset, State.Kind, Track[^1], State.Sector));
+            if (_key.Asset is null) _key = GrainKeys.Parse(this.GetPrimaryKeyString());
+            live.AssetMoved(new AssetMoved(_key.Scenario, _key.Asset, State.Kind, Track[^1], State.Sector));
         }
-        return verdicts;
+        return new(verdicts);
     }
 
     public Task<AssetStatus?> GetStatusAsync() => Task.FromResult(Track.Count == 0
@@ -102,5 +105,5 @@ public sealed class AssetGrain(
     }
 
     private int IndexOf(DateTimeOffset time) =>
-        Track.BinarySearch(new TrackPoint(time, 0, 0, null, null), Comparer<TrackPoint>.Create((a, b) => a.Time.CompareTo(b.Time)));
+        Track.BinarySearch(new TrackPoint(time, 0, 0, null, null), ByTime);
 }

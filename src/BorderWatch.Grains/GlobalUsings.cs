@@ -1,2 +1,3 @@
 global using BorderWatch.Contracts;
+global using Orleans.Concurrency;
 global using Orleans.Runtime;

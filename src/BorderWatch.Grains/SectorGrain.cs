@@ -27,12 +27,12 @@ public sealed class SectorGrain(
 
     protected override string ShardKind => JournalShards.Sectors;
 
-    public async Task<Verdict[]> IngestAsync(Detection[] detections)
+    public async Task<Immutable<Verdict[]>> IngestAsync(Detection[] detections)
     {
         var verdicts = await AcceptAsync(detections);
         if (verdicts.Contains(Verdict.Accepted))
             live.SectorChanged(this.GetPrimaryKeyString(), detections.Where((_, i) => verdicts[i] == Verdict.Accepted).Min(d => d.Time));
-        return verdicts;
+        return new(verdicts);
     }
 
     public Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) => Task.FromResult(State.Counters.Windows(asOf));

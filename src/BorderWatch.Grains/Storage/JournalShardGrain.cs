@@ -98,7 +98,9 @@ public sealed class JournalShardGrain(
         DeactivateOnIdle();
     }
 
-    private static TaskCompletionSource NewDone() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run as they may: what awaits these is the runtime answering each caller, which goes through this
+    // activation's scheduler anyway; a detour through the thread pool first cost one work item per record batch.
+    private static TaskCompletionSource NewDone() => new();
 
     private Task Enqueue(Pending pending)
     {

@@ -68,12 +68,12 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
     protected async Task<Verdict[]> AcceptAsync(TRecord[] records)
     {
         var verdicts = new Verdict[records.Length];
-        var seen = new HashSet<object>();
+        var seen = records.Length > 1 ? new HashSet<object>() : null; // most calls carry one record
         var accepted = new List<TRecord>(records.Length);
         for (var i = 0; i < records.Length; i++)
         {
             var verdict = Judge(records[i]);
-            if (verdict == Verdict.Accepted && !seen.Add(KeyOf(records[i]))) verdict = Verdict.Duplicate;
+            if (verdict == Verdict.Accepted && seen?.Add(KeyOf(records[i])) == false) verdict = Verdict.Duplicate;
             verdicts[i] = verdict;
             if (verdict == Verdict.Accepted) accepted.Add(records[i]);
         }
@@ -121,18 +121,25 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
         }
     }
 
+    // One writer per thread, reused: WriteLines runs to the end without awaiting, so no other grain can share it meanwhile.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     private static byte[] WriteLines(List<TRecord> records)
     {
-        var buffer = new ArrayBufferWriter<byte>(records.Count * 160);
-        using var writer = new Utf8JsonWriter(buffer);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
         foreach (var record in records)
         {
+            writer.Reset(buffer);
             JsonSerializer.Serialize(writer, record, Json);
             writer.Flush();
             buffer.Write("\n"u8);
-            writer.Reset();
         }
-        return buffer.WrittenSpan.ToArray();
+        var lines = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 1024 * 1024) t_buffer = null; // do not keep a rare huge batch's buffer alive
+        return lines;
     }
 
     private static IEnumerable<TRecord> ReadLines(byte[] chunk) =>

@@ -1,6 +1,7 @@
 using BorderWatch.Contracts;
 using BorderWatch.Grains;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace BorderWatch.Server.Ingest;
 
@@ -59,19 +60,31 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
     }
 
     /// <summary>Groups records by grain and calls the grains in parallel, in bounded batches; verdicts come back in record order.</summary>
-    private async Task<Verdict[]> DispatchAsync<T>(List<Lined<T>> records, Func<T, string> grainOf, Func<string, T[], Task<Verdict[]>> call)
+    private async Task<Verdict[]> DispatchAsync<T>(List<Lined<T>> records, Func<T, string> grainOf, Func<string, T[], Task<Immutable<Verdict[]>>> call)
     {
+        // Plain loops rather than LINQ: a batch of positions can mean 5,000 grains, and this runs for each.
+        var byGrain = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var grain = grainOf(records[i].Record);
+            if (!byGrain.TryGetValue(grain, out var indices)) byGrain.Add(grain, indices = new List<int>(1));
+            indices.Add(i);
+        }
         var verdicts = new Verdict[records.Count];
-        var calls = records
-            .Select((r, index) => (r.Record, Index: index))
-            .GroupBy(r => grainOf(r.Record))
-            .SelectMany(group => group.Chunk(ingest.Value.MaxRecordsPerCall).Select(async chunk =>
-            {
-                var answer = await call(group.Key, chunk.Select(c => c.Record).ToArray());
-                for (var i = 0; i < chunk.Length; i++) verdicts[chunk[i].Index] = answer[i];
-            }));
+        var max = ingest.Value.MaxRecordsPerCall;
+        var calls = new List<Task>(byGrain.Count);
+        foreach (var (grain, indices) in byGrain)
+            for (var from = 0; from < indices.Count; from += max) calls.Add(CallAsync(grain, indices, from, Math.Min(max, indices.Count - from)));
         await Task.WhenAll(calls);
         return verdicts;
+
+        async Task CallAsync(string grain, List<int> indices, int from, int count)
+        {
+            var batch = new T[count];
+            for (var i = 0; i < count; i++) batch[i] = records[indices[from + i]].Record;
+            var answer = (await call(grain, batch)).Value;
+            for (var i = 0; i < count; i++) verdicts[indices[from + i]] = answer[i];
+        }
     }
 
     private static IngestResult Tally<T>(List<Lined<T>> records, Verdict[] verdicts, int duplicates, List<LineError> rejected,

@@ -32,8 +32,8 @@ public sealed class AssetGrainTests(ClusterFixture fixture)
         var positions = Enumerable.Range(0, 8).Select(i => At(i, 36.0, 13.5)).ToArray();
         await asset.ReportAsync(positions);
 
-        Assert.Equal(Enumerable.Repeat(Verdict.Duplicate, 3), await asset.ReportAsync(positions[5..]));
-        Assert.Equal([Verdict.TooLate], await asset.ReportAsync([positions[0]]));
+        Assert.Equal(Enumerable.Repeat(Verdict.Duplicate, 3), (await asset.ReportAsync(positions[5..])).Value);
+        Assert.Equal([Verdict.TooLate], (await asset.ReportAsync([positions[0]])).Value);
         var track = await asset.GetTrackAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
         Assert.Equal([3, 4, 5, 6, 7], track.Select(p => (int)(p.Time - T0).TotalMinutes)); // TrackPoints = 5 in this cluster
     }

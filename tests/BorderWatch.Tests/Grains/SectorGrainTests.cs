@@ -19,8 +19,8 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         var sector = Sector(ClusterFixture.NewScenario(), "lampedusa");
         Detection[] batch = [At("a", T0, 40), At("b", T0.AddMinutes(3), 12)];
 
-        Assert.Equal([Verdict.Accepted, Verdict.Accepted], await sector.IngestAsync(batch));
-        Assert.Equal([Verdict.Duplicate, Verdict.Duplicate], await sector.IngestAsync(batch));
+        Assert.Equal([Verdict.Accepted, Verdict.Accepted], (await sector.IngestAsync(batch)).Value);
+        Assert.Equal([Verdict.Duplicate, Verdict.Duplicate], (await sector.IngestAsync(batch)).Value);
 
         var counts = await sector.GetCountsAsync(T0.AddMinutes(10));
         Assert.Equal(new Tally(2, 52), counts.AllTime);
@@ -45,7 +45,7 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         var sector = Sector(ClusterFixture.NewScenario(), "malta");
         await sector.IngestAsync([At("new", T0, 5, "malta")]);
         Assert.Equal([Verdict.TooLate, Verdict.Accepted],
-            await sector.IngestAsync([At("ancient", T0.AddDays(-31), 9, "malta"), At("late", T0.AddDays(-29), 9, "malta")]));
+            (await sector.IngestAsync([At("ancient", T0.AddDays(-31), 9, "malta"), At("late", T0.AddDays(-29), 9, "malta")])).Value);
         Assert.Equal(new Tally(2, 14), (await sector.GetCountsAsync(T0)).AllTime);
     }
 
@@ -84,6 +84,6 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         var after = await sector.GetSeriesAsync(BucketSize.Hour, T0, T0.AddHours(3));
         Assert.Equal([10L, 20L, 30L], after.Points.Select(p => p.Persons));
         Assert.Equal(before.Points, after.Points);
-        Assert.Equal([Verdict.Duplicate], await sector.IngestAsync([At("p3", T0.AddHours(2), 30, "pozzallo")]));
+        Assert.Equal([Verdict.Duplicate], (await sector.IngestAsync([At("p3", T0.AddHours(2), 30, "pozzallo")])).Value);
     }
 }
