@@ -28,16 +28,14 @@ public sealed class AssetGrain(
     SectorCatalogue catalogue,
     LivePublisher live,
     IOptions<AssetOptions> assetOptions,
-    IOptions<CountingOptions> countingOptions,
     ILogger<AssetGrain> logger)
-    : RecordJournalGrain<AssetState, Position>(serializer, countingOptions.Value.SnapshotInterval, logger), IAssetGrain
+    : RecordJournalGrain<AssetState, Position>(serializer, logger), IAssetGrain
 {
     private readonly AssetOptions _options = assetOptions.Value;
 
     private static readonly IComparer<TrackPoint> ByTime = Comparer<TrackPoint>.Create((a, b) => a.Time.CompareTo(b.Time));
 
     private List<TrackPoint> Track => State.Track;
-    private (string Scenario, string Asset) _key;
 
     protected override string ShardKind => JournalShards.Assets;
 
@@ -45,16 +43,13 @@ public sealed class AssetGrain(
     {
         var verdicts = await AcceptAsync(positions);
         if (verdicts.Contains(Verdict.Accepted))
-        {
-            if (_key.Asset is null) _key = GrainKeys.Parse(this.GetPrimaryKeyString());
-            live.AssetMoved(new AssetMoved(_key.Scenario, _key.Asset, State.Kind, Track[^1], State.Sector));
-        }
+            live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector));
         return new(verdicts);
     }
 
     public Task<AssetStatus?> GetStatusAsync() => Task.FromResult(Track.Count == 0
         ? null
-        : new AssetStatus(GrainKeys.Parse(this.GetPrimaryKeyString()).Id, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray()));
+        : new AssetStatus(Member, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray()));
 
     public Task<TrackPoint[]> GetTrackAsync(DateTimeOffset from, DateTimeOffset to) =>
         Task.FromResult(Track.Where(p => p.Time >= from && p.Time < to).ToArray());
@@ -85,6 +80,8 @@ public sealed class AssetGrain(
         State.Reported++;
         if (State.First is null || position.Time < State.First) State.First = position.Time;
         var index = ~IndexOf(position.Time);
+        // Grow the track's array no further than it will ever hold (List would double it to 128 for 100 points).
+        if (Track.Count == Track.Capacity) Track.Capacity = Math.Min(Math.Max(4, 2 * Track.Count), _options.TrackPoints + 1);
         Track.Insert(index, point);
         if (index == Track.Count - 1) MoveTo(position);
         var horizon = Track[^1].Time - _options.TrackWindow;

@@ -21,7 +21,7 @@ public sealed class SectorGrain(
     LivePublisher live,
     IOptions<CountingOptions> options,
     ILogger<SectorGrain> logger)
-    : RecordJournalGrain<SectorState, Detection>(serializer, options.Value.SnapshotInterval, logger), ISectorGrain
+    : RecordJournalGrain<SectorState, Detection>(serializer, logger), ISectorGrain
 {
     private readonly CountingOptions _options = options.Value;
 

@@ -9,19 +9,23 @@ namespace BorderWatch.Grains.Storage;
 
 /// <summary>
 /// A grain whose records are acknowledged only once its journal shard has them in blob storage. Its state lives
-/// in memory and is saved to the shard every few seconds; on activation the last saved state and the records
-/// journaled after it are applied again. A crash right after an acknowledgement therefore loses nothing.
+/// in memory and is saved to the shard when the shard asks (it knows who has unsaved records) and on deactivation;
+/// on activation the last saved state and the records journaled after it are applied again. A crash right after an
+/// acknowledgement therefore loses nothing.
 /// </summary>
-public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer, TimeSpan saveInterval, ILogger logger) : Grain, IJournaledGrain
+public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer, ILogger logger) : Grain, IJournaledGrain
     where TState : new()
 {
     private static readonly JsonTypeInfo<TRecord> Json = (JsonTypeInfo<TRecord>)JournalJson.Default.GetTypeInfo(typeof(TRecord))!;
 
     private IJournalShardGrain _shard = null!;
-    private string _member = null!;
     private bool _dirty, _unsure, _forgotten;
 
     protected TState State { get; private set; } = new();
+
+    /// <summary>The scenario (interned: thousands of grains share a handful of names) and the grain's id in it.</summary>
+    protected string Scenario { get; private set; } = null!;
+    protected string Member { get; private set; } = null!;
 
     /// <summary>Which shards the grain's kind uses (<see cref="JournalShards"/>).</summary>
     protected abstract string ShardKind { get; }
@@ -41,7 +45,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
         var (scenario, member) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        _member = member;
+        (Scenario, Member) = (string.Intern(scenario), member);
         _shard = GrainFactory.GetGrain<IJournalShardGrain>(JournalShards.For(scenario, ShardKind, member));
         var recovery = await _shard.RecoverAsync(member);
         if (recovery.State is not null) State = serializer.Deserialize<TState>(recovery.State)!;
@@ -57,7 +61,6 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
             logger.LogInformation("{Grain}: applied {Count} journaled records written after the last save", this.GetPrimaryKeyString(), replayed);
             _dirty = true;
         }
-        this.RegisterGrainTimer(SaveAsync, saveInterval, saveInterval);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) => SaveAsync(cancellation);
@@ -81,7 +84,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
 
         try
         {
-            await _shard.AppendAsync(_member, WriteLines(accepted));
+            await _shard.AppendAsync(Member, WriteLines(accepted));
         }
         catch
         {
@@ -111,7 +114,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
         Compact();
         try
         {
-            await _shard.SaveAsync(_member, serializer.SerializeToArray(State));
+            await _shard.SaveAsync(Member, serializer.SerializeToArray(State));
             _dirty = false;
         }
         catch (Exception e)

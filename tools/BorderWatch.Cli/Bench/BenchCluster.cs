@@ -113,11 +113,14 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>The managed heap after a full collection, and the resident memory, of the process answering (a lone silo).</summary>
-    public static async Task<(long Managed, long WorkingSet)> SiloMemoryAsync(HttpClient siloHttp)
+    public static async Task<SiloMemory> SiloMemoryAsync(HttpClient siloHttp)
     {
         using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/memory"));
-        return (json.RootElement.GetProperty("managedBytes").GetInt64(), json.RootElement.GetProperty("workingSetBytes").GetInt64());
+        return new(json.RootElement.GetProperty("managedBytes").GetInt64(), json.RootElement.GetProperty("workingSetBytes").GetInt64());
     }
+
+    /// <summary>A silo's managed heap after a full collection, and its working set, in bytes.</summary>
+    public sealed record SiloMemory(long Managed, long WorkingSet);
 
     private static int FreePort()
     {

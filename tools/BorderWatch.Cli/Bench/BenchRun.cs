@@ -46,7 +46,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
             }
 
             if (plan.Replay) replay = await ReplayAsync(cluster, cancellation);
-            _details["idleMemory"] = new { idle.Managed, idle.WorkingSet };
+            _details["idleMemory"] = idle;
         }
 
         if (plan.Scaling)
@@ -111,8 +111,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         var after = await BenchCluster.SiloMemoryAsync(http);
         var perAsset = Math.Max(0, after.Managed - before.Managed) / (double)fleet;
         var perAssetResident = Math.Max(0, after.WorkingSet - before.WorkingSet) / (double)fleet;
-        _details[$"fleet{fleet}"] = new { newAssetsPerSecond = newPerSecond, batchesSentAgain = refused, before, after, bytesPerAsset = perAsset, residentBytesPerAsset = perAssetResident };
-        Row($"memory per active asset ({fleet:N0} assets), bytes: managed heap / resident", $"{perAsset:N0} / {perAssetResident:N0}", "<= 4,096");
+        Row($"memory per asset after its first report ({fleet:N0} assets), bytes: managed heap / resident", $"{perAsset:N0} / {perAssetResident:N0}", "");
         Row($"first reports of {fleet:N0} new assets, assets/s", $"{newPerSecond:N0}", "");
 
         var runs = new List<double>();
@@ -126,7 +125,38 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         var spread = Spread.Of(runs);
         _details[$"positions{fleet}"] = spread;
         Row($"ingest, positions/s over {fleet:N0} assets", spread.ToString(), fleet <= 10_000 ? ">= 50,000 (10,000 assets)" : "");
-        return (spread.Median, perAsset);
+
+        // Again once every asset has a track behind it, and what deleting the fleet gives back: what the assets
+        // themselves hold, without the buffers and pools the runs grew (those stay, whatever the fleet).
+        var points = await TrackPointsAsync(http, scenario, $"{run}-a0", cancellation);
+        var tracked = await BenchCluster.SiloMemoryAsync(http);
+        (await http.DeleteAsync($"/api/scenarios/{scenario}", cancellation)).EnsureSuccessStatusCode();
+        var gone = await SettledMemoryAsync(http, cancellation);
+        var perTracked = Math.Max(0, tracked.Managed - gone.Managed) / (double)fleet;
+        _details[$"fleet{fleet}"] = new { newAssetsPerSecond = newPerSecond, batchesSentAgain = refused, before, after, tracked, deleted = gone, trackPoints = points,
+            bytesPerAssetFirstReport = perAsset, residentBytesPerAssetFirstReport = perAssetResident, bytesPerAsset = perTracked };
+        Row($"memory per active asset with a track of {points} points ({fleet:N0} assets), managed bytes freed by deleting them", $"{perTracked:N0}", "<= 4,096");
+        return (spread.Median, perTracked);
+    }
+
+    /// <summary>The silo's memory once deactivations have run their course: read every second until three readings in a row stop falling.</summary>
+    private static async Task<BenchCluster.SiloMemory> SettledMemoryAsync(HttpClient http, CancellationToken cancellation)
+    {
+        var last = await BenchCluster.SiloMemoryAsync(http);
+        for (int i = 0, steady = 0; i < 60 && steady < 3; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            var now = await BenchCluster.SiloMemoryAsync(http);
+            steady = now.Managed > last.Managed * 0.995 ? steady + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
+
+    private static async Task<int> TrackPointsAsync(HttpClient http, string scenario, string asset, CancellationToken cancellation)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/api/assets/{asset}/track?scenario={scenario}", cancellation));
+        return json.RootElement.GetProperty("points").GetArrayLength();
     }
 
     private async Task<double?> ReplayAsync(BenchCluster cluster, CancellationToken cancellation)
