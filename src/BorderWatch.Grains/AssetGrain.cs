@@ -93,7 +93,7 @@ public sealed class AssetGrain(
     /// <summary>The newest position decides the sector the asset is in; a change is an exit and an entry.</summary>
     private void MoveTo(Position position)
     {
-        if (position.Kind is not null) State.Kind = position.Kind;
+        if (position.Kind is not null && position.Kind != State.Kind) State.Kind = position.Kind; // keep the string it has
         var sector = catalogue.Locate(position.Lat, position.Lon)?.Id;
         if (sector == State.Sector) return;
         State.Transitions.Add(new SectorTransition(position.Time, State.Sector, sector));
