@@ -26,6 +26,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         {
             using var http = cluster.CreateClient();
             var idle = await BenchCluster.SiloMemoryAsync(http);
+            await WarmUpAsync(http, cancellation);
             var one = await DetectionsAsync(http, "one silo", cancellation);
             detections = one.Median;
             _details["detections"] = one;
@@ -55,6 +56,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         {
             await using var two = await StartAsync(serverDll, silos: 2);
             using var http = two.CreateClient();
+            await WarmUpAsync(http, cancellation);
             var twoSilos = await DetectionsAsync(http, "two silos and a front end", cancellation);
             Row("ingest, detections/s, 2 silos + front end", twoSilos.ToString(), "");
             _details["detectionsTwoSilos"] = twoSilos;
@@ -62,6 +64,17 @@ public sealed class BenchRun(BenchCommand.Plan plan)
 
         AnsiConsole.Write(_table);
         return new BenchResults(Machine(), DateTimeOffset.UtcNow, Commit(root), plan.Quick, detections, positions, p50, p99, perAsset, replay, _details);
+    }
+
+    /// <summary>
+    /// A freshly started server runs at about half speed for its first 20-30 s of heavy load (the JIT is still
+    /// gathering profiles for tiered PGO): detections go in unmeasured first, so that every figure is at steady state.
+    /// </summary>
+    private async Task WarmUpAsync(HttpClient http, CancellationToken cancellation)
+    {
+        Header($"Warming up the fresh server: detections for {plan.ServerWarmup.TotalSeconds:0} s, not measured");
+        await Workloads.ThroughputAsync(http, "/api/detections?scenario=bench-warmup", n => _load.Detections("warmup", n), Feeders,
+            plan.ServerWarmup, TimeSpan.Zero, Progress, cancellation);
     }
 
     private async Task<Spread> DetectionsAsync(HttpClient http, string what, CancellationToken cancellation)

@@ -80,7 +80,7 @@ public sealed class Workloads(SectorCatalogue catalogue)
                 }
             }
         }
-        using var report = new Timer(_ => progress($"{clock.Elapsed.TotalSeconds,5:0} s  {(clock.Elapsed > warmup ? "measuring" : "warming up")}  {answered.Sum(a => a.Accepted):N0} accepted, {Interlocked.Read(ref failed)} failed batches"),
+        using var report = new Timer(_ => progress($"{clock.Elapsed.TotalSeconds,5:0} s  {(clock.Elapsed > warmup && window > TimeSpan.Zero ? "measuring" : "warming up")}  {answered.Sum(a => a.Accepted):N0} accepted, {Interlocked.Read(ref failed)} failed batches"),
             null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         await Task.WhenAll(Enumerable.Range(0, feeders).Select(_ => FeedAsync()));
 
