@@ -52,9 +52,12 @@ public readonly struct TrackPoint : IEquatable<TrackPoint> // not a record: Orle
     public static bool operator !=(TrackPoint a, TrackPoint b) => !a.Equals(b);
 }
 
-/// <summary>An asset entering (<see cref="To"/>) or leaving (<see cref="From"/>) a sector; null is outside every sector.</summary>
+/// <summary>
+/// An asset entering (<see cref="To"/>) or leaving (<see cref="From"/>) a sector; null is outside every sector.
+/// A struct, like track points: an asset keeps up to 50 inside its state, no objects of their own.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("bw.SectorTransition")]
-public sealed record SectorTransition([property: Id(0)] DateTimeOffset Time, [property: Id(1)] string? From, [property: Id(2)] string? To);
+public readonly record struct SectorTransition([property: Id(0)] DateTimeOffset Time, [property: Id(1)] string? From, [property: Id(2)] string? To);
 
 [GenerateSerializer, Immutable, Alias("bw.AssetStatus")]
 public sealed record AssetStatus(

@@ -53,6 +53,7 @@ public sealed class JournalShardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
         _members = new(checkpoint.State.Members, StringComparer.Ordinal);
+        checkpoint.State.Members = []; // read: _members is the index from here on
         _log = await journals.OpenAsync(Prefix, checkpoint.State.From);
         // The log after the checkpoint says which members saved or wrote since; members that crashed replay from it.
         var chunks = await _log.ReadTailAsync(cancellation);
@@ -202,6 +203,7 @@ public sealed class JournalShardGrain(
             try
             {
                 await checkpoint.WriteStateAsync(cancellation);
+                checkpoint.State.Members = []; // written: _members is the index, a second copy per member would be waste
             }
             catch (Exception e)
             {
