@@ -141,7 +141,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
             buffer.Write("\n"u8);
         }
         var lines = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 1024 * 1024) t_buffer = null; // do not keep a rare huge batch's buffer alive
+        if (buffer.Capacity > 1024 * 1024) (t_buffer, t_writer) = (null, null); // do not keep a rare huge batch's buffer alive (the writer holds it too)
         return lines;
     }
 
