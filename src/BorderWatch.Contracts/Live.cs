@@ -15,7 +15,11 @@ public interface ILiveObserver : IGrainObserver
 /// <summary>The front ends that want live changes. Each renews its entry; one that stops renewing expires.</summary>
 public interface ILiveDirectoryGrain : IGrainWithIntegerKey
 {
-    Task SubscribeAsync(ILiveObserver observer);
+    /// <summary>
+    /// Lists or renews the observer. True when it was not listed (new, expired, or the directory started afresh
+    /// after its silo died): silos may have sent it nothing for a while, so it should read everything again.
+    /// </summary>
+    Task<bool> SubscribeAsync(ILiveObserver observer);
     Task UnsubscribeAsync(ILiveObserver observer);
     Task<ILiveObserver[]> GetObserversAsync();
 }

@@ -12,10 +12,12 @@ public sealed class LiveDirectoryGrain(IOptions<LiveOptions> options, ILogger<Li
 {
     private readonly ObserverManager<ILiveObserver> _observers = new(options.Value.RenewInterval * 3, logger);
 
-    public Task SubscribeAsync(ILiveObserver observer)
+    public Task<bool> SubscribeAsync(ILiveObserver observer)
     {
+        _observers.ClearExpired();
+        var listed = _observers.Observers.ContainsKey(observer);
         _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
+        return Task.FromResult(!listed);
     }
 
     public Task UnsubscribeAsync(ILiveObserver observer)

@@ -20,6 +20,12 @@ public sealed class LiveOptions
     /// </summary>
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long live reads wait: a front end's reads for its dashboards, a silo's read of the directory. A call in
+    /// flight to a silo that dies otherwise waits Orleans' 30 s response timeout, and every dashboard with it.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>At most this many assets go into a dashboard's snapshot (the newest ones stream in anyway).</summary>
     public int MaxSnapshotAssets { get; set; } = 5_000;
 }

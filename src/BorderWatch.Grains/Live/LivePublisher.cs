@@ -11,7 +11,8 @@ namespace BorderWatch.Grains.Live;
 /// </summary>
 public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> options, ILogger<LivePublisher> logger) : BackgroundService
 {
-    private static readonly TimeSpan DirectoryMaxAge = TimeSpan.FromSeconds(5);
+    /// <summary>A front end newly listed in the directory is sent changes at most this long after.</summary>
+    public static readonly TimeSpan DirectoryMaxAge = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private Dictionary<string, DateTimeOffset> _sectors = new(StringComparer.Ordinal);
@@ -51,7 +52,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // Live changes are a view, not the record: the next refresh on each front end makes up for a lost batch.
+                // The changes were not taken: the next round sends them, merged with newer ones.
                 logger.LogWarning(e, "Could not publish live changes");
             }
         }
@@ -59,11 +60,16 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
 
     private async Task PublishAsync()
     {
+        lock (_gate)
+        {
+            if (_sectors.Count == 0 && _assets.Count == 0 && _alerts.Count == 0) return;
+        }
+        // Before the changes are taken: when the directory cannot be read (its silo just died), they wait for the next round.
+        var observers = await ObserversAsync();
         LiveChanges changes;
         Dictionary<string, DateTimeOffset> sectors;
         lock (_gate)
         {
-            if (_sectors.Count == 0 && _assets.Count == 0 && _alerts.Count == 0) return;
             sectors = _sectors;
             changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts]);
             _sectors = new(StringComparer.Ordinal);
@@ -75,7 +81,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         {
             _ = grains.GetGrain<IAlertsGrain>(scenario.Key).CountsChangedAsync([.. scenario.Select(s => s.Key.Id)], scenario.Min(s => s.Earliest));
         }
-        foreach (var observer in await ObserversAsync())
+        foreach (var observer in observers)
         {
             _ = observer.OnChangesAsync(changes); // one-way: completes at once, whatever the front end does
         }
@@ -84,7 +90,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
     private async Task<ILiveObserver[]> ObserversAsync()
     {
         if (DateTime.UtcNow - _observersRead < DirectoryMaxAge) return _observers;
-        _observers = await grains.GetGrain<ILiveDirectoryGrain>(0).GetObserversAsync();
+        _observers = await grains.GetGrain<ILiveDirectoryGrain>(0).GetObserversAsync().WaitAsync(options.Value.ReadTimeout);
         _observersRead = DateTime.UtcNow;
         return _observers;
     }

@@ -14,6 +14,7 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ScenarioFeed> _scenarios = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ConnectionFeed Connection, ScenarioFeed Scenario)> _connections = new(StringComparer.Ordinal);
+    private DateTime _catchUpAt;
 
     /// <summary>Replaces what the connection watches; it gets a snapshot of the new scope, then changes.</summary>
     public async Task SubscribeAsync(string connectionId, SubscriptionScope scope)
@@ -26,6 +27,7 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
             if (!_scenarios.TryGetValue(scope.Scenario, out scenario!))
             {
                 scenario = new ScenarioFeed(scope.Scenario, catalogue, grains, options.Value, assets.Value, logger);
+                scenario.RefreshAt(_catchUpAt);
                 _scenarios.Add(scope.Scenario, scenario);
             }
             _connections[connectionId] = (connection, scenario);
@@ -50,6 +52,19 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
             if (entry.Scenario.Count > 0 || _connections.Values.Any(c => c.Scenario == entry.Scenario)) return;
             entry.Scenario.Stop();
             _scenarios.Remove(entry.Connection.Scope.Scenario);
+        }
+    }
+
+    /// <summary>
+    /// Silos may have sent this front end nothing for a while (the live directory lost it): every scenario, and any
+    /// started until then, reads everything again <paramref name="after"/> from now, when the silos send to it again.
+    /// </summary>
+    public void CatchUp(TimeSpan after)
+    {
+        lock (_gate)
+        {
+            _catchUpAt = DateTime.UtcNow + after;
+            foreach (var scenario in _scenarios.Values) scenario.RefreshAt(_catchUpAt);
         }
     }
 

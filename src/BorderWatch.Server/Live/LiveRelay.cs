@@ -28,7 +28,9 @@ public sealed class LiveRelay(IGrainFactory grains, LiveFeeds feeds, IOptions<Li
             var wait = options.Value.RenewInterval;
             try
             {
-                await directory.SubscribeAsync(_reference);
+                var listed = await directory.SubscribeAsync(_reference).WaitAsync(options.Value.ReadTimeout, stoppingToken);
+                // Newly listed (again): silos sent this front end nothing for a while. Once they know of it, read all.
+                if (listed) feeds.CatchUp(LivePublisher.DirectoryMaxAge + options.Value.PublishInterval);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -30,6 +30,8 @@ internal sealed class ScenarioFeed
     private AlertsUpdate _alerts;
     private bool _alertsDirty = true;
     private Dictionary<string, AssetMoved> _moved = new(StringComparer.Ordinal);
+    private DateTime _refreshAt = DateTime.MinValue;   // the next periodic read of everything
+    private DateTime _catchUpAt = DateTime.MaxValue;   // one more asked for by the front end
 
     public ScenarioFeed(string scenario, SectorCatalogue catalogue, IGrainFactory grains, LiveOptions options, AssetOptions assets, ILogger logger)
     {
@@ -44,8 +46,8 @@ internal sealed class ScenarioFeed
     public async Task AddAsync(ConnectionFeed connection)
     {
         await _loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync();
-        var assets = await ReadAssetsAsync(connection.Scope, clock);
+        var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync().WaitAsync(_options.ReadTimeout);
+        var assets = await ReadAssetsAsync(connection.Scope, clock).WaitAsync(_options.ReadTimeout);
         lock (_gate)
         {
             // Taken under the lock that guards offers: the connection sees every change after this snapshot.
@@ -65,6 +67,17 @@ internal sealed class ScenarioFeed
     }
 
     public void Stop() => _stop.Cancel();
+
+    /// <summary>Reads everything again at <paramref name="at"/>, besides the periodic refresh; a time passed is ignored.</summary>
+    public void RefreshAt(DateTime at)
+    {
+        lock (_gate)
+        {
+            if (at <= DateTime.UtcNow || at >= _catchUpAt) return;
+            _catchUpAt = at;
+        }
+        _wake.Set();
+    }
 
     public void SectorsChanged(IEnumerable<string> sectors)
     {
@@ -90,33 +103,32 @@ internal sealed class ScenarioFeed
     private async Task RunAsync()
     {
         var everything = _catalogue.Sectors.Select(s => s.Id).Append(SectorCatalogue.Unassigned).ToArray();
-        var refreshed = DateTime.MinValue;
         while (!_stop.IsCancellationRequested)
         {
             Dictionary<string, AssetMoved> moved = [];
             try
             {
                 HashSet<string> dirty;
-                lock (_gate) (dirty, _dirty, moved, _moved) = (_dirty, new(StringComparer.Ordinal), _moved, new(StringComparer.Ordinal));
                 bool alerts;
-                lock (_gate) (alerts, _alertsDirty) = (_alertsDirty, false);
-                if (DateTime.UtcNow - refreshed >= _options.RefreshInterval)
+                var now = DateTime.UtcNow;
+                lock (_gate)
                 {
-                    dirty.UnionWith(everything);
-                    alerts = true;
-                    refreshed = DateTime.UtcNow;
+                    (dirty, _dirty, moved, _moved) = (_dirty, new(StringComparer.Ordinal), _moved, new(StringComparer.Ordinal));
+                    (alerts, _alertsDirty) = (_alertsDirty, false);
+                    if (now >= _refreshAt || now >= _catchUpAt)
+                    {
+                        dirty.UnionWith(everything);
+                        alerts = true;
+                        _refreshAt = now + _options.RefreshInterval;
+                        if (now >= _catchUpAt) _catchUpAt = DateTime.MaxValue;
+                    }
                 }
-                if (dirty.Count > 0 || moved.Count > 0 || alerts)
-                {
-                    // Read the clock with the changes: the first records of a scenario move it by years.
-                    var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync();
-                    if (alerts) await ReadAlertsAsync(clock);
-                    await ReadAsync(dirty, clock);
-                    Offer(moved.Values, clock);
-                }
+                if (dirty.Count > 0 || moved.Count > 0 || alerts) await ReadAndOfferAsync(dirty, moved, alerts);
                 _loaded.TrySetResult();
                 await Task.Delay(_options.SendInterval, _stop.Token);
-                await _wake.WaitAsync(_options.RefreshInterval, _stop.Token);
+                TimeSpan untilRefresh;
+                lock (_gate) untilRefresh = (_refreshAt < _catchUpAt ? _refreshAt : _catchUpAt) - DateTime.UtcNow;
+                await _wake.WaitAsync(untilRefresh > TimeSpan.Zero ? untilRefresh : TimeSpan.Zero, _stop.Token);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -125,9 +137,10 @@ internal sealed class ScenarioFeed
             catch (Exception e)
             {
                 _logger.LogWarning(e, "Could not read live counters of scenario {Scenario}; trying again", _scenario);
-                refreshed = DateTime.MinValue; // re-read every sector and the alerts; keep the positions not yet sent, unless newer came
+                // Re-read every sector and the alerts; keep the positions not yet sent, unless newer came.
                 lock (_gate)
                 {
+                    _refreshAt = DateTime.MinValue;
                     foreach (var (asset, move) in moved) _moved.TryAdd(asset, move);
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1));
@@ -135,13 +148,31 @@ internal sealed class ScenarioFeed
         }
     }
 
+    /// <summary>One round; each read waits at most <see cref="LiveOptions.ReadTimeout"/> in all, so nothing read late is offered.</summary>
+    private async Task ReadAndOfferAsync(HashSet<string> dirty, Dictionary<string, AssetMoved> moved, bool alerts)
+    {
+        using var timeout = new CancellationTokenSource(_options.ReadTimeout);
+        try
+        {
+            // Read the clock with the changes: the first records of a scenario move it by years.
+            var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync().WaitAsync(timeout.Token);
+            if (alerts) await ReadAlertsAsync(clock, timeout.Token);
+            await ReadAsync(dirty, clock, timeout.Token);
+            Offer(moved.Values, clock);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The cluster did not answer the live reads within {_options.ReadTimeout}");
+        }
+    }
+
     /// <summary>The board: alerts still active, and those resolved in the last 24 hours of the scenario clock.</summary>
-    private async Task ReadAlertsAsync(DateTimeOffset clock)
+    private async Task ReadAlertsAsync(DateTimeOffset clock, CancellationToken timeout)
     {
         var book = _grains.GetGrain<IAlertsGrain>(_scenario);
-        var all = await book.QueryAsync(new AlertQuery(null, null, null, null));
+        var all = await book.QueryAsync(new AlertQuery(null, null, null, null)).WaitAsync(timeout);
         var board = all.Where(a => a.State != AlertState.Resolved || a.ResolvedAt > clock.AddDays(-1)).Take(100).ToArray();
-        var update = new AlertsUpdate(_scenario, board, await book.GetImpactLevelsAsync());
+        var update = new AlertsUpdate(_scenario, board, await book.GetImpactLevelsAsync().WaitAsync(timeout));
         lock (_gate)
         {
             // The periodic refresh reads them again: send only what changed.
@@ -155,11 +186,11 @@ internal sealed class ScenarioFeed
         string.Join(',', alerts.Alerts.Select(a => $"{a.Id}@{a.Version}")) + "|" + string.Join(',', alerts.ImpactLevels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"));
 
     /// <summary>Reads the changed sectors and the other sectors of their routes at one clock reading, so route sums agree.</summary>
-    private async Task ReadAsync(HashSet<string> changed, DateTimeOffset clock)
+    private async Task ReadAsync(HashSet<string> changed, DateTimeOffset clock, CancellationToken timeout)
     {
         var routes = changed.Select(_catalogue.RouteOf).OfType<string>().Distinct().Select(id => _catalogue.FindRoute(id)!).ToArray();
         var sectorIds = routes.SelectMany(r => r.SectorIds).Concat(changed).Distinct().ToArray();
-        var counts = await Task.WhenAll(sectorIds.Select(id => _grains.GetGrain<ISectorGrain>(GrainKeys.For(_scenario, id)).GetLiveAsync(clock)));
+        var counts = await Task.WhenAll(sectorIds.Select(id => _grains.GetGrain<ISectorGrain>(GrainKeys.For(_scenario, id)).GetLiveAsync(clock))).WaitAsync(timeout);
         var sectors = sectorIds.Zip(counts, (id, c) => new CountsUpdate(id, c.Counts, c.Hourly)).ToArray();
         var byId = sectors.ToDictionary(s => s.Id);
         var routeUpdates = routes.Select(r => Sum(r.Id, clock, r.SectorIds.Select(id => byId[id]))).ToArray();
