@@ -72,7 +72,8 @@ public sealed class AssetGrain(
         return position.Time < horizon ? Verdict.TooLate : Verdict.Accepted;
     }
 
-    protected override object KeyOf(Position position) => position.Time;
+    // To the millisecond, as the track keeps times: a retry is the same report whatever finer digits it carries.
+    protected override object KeyOf(Position position) => position.Time.ToUnixTimeMilliseconds();
 
     protected override void Apply(Position position)
     {

@@ -9,10 +9,11 @@ namespace BorderWatch.Grains;
 
 public static class GrainServices
 {
-    /// <summary>What the grains need in a silo beyond its storage clients: the journal store and the live publisher.</summary>
+    /// <summary>What the grains need in a silo beyond its storage clients: the journal store, shard references, the live publisher.</summary>
     public static IServiceCollection AddBorderWatchGrains(this IServiceCollection services)
     {
         services.TryAddSingleton<JournalStore>();   // front ends use it too, to list, export and delete scenarios
+        services.AddSingleton<ShardReferences>();
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
         services.AddSingleton<LivePublisher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LivePublisher>());

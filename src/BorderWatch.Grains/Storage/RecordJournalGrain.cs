@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BorderWatch.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 
@@ -46,7 +47,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
     {
         var (scenario, member) = GrainKeys.Parse(this.GetPrimaryKeyString());
         (Scenario, Member) = (string.Intern(scenario), member);
-        _shard = GrainFactory.GetGrain<IJournalShardGrain>(JournalShards.For(scenario, ShardKind, member));
+        _shard = ServiceProvider.GetRequiredService<ShardReferences>().For(scenario, ShardKind, member);
         var recovery = await _shard.RecoverAsync(member);
         if (recovery.State is not null) State = serializer.Deserialize<TState>(recovery.State)!;
         var replayed = 0;

@@ -123,8 +123,9 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         await Task.Delay(TimeSpan.FromSeconds(3), cancellation); // let the grains snapshot
         var after = await BenchCluster.SiloMemoryAsync(http);
         var perAsset = Math.Max(0, after.Managed - before.Managed) / (double)fleet;
-        var perAssetResident = Math.Max(0, after.WorkingSet - before.WorkingSet) / (double)fleet;
-        Row($"memory per asset after its first report ({fleet:N0} assets), bytes: managed heap / resident", $"{perAsset:N0} / {perAssetResident:N0}", "");
+        // The working set also moves with the heap the earlier runs grew: when the GC gives back more than the fleet took, there is no figure.
+        double? perAssetResident = after.WorkingSet > before.WorkingSet ? (after.WorkingSet - before.WorkingSet) / (double)fleet : null;
+        Row($"memory per asset after its first report ({fleet:N0} assets), bytes: managed heap / resident", $"{perAsset:N0} / {perAssetResident?.ToString("N0") ?? "n/a (shrank)"}", "");
         Row($"first reports of {fleet:N0} new assets, assets/s", $"{newPerSecond:N0}", "");
 
         var runs = new List<double>();
