@@ -13,7 +13,9 @@ public sealed class AssetState
     [Id(0)] public string? Kind { get; set; }
 
     /// <summary>The recent track, oldest first; its last point is the latest position.</summary>
-    [Id(1)] public List<TrackPoint> Track { get; set; } = [];
+    // Id 1 held track points of an earlier layout: a state saved with them comes back with an empty track (Orleans
+    // skips fields it does not know) rather than misread; the records journaled after it are applied as usual.
+    [Id(7)] public List<TrackPoint> Track { get; set; } = [];
 
     [Id(2)] public string? Sector { get; set; }
     [Id(3)] public List<SectorTransition> Transitions { get; set; } = [];
