@@ -31,11 +31,11 @@ public readonly struct TrackPoint : IEquatable<TrackPoint> // not a record: Orle
         (_high, _low) = ((ulong)(bits >> 64), (ulong)bits);
     }
 
-    public DateTimeOffset Time => DateTimeOffset.FromUnixTimeMilliseconds(Get(0, TimeBits));
-    public double Lat => (Get(LatShift, LatBits) - LatOffset) / 1e6;
-    public double Lon => (Get(LonShift, LonBits) - LonOffset) / 1e6;
-    public double? SpeedKn => Tenths(SpeedShift, SpeedBits);
-    public double? CourseDeg => Tenths(CourseShift, CourseBits);
+    public DateTimeOffset Time => DateTimeOffset.FromUnixTimeMilliseconds(Get(TimeBits, 0));
+    public double Lat => (Get(LatBits, LatShift) - LatOffset) / 1e6;
+    public double Lon => (Get(LonBits, LonShift) - LonOffset) / 1e6;
+    public double? SpeedKn => GetTenths(SpeedBits, SpeedShift);
+    public double? CourseDeg => GetTenths(CourseBits, CourseShift);
 
     private static long Missing(int width) => (1L << width) - 1;
 
@@ -46,9 +46,9 @@ public readonly struct TrackPoint : IEquatable<TrackPoint> // not a record: Orle
     private static UInt128 Tenths(double? value, int width, int shift) =>
         Field(value is { } v ? Math.Min((long)Math.Round(v * 10), Missing(width) - 1) : Missing(width), width, shift);
 
-    private long Get(int shift, int width) => (long)(ulong)((new UInt128(_high, _low) >> shift) & (ulong)Missing(width));
+    private long Get(int width, int shift) => (long)(ulong)((new UInt128(_high, _low) >> shift) & (ulong)Missing(width));
 
-    private double? Tenths(int shift, int width) => Get(shift, width) is var v && v == Missing(width) ? null : v / 10.0;
+    private double? GetTenths(int width, int shift) => Get(width, shift) is var v && v == Missing(width) ? null : v / 10.0;
 
     public bool Equals(TrackPoint other) => (_low, _high) == (other._low, other._high);
 
