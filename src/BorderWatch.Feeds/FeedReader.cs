@@ -78,14 +78,14 @@ public sealed class FeedReader(IReadOnlyList<string> files, int reorderWindow = 
         type = RecordType.Detection;
         time = default;
         key = "";
-        string? declared = null, timeText = null, id = null, asset = null;
+        string? declared = null, timeText = null, id = null, asset = null, name = null;
         try
         {
             var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return ("json", "a record must be a JSON object");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString();
+                name = reader.GetString();
                 reader.Read();
                 var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 reader.Skip(); // past a nested value; a no-op on a plain one
@@ -102,6 +102,11 @@ public sealed class FeedReader(IReadOnlyList<string> files, int reorderWindow = 
         catch (JsonException e)
         {
             return ("json", $"malformed JSON: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // Well-formed JSON whose string escapes decode to no valid Unicode (a lone surrogate such as \ud800).
+            return (name ?? "json", "a string that is not valid Unicode (a lone surrogate escape)");
         }
 
         switch (declared)

@@ -36,6 +36,8 @@ public static class BodyReader
         {
             if (length < 0) return TooLarge(maxBytes);
             var body = buffer.AsMemory(0, length);
+            // Some tools write a UTF-8 byte-order mark first; it is not part of the first record.
+            if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
             return isNdjson || (mediaType is null && FirstByte(body) != '[')
                 ? ReadLines(body, limits.MaxRecords, handle, reject)
                 : ReadArray(body, limits.MaxRecords, handle);
@@ -106,6 +108,8 @@ public static class BodyReader
         }
         return null;
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
 

@@ -65,17 +65,62 @@ public sealed partial class RecordParser(SectorCatalogue catalogue, TimeProvider
 
         public LineError? Error { get; private set; } = json.ValueKind != JsonValueKind.Object
             ? new LineError(line, null, "json", $"a record must be a JSON object, not {json.ValueKind.ToString().ToLowerInvariant()}")
-            : json.TryGetProperty("type", out var t) && t.GetString() is { } declared && declared != type
+            : TypeError(line, json, type);
+
+        private static LineError? TypeError(int line, JsonElement json, string type)
+        {
+            if (!json.TryGetProperty("type", out var t) || t.ValueKind == JsonValueKind.Null) return null;
+            if (TextOf(t) is not { } declared) return new LineError(line, null, "type", $"must be a string such as '{type}'");
+            if (declared == type) return null;
+            return TypeNames.Contains(declared)
                 ? new LineError(line, null, "type", $"this endpoint takes {type} records; send '{declared}' records to /api/{declared}s")
-                : null;
+                : new LineError(line, null, "type", $"'{Clip(declared)}' is not a record type; this endpoint takes {type} records");
+        }
+
+        private static readonly string[] TypeNames = ["detection", "position"];
+
+        /// <summary>
+        /// A string value, or null when the value is not a string or does not decode to valid Unicode: an escaped lone
+        /// surrogate (<c>"\ud800"</c>) is well-formed JSON that no string can hold.
+        /// </summary>
+        private static string? TextOf(JsonElement v)
+        {
+            if (v.ValueKind != JsonValueKind.String) return null;
+            try
+            {
+                return v.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Characters that have no place in an id or a label: control characters (NUL among them) and invisible
+        /// format characters (byte-order marks, zero-width and bidirectional overrides that make one id look like another).
+        /// </summary>
+        private static string? Oddity(string text)
+        {
+            foreach (var c in text)
+            {
+                if (char.IsControl(c)) return $"must not contain control characters (U+{(int)c:X4})";
+                if (char.GetUnicodeCategory(c) == UnicodeCategory.Format) return $"must not contain invisible format characters (U+{(int)c:X4})";
+            }
+            return null;
+        }
+
+        private const string NotText = "must be a string of valid Unicode (no lone surrogate escapes)";
 
         public string? Id(string name)
         {
             if (Error is not null) return null;
-            if (!json.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } id)
+            if (!json.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String)
                 return Fail<string>(name, "required: a non-empty string");
+            if (TextOf(v) is not { } id) return Fail<string>(name, NotText);
+            if (id.Length == 0) return Fail<string>(name, "required: a non-empty string");
             if (id.Length > MaxIdLength) return Fail<string>(name, $"at most {MaxIdLength} characters, not {id.Length}");
-            if (id.Any(char.IsControl)) return Fail<string>(name, "must not contain control characters");
+            if (Oddity(id) is { } odd) return Fail<string>(name, odd);
             return _id = id;
         }
 
@@ -84,7 +129,7 @@ public sealed partial class RecordParser(SectorCatalogue catalogue, TimeProvider
             if (Error is not null) return default;
             if (!json.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String)
                 return Fail<DateTimeOffset>(name, "required: an ISO 8601 time with offset, such as 2023-09-12T06:10:00Z");
-            var text = v.GetString()!;
+            if (TextOf(v) is not { } text) return Fail<DateTimeOffset>(name, NotText);
             if (!HasOffset().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
                 return Fail<DateTimeOffset>(name, $"'{Clip(text)}' is not an ISO 8601 time with offset, such as 2023-09-12T06:10:00Z");
             if (parsed < earliest) return Fail<DateTimeOffset>(name, $"{text} is before {earliest:yyyy-MM-dd}");
@@ -112,9 +157,9 @@ public sealed partial class RecordParser(SectorCatalogue catalogue, TimeProvider
         {
             if (Error is not null || !json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             if (v.ValueKind != JsonValueKind.String) return Fail<string>(name, "must be a string");
-            var text = v.GetString()!;
+            if (TextOf(v) is not { } text) return Fail<string>(name, NotText);
             if (text.Length > maxLength) return Fail<string>(name, $"at most {maxLength} characters, not {text.Length}");
-            return text.Any(char.IsControl) ? Fail<string>(name, "must not contain control characters") : text;
+            return Oddity(text) is { } odd ? Fail<string>(name, odd) : text;
         }
 
         private double Number(string name, double min, double max)

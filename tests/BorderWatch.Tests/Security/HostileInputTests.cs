@@ -48,6 +48,12 @@ public sealed class HostileInputTests(ServerFixture fixture)
         { "a line that is not an object", "[1,2,3]\n\"text\"\n" + Good, HttpStatusCode.OK, "json", 1 },
         { "unknown sector id", Record("\"id\":\"h-17\"," + Base + ",\"sector\":\"../../grainstate\""), HttpStatusCode.BadRequest, "sector", 0 },
         { "empty body", "", HttpStatusCode.BadRequest, "body", 0 },
+        { "type a number", Record("\"type\":1,\"id\":\"h-18\"," + Base), HttpStatusCode.BadRequest, "type", 0 },
+        { "lone surrogate escape in the id", Record("\"id\":\"h-19\\ud800\"," + Base), HttpStatusCode.BadRequest, "id", 0 },
+        { "lone surrogate escape in the kind, beside a good line", Record("\"id\":\"h-20\",\"kind\":\"\\udc00\"," + Base) + "\n" + Good, HttpStatusCode.OK, "kind", 1 },
+        { "lone surrogate escape in the sector", Record("\"id\":\"h-21\",\"sector\":\"\\ud800\"," + Base), HttpStatusCode.BadRequest, "sector", 0 },
+        { "byte-order mark before the first line", "\uFEFF" + Good, HttpStatusCode.OK, "", 1 },
+        { "byte-order mark before a JSON array", "\uFEFF[" + Good + "]", HttpStatusCode.OK, "", 1 },
     };
 
     [Theory]
@@ -55,7 +61,7 @@ public sealed class HostileInputTests(ServerFixture fixture)
     public async Task Hostile_bodies_are_answered_clearly_and_count_only_their_good_records(string name, string body, HttpStatusCode status, string field, int good)
     {
         var scenario = ClusterFixture.NewScenario();
-        var contentType = body.StartsWith('[') && name.Contains("array") ? "application/json" : "application/x-ndjson";
+        var contentType = body.TrimStart('\uFEFF').StartsWith('[') && name.Contains("array") ? "application/json" : "application/x-ndjson";
         using var response = await fixture.Server.Http.PostAsync($"/api/detections?scenario={scenario}", new StringContent(body, Encoding.UTF8, contentType));
 
         var answer = await response.JsonAsync();

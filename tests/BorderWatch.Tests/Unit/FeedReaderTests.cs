@@ -46,11 +46,12 @@ public sealed class FeedReaderTests
     public void Lines_without_a_usable_time_or_type_are_reported_with_file_and_line()
     {
         var file = Path.Combine(FeedFixtures.TempDirectory(), "bad.ndjson");
-        File.WriteAllLines(file, [Line("ok", 1), "{\"id\":\"t\",\"time\":\"yesterday\"}", "", "[1,2]", "{\"type\":\"boat\",\"time\":\"2023-09-12T06:00:00Z\"}", "{\"id\":"]);
+        File.WriteAllLines(file, [Line("ok", 1), "{\"id\":\"t\",\"time\":\"yesterday\"}", "", "[1,2]", "{\"type\":\"boat\",\"time\":\"2023-09-12T06:00:00Z\"}", "{\"id\":",
+            "{\"id\":\"x\\ud800\",\"time\":\"2023-09-12T06:00:00Z\"}"]);
         var problems = new List<FeedProblem>();
         var records = new FeedReader([file]).Read(problems.Add).ToList();
         Assert.Equal(["ok"], records.Select(r => r.Key));
-        Assert.Equal([(2L, "time"), (4L, "json"), (5L, "type"), (6L, "json")], problems.Select(p => (p.Line, p.Field)));
+        Assert.Equal([(2L, "time"), (4L, "json"), (5L, "type"), (6L, "json"), (7L, "id")], problems.Select(p => (p.Line, p.Field)));
         Assert.StartsWith("bad.ndjson:2: time:", problems[0].ToString());
     }
 

@@ -44,6 +44,26 @@ public sealed class RecordParserTests
     [InlineData("\"id\":\"d-1\"", "\"id\":\"d\\u0001x\"", "id")]
     [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"sector\":\"atlantis\"", "sector")]
     [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"type\":\"position\"", "type")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"type\":1", "type")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"type\":{\"a\":1}", "type")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"type\":\"\\ud800\"", "type")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"type\":\"boats\"", "type")]
+    [InlineData("\"id\":\"d-1\"", "\"id\":\"d\\ud800\"", "id")]
+    [InlineData("\"id\":\"d-1\"", "\"id\":\"\\udfff-1\"", "id")]
+    [InlineData("\"id\":\"d-1\"", "\"id\":\"d\\u0000\"", "id")]
+    [InlineData("\"id\":\"d-1\"", "\"id\":\"d\\ufeff1\"", "id")]
+    [InlineData("\"id\":\"d-1\"", "\"id\":\"d\\u202e1\"", "id")]
+    [InlineData("\"id\":\"d-1\"", "\"id\":[\"d-1\"]", "id")]
+    [InlineData("\"time\":\"2023-09-12T06:10:00Z\"", "\"time\":\"2023-09-12T06:10:00Z\\ud800\"", "time")]
+    [InlineData("\"time\":\"2023-09-12T06:10:00Z\"", "\"time\":{}", "time")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":\"\\ud800\"", "kind")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":7", "kind")]
+    [InlineData("\"source\":\"radar-7\"", "\"source\":\"\\udbff\"", "source")]
+    [InlineData("\"source\":\"radar-7\"", "\"source\":[]", "source")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"sector\":\"\\ud800\"", "sector")]
+    [InlineData("\"kind\":\"boat\"", "\"kind\":\"boat\",\"sector\":true", "sector")]
+    [InlineData("\"persons\":42", "\"persons\":\"42\"", "persons")]
+    [InlineData("\"persons\":42", "\"persons\":null", "persons")]
     public void Each_invalid_field_is_named(string from, string to, string field)
     {
         var error = Parser.TryDetection(3, Json(Good.Replace(from, to)), out _);
@@ -75,8 +95,19 @@ public sealed class RecordParserTests
     [InlineData("""{"asset":"IT-CP-301","time":"2023-09-12T06:10:00Z","lat":35.4,"lon":12.5,"speedKn":-1}""", "speedKn")]
     [InlineData("""{"time":"2023-09-12T06:10:00Z","lat":35.4,"lon":12.5}""", "asset")]
     [InlineData("""[1,2]""", "json")]
+    [InlineData("""{"asset":"IT\ud800","time":"2023-09-12T06:10:00Z","lat":35.4,"lon":12.5}""", "asset")]
+    [InlineData("""{"asset":"IT-CP-301","time":"2023-09-12T06:10:00Z","lat":35.4,"lon":12.5,"kind":"\udc00"}""", "kind")]
+    [InlineData("""{"type":1,"asset":"IT-CP-301","time":"2023-09-12T06:10:00Z","lat":35.4,"lon":12.5}""", "type")]
+    [InlineData("""{"type":"position","asset":"IT-CP-301","time":"2023-09-12T06:10:00Z","lat":35.4,"lon":12.5,"speedKn":"fast"}""", "speedKn")]
     public void Positions_are_validated_field_by_field(string json, string? field) =>
         Assert.Equal(field, Parser.TryPosition(1, Json(json), out _)?.Field);
+
+    [Fact]
+    public void Paired_surrogates_and_accents_are_ordinary_text()
+    {
+        Assert.Null(Parser.TryDetection(1, Json(Good.Replace("d-1", "d-\\ud83d\\udea4-é")), out var d));
+        Assert.Equal("d-\U0001F6A4-é", d.Id);
+    }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 }
