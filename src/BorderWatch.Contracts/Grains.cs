@@ -97,6 +97,12 @@ public interface IJournalShardGrain : IGrainWithStringKey
     /// <summary>What a member activation starts from: its last saved state and the records journaled after it.</summary>
     Task<MemberRecovery> RecoverAsync(string member);
 
+    /// <summary>
+    /// Writes a checkpoint now (the shard also does so every snapshot interval) and returns where recovery would
+    /// start: everything acknowledged before it is in a member's saved state.
+    /// </summary>
+    Task<JournalPosition> CheckpointNowAsync();
+
     /// <summary>Every member that ever journaled a record here.</summary>
     Task<string[]> MembersAsync();
 

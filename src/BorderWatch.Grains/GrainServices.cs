@@ -13,6 +13,8 @@ public static class GrainServices
     public static IServiceCollection AddBorderWatchGrains(this IServiceCollection services)
     {
         services.TryAddSingleton<JournalStore>();   // front ends use it too, to list, export and delete scenarios
+        services.TryAddSingleton<IJournalStorageProvider>(sp => sp.GetRequiredService<JournalStore>());
+        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
         services.AddSingleton<ShardReferences>();
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
         services.AddSingleton<LivePublisher>();

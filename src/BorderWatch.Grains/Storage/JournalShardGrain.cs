@@ -29,7 +29,7 @@ public sealed class ShardCheckpoint
 [Reentrant]
 public sealed class JournalShardGrain(
     [PersistentState("shard", StorageNames.GrainState)] IPersistentState<ShardCheckpoint> checkpoint,
-    JournalStore journals,
+    IJournalStorageProvider journals,
     IOptions<CountingOptions> options,
     ILogger<JournalShardGrain> logger) : Grain, IJournalShardGrain
 {
@@ -41,10 +41,15 @@ public sealed class JournalShardGrain(
     private Dictionary<string, StateLocation> _members = null!;
     // Members with records after their last saved state: where the first one lies, and since when.
     private readonly Dictionary<string, (JournalPosition From, DateTimeOffset Since)> _unsaved = new(StringComparer.Ordinal);
-    private BlobJournal _log = null!;
+    private IJournalStorage _storage = null!;
+    private ShardLog _log = null!;
+    // Where the last completed flush ended: everything before it is in storage and in the index. A flush in flight
+    // has moved the log's end already, but its members are not registered yet, so a checkpoint must not pass it.
+    private JournalPosition _durable;
     private List<Pending> _queue = [];
     private Task? _flushing;
     private ShardTail? _tail;
+    private Task? _checkpointing;
     private ExceptionDispatchInfo? _failure;
     private bool _changed, _deleted;
 
@@ -54,25 +59,30 @@ public sealed class JournalShardGrain(
     {
         _members = new(checkpoint.State.Members, StringComparer.Ordinal);
         checkpoint.State.Members = []; // read: _members is the index from here on
-        _log = await journals.OpenAsync(Prefix, checkpoint.State.From);
+        _storage = journals.Open(Prefix);
         // The log after the checkpoint says which members saved or wrote since; members that crashed replay from it.
-        var chunks = await _log.ReadTailAsync(cancellation);
-        _tail = new ShardTail(checkpoint.State.From);
+        var tail = _tail = new ShardTail(checkpoint.State.From);
         var now = DateTimeOffset.UtcNow;
-        for (var i = 0; i < chunks.Count; i++)
+        try
         {
-            _tail.Add(chunks[i].Start, chunks[i].Bytes, i == chunks.Count - 1, (kind, member, at, length) =>
+            _log = await ShardLog.OpenAsync(_storage, checkpoint.State.From, (at, bytes) => tail.Add(at, bytes, (kind, member, position, length) =>
             {
-                if (kind == ShardLines.Kind.Header) Written(member, at, now);
-                else Saved(member, new StateLocation(at.Plus(ShardLines.Escape(member).Length + 4), length - ShardLines.Escape(member).Length - 4));
-            });
+                if (kind == ShardLines.Kind.Header) Written(member, position, now);
+                else Saved(member, new StateLocation(position, length));
+            }), cancellation);
         }
+        catch (JournalDamagedException e)
+        {
+            logger.LogCritical(e, "{Shard}: its log is shorter than its checkpoint says; it takes no records until the journal is restored", this.GetPrimaryKeyString());
+            throw;
+        }
+        _durable = _log.End;
         var interval = options.Value.SnapshotInterval;
-        this.RegisterGrainTimer(CheckpointAsync, interval, interval);
+        this.RegisterGrainTimer(_ => CheckpointAsync(), interval, interval);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) =>
-        _deleted || _failure is not null ? Task.CompletedTask : CheckpointAsync(cancellation);
+        _deleted || _failure is not null || _log is null ? Task.CompletedTask : CheckpointAsync();
 
     public Task AppendAsync(string member, byte[] lines) => Enqueue(new Pending(member, lines, false, NewDone()));
 
@@ -83,7 +93,7 @@ public sealed class JournalShardGrain(
         if (!_members.TryGetValue(member, out var saved)) return new MemberRecovery(null, []);
         byte[]? state = null;
         if (saved.Length > 0)
-            state = Convert.FromBase64String(Encoding.ASCII.GetString(await _log.ReadRangeAsync(saved.At, saved.Length)));
+            state = Convert.FromBase64String(Encoding.ASCII.GetString(await _log.ReadAsync(saved.At, saved.Length)));
         if (!_unsaved.TryGetValue(member, out var unsaved)) return new MemberRecovery(state, []);
         var tail = await TailAsync();
         return new MemberRecovery(state, tail.RecordsOf(member, saved.Length > 0 && saved.At > unsaved.From ? saved.At : unsaved.From));
@@ -94,7 +104,7 @@ public sealed class JournalShardGrain(
     public async Task DeleteAsync()
     {
         _deleted = true;
-        await journals.DeleteAllAsync(Prefix);
+        await _storage.DeleteAsync();
         await checkpoint.ClearStateAsync();
         DeactivateOnIdle();
     }
@@ -160,6 +170,7 @@ public sealed class JournalShardGrain(
                 else Written(batch[i].Member, at, now);
                 batch[i].Done.TrySetResult();
             }
+            _durable = _log.End;
         }
         _flushing = null;
     }
@@ -177,23 +188,33 @@ public sealed class JournalShardGrain(
         _changed = true;
     }
 
-    /// <summary>The log from the checkpoint to its end, read once and extended as it grows.</summary>
+    /// <summary>
+    /// The log from the checkpoint to what is durable, read once and extended as it grows. A checkpoint may start a
+    /// new tail meanwhile; a recovery keeps the one it has, which starts earlier and holds all it needs.
+    /// </summary>
     private async Task<ShardTail> TailAsync()
     {
-        if (_tail is null || _tail.Start != checkpoint.State.From) _tail = new ShardTail(checkpoint.State.From);
-        if (_tail.End < _log.Position)
-        {
-            var tail = _tail;
-            var chunks = await (await journals.OpenAsync(Prefix, tail.End)).ReadTailAsync();
-            for (var i = 0; i < chunks.Count; i++) tail.Add(chunks[i].Start, chunks[i].Bytes, i == chunks.Count - 1);
-        }
-        return _tail;
+        var tail = _tail ??= new ShardTail(checkpoint.State.From);
+        await tail.ReadToAsync(_durable, (from, piece) => ShardLog.OpenAsync(_storage, from, piece));
+        return tail;
     }
 
-    private async Task CheckpointAsync(CancellationToken cancellation)
+    public Task<JournalPosition> CheckpointNowAsync() => CheckpointAsync();
+
+    private async Task<JournalPosition> CheckpointAsync()
     {
-        if (_deleted || _failure is not null) return;
-        var from = _log.Position;
+        // One at a time (the timer and a caller may meet): a second write at once would fail on the first's ETag.
+        while (_checkpointing is { IsCompleted: false } running) await running;
+        var checkpointing = WriteCheckpointAsync();
+        _checkpointing = checkpointing;
+        return await checkpointing;
+    }
+
+    /// <summary>Writes where recovery starts and where each member's state lies; returns where recovery starts.</summary>
+    private async Task<JournalPosition> WriteCheckpointAsync()
+    {
+        if (_deleted || _failure is not null) return checkpoint.State.From;
+        var from = _durable;
         foreach (var (at, _) in _unsaved.Values) if (at < from) from = at;
         if (_changed || from != checkpoint.State.From)
         {
@@ -202,7 +223,7 @@ public sealed class JournalShardGrain(
             checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal) };
             try
             {
-                await checkpoint.WriteStateAsync(cancellation);
+                await checkpoint.WriteStateAsync();
                 checkpoint.State.Members = []; // written: _members is the index, a second copy per member would be waste
             }
             catch (Exception e)
@@ -213,6 +234,7 @@ public sealed class JournalShardGrain(
             if (_tail is not null && _tail.Start != checkpoint.State.From) _tail = null;
         }
         WakeUnsaved();
+        return from;
     }
 
     /// <summary>

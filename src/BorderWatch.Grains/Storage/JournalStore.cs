@@ -1,25 +1,17 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BorderWatch.Grains.Storage;
 
-/// <summary>Opens grain journals in the journal container, creating the container once per process.</summary>
-public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] BlobServiceClient blobs)
+/// <summary>The journal container: each shard's log in it, and the scenarios it holds.</summary>
+public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] BlobServiceClient blobs, IOptions<JournalOptions> options)
+    : IJournalStorageProvider
 {
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.JournalContainer);
-    private Task? _created;
 
-    public BlobContainerClient Container => _container;
-
-    public async Task<BlobJournal> OpenAsync(string prefix, JournalPosition position)
-    {
-        // Retried after a failure: storage may come back.
-        var created = _created;
-        if (created is null || created.IsFaulted || created.IsCanceled) _created = created = _container.CreateIfNotExistsAsync();
-        await created;
-        return new BlobJournal(_container, prefix, position);
-    }
+    public IJournalStorage Open(string prefix) => new AppendBlobJournalStorage(_container, prefix, options.Value);
 
     /// <summary>Deletes every journal blob under the prefix (a shard's log, or a whole scenario's).</summary>
     public async Task DeleteAllAsync(string prefix)

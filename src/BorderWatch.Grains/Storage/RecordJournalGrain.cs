@@ -147,5 +147,5 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
     }
 
     private static IEnumerable<TRecord> ReadLines(byte[] chunk) =>
-        BlobJournal.LineRanges(chunk).Select(r => JsonSerializer.Deserialize<TRecord>(chunk.AsSpan(r.Start, r.Length), Json)!);
+        ShardLog.LineRanges(chunk).Select(r => JsonSerializer.Deserialize<TRecord>(chunk.AsSpan(r.Start, r.Length), Json)!);
 }

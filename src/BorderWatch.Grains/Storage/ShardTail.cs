@@ -1,27 +1,30 @@
 namespace BorderWatch.Grains.Storage;
 
 /// <summary>
-/// A journal shard's log from its checkpoint on, held while activations replay from it: each member's record
-/// lines, by where they lie. It ends at a line end; a line still being written is left for the next read.
+/// A journal shard's log from a point on, held while activations replay from it: each member's record lines, by
+/// where they lie. It ends at a line end; a line still being written (or cut by a failed write) is left out.
 /// </summary>
 internal sealed class ShardTail(JournalPosition start)
 {
     private readonly Dictionary<string, List<(JournalPosition At, byte[] Chunk, int Start, int Length)>> _records = new(StringComparer.Ordinal);
+    private Task? _reading;
 
     public JournalPosition Start { get; } = start;
     public JournalPosition End { get; private set; } = start;
 
-    /// <summary>Takes a piece read from the log; <paramref name="seen"/> hears of every header and state line, in order.</summary>
-    public void Add(JournalPosition at, byte[] bytes, bool last, Action<ShardLines.Kind, string, JournalPosition, int>? seen = null)
+    /// <summary>
+    /// Takes a piece read from the log, starting at a line start; <paramref name="seen"/> hears of every header
+    /// (with where it lies) and every saved state (with where its base64 lies and how long it is), in order.
+    /// </summary>
+    public void Add(JournalPosition at, byte[] bytes, Action<ShardLines.Kind, string, JournalPosition, int>? seen = null)
     {
-        var usable = last ? bytes.AsSpan().LastIndexOf((byte)'\n') + 1 : bytes.Length;
+        var usable = bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
         string? member = null;
         for (var start = 0; start < usable;)
         {
             var end = Array.IndexOf(bytes, (byte)'\n', start, usable - start);
-            if (end < 0) end = usable;
             var line = bytes.AsSpan(start, end - start);
-            switch (ShardLines.Read(line, out var named))
+            switch (ShardLines.Read(line, out var named, out var state))
             {
                 case ShardLines.Kind.Record when member is not null:
                     if (!_records.TryGetValue(member, out var list)) _records[member] = list = [];
@@ -33,7 +36,8 @@ internal sealed class ShardTail(JournalPosition start)
                     break;
                 case ShardLines.Kind.State:
                     member = null;
-                    seen?.Invoke(ShardLines.Kind.State, named!, at.Plus(start), line.Length);
+                    var (offset, length) = state.GetOffsetAndLength(line.Length);
+                    seen?.Invoke(ShardLines.Kind.State, named!, at.Plus(start + offset), length);
                     break;
                 default:
                     member = null; // a line torn by a failed write
@@ -41,7 +45,29 @@ internal sealed class ShardTail(JournalPosition start)
             }
             start = end + 1;
         }
-        End = at.Plus(usable);
+        if (usable > 0) End = at.Plus(usable);
+    }
+
+    /// <summary>
+    /// Reads on until the tail reaches <paramref name="end"/>. Callers at the same time share one read, so that no
+    /// piece is taken twice.
+    /// </summary>
+    public async Task ReadToAsync(JournalPosition end, Func<JournalPosition, Action<JournalPosition, byte[]>, Task> read)
+    {
+        while (End < end)
+        {
+            var before = End;
+            var reading = _reading ??= read(End, (at, bytes) => Add(at, bytes));
+            try
+            {
+                await reading;
+            }
+            finally
+            {
+                if (_reading == reading) _reading = null;
+            }
+            if (End == before && End < end) throw new JournalDamagedException($"the log ends at {End} before {end}, where its writer left it");
+        }
     }
 
     /// <summary>The member's record lines that lie after a position (its saved state holds the earlier ones).</summary>

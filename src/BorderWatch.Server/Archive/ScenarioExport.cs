@@ -64,11 +64,11 @@ public sealed class ScenarioExport(JournalStore journals, SectorCatalogue catalo
     private async IAsyncEnumerable<(DateTimeOffset, byte[])> Lines(string shard, RecordType type, LineFilter keep, ExportFilter filter,
         [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        var typed = $"{{\"type\":\"{FeedRecord.Name(type)}\",";
+        var typed = Encoding.UTF8.GetBytes($"{{\"type\":\"{FeedRecord.Name(type)}\",");
         string? member = null;
-        await foreach (var text in BlobJournal.ReadAllLinesAsync(journals.Container, JournalStore.ShardPrefix(shard), cancellation))
+        await foreach (var bytes in ShardLog.ReadLinesAsync(journals.Open(JournalStore.ShardPrefix(shard)), cancellation))
         {
-            var line = Encoding.UTF8.GetBytes(text);
+            var line = bytes.Span;
             var kind = ShardLines.Read(line, out var named);
             if (kind != ShardLines.Kind.Record)
             {
@@ -76,7 +76,7 @@ public sealed class ScenarioExport(JournalStore journals, SectorCatalogue catalo
                 continue;
             }
             if (member is null || FeedReader.Describe(line, out _, out var time, out _) is not null || !filter.Covers(time) || !keep(member, line)) continue;
-            yield return (time, Encoding.UTF8.GetBytes(typed + text.AsSpan(1).ToString() + "\n"));   // {"type":"...", + the record without its '{'
+            yield return (time, [.. typed, .. line[1..], (byte)'\n']);   // {"type":"...", + the record without its '{'
         }
     }
 }

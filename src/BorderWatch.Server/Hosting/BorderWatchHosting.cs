@@ -38,6 +38,7 @@ public static class BorderWatchHosting
         services.AddSingleton<RecordParser>();
         services.AddSingleton<IngestService>();
         services.TryAddSingleton<JournalStore>();
+        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
         services.AddSingleton<ScenarioDirectory>();
         services.AddSingleton<ScenarioExport>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);

@@ -1,4 +1,4 @@
-namespace BorderWatch.Grains.Storage;
+namespace BorderWatch.Contracts;
 
 /// <summary>A place in a journal: segment number and byte offset in it.</summary>
 [GenerateSerializer, Immutable, Alias("bw.JournalPosition")]
