@@ -3,6 +3,7 @@ using BorderWatch.Geography;
 using BorderWatch.Grains;
 using BorderWatch.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using BorderWatch.Tests.Storage;
 using Orleans.TestingHost;
 
 namespace BorderWatch.Tests.Infrastructure;
@@ -13,6 +14,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     private AzuriteInstance? _azurite;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The journal storage the silo writes through: faults can be armed per shard log.</summary>
+    public FaultyJournals Journals { get; private set; } = null!;
+
+    public string StorageConnection => _azurite!.ConnectionString;
     public IClusterClient Client => Cluster.Client;
 
     public async Task InitializeAsync()
@@ -25,12 +31,17 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(SectorCatalogue.Load(Paths.Catalogue));
             silo.Services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) => new BlobServiceClient(connection));
             silo.Services.AddBorderWatchGrains();
+            silo.Services.AddSingleton<IJournalStorageProvider>(sp => new FaultyJournals(sp.GetRequiredService<JournalStore>()));
+            // Small blocks and segments: every test's writes cross block and segment boundaries, as years of ingest do.
+            silo.Services.AddOptions<JournalOptions>().Configure(o => (o.MaxBlockBytes, o.MaxBlocksPerSegment) = (16 * 1024, 400));
             silo.Services.AddOptions<CountingOptions>().Configure(o => o.SnapshotInterval = TimeSpan.FromSeconds(1));
             silo.Services.AddOptions<AssetOptions>().Configure(o => o.TrackPoints = 5);
             silo.AddAzureBlobGrainStorage(StorageNames.GrainState, o => (o.BlobServiceClient, o.ContainerName) = (new BlobServiceClient(connection), StorageNames.GrainStateContainer));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        Journals = Cluster.Silos[0].ServiceProvider.GetRequiredService<IJournalStorageProvider>() as FaultyJournals
+            ?? throw new InvalidOperationException("the silo does not write through the test's journal storage");
     }
 
     public async Task DisposeAsync()
