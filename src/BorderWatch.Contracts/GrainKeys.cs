@@ -17,11 +17,15 @@ public static class GrainKeys
 /// <summary>Which journal shard holds a sector's or an asset's records.</summary>
 public static class JournalShards
 {
-    public const string Sectors = "sectors";
+    /// <summary>
+    /// One shard for all of a scenario's detections: it sees every id, so an id counts once in the scenario
+    /// whichever sector it lands in, decided in the same place and write that makes it durable.
+    /// </summary>
+    public const string Detections = "detections";
     public const string Assets = "assets";
 
     // Fixed for good: a member's shard must never change, or its journal would be looked for in the wrong place.
-    public static int CountOf(string kind) => kind == Sectors ? 4 : 16;
+    public static int CountOf(string kind) => kind == Detections ? 1 : 16;
 
     public static string For(string scenario, string kind, string member) => Key(scenario, kind, (int)(Fnv1a(member) % (uint)CountOf(kind)));
 

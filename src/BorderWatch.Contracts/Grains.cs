@@ -4,12 +4,12 @@ namespace BorderWatch.Contracts;
 
 /// <summary>
 /// One border sector of one scenario (key <c>{scenario}/{sectorId}</c>): counts detections and persons per
-/// event-time bucket, each detection id once.
+/// event-time bucket, each detection id once in the scenario.
 /// </summary>
 public interface ISectorGrain : IJournaledGrain
 {
     /// <summary>Counts the batch; returns once the accepted records are durable, one verdict per record (immutable: not copied on the way back).</summary>
-    Task<Immutable<Verdict[]>> IngestAsync([Immutable] Detection[] detections);
+    Task<Immutable<Judged[]>> IngestAsync([Immutable] Detection[] detections);
 
     Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf);
 
@@ -90,6 +90,12 @@ public interface IJournalShardGrain : IGrainWithStringKey
 {
     /// <summary>Appends a member's records (NDJSON); durable when the task completes.</summary>
     Task AppendAsync(string member, [Immutable] byte[] lines);
+
+    /// <summary>
+    /// Appends those of a sector's detections (one NDJSON line each, in the order of their keys) whose id the
+    /// scenario has not seen and that are not older than its window; durable when the task completes.
+    /// </summary>
+    Task<Immutable<Judged[]>> AppendDetectionsAsync(string member, [Immutable] byte[] lines, [Immutable] DetectionKey[] keys);
 
     /// <summary>Keeps a member's whole state: its records up to now need not be read again.</summary>
     Task SaveAsync(string member, [Immutable] byte[] state);

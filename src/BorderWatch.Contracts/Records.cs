@@ -31,3 +31,11 @@ public enum Verdict : byte
     /// <summary>Older than the deduplication window: it could not be told apart from a retry, so it is refused.</summary>
     TooLate,
 }
+
+/// <summary>A detection's verdict from its scenario's memory of ids; a duplicate names the sector that counts the original.</summary>
+[GenerateSerializer, Immutable, Alias("bw.Judged")]
+public readonly record struct Judged([property: Id(0)] Verdict Verdict, [property: Id(1)] string? HeldBy = null);
+
+/// <summary>What the scenario's memory of ids needs of a detection: the hash of its id and its event time.</summary>
+[GenerateSerializer, Immutable, Alias("bw.DetectionKey")]
+public readonly record struct DetectionKey([property: Id(0)] ulong IdHash, [property: Id(1)] DateTimeOffset Time);

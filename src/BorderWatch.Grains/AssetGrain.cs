@@ -43,7 +43,9 @@ public sealed class AssetGrain(
 
     public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions)
     {
-        var verdicts = await AcceptAsync(positions);
+        var judged = await AcceptAsync(positions);
+        var verdicts = new Verdict[judged.Length];
+        for (var i = 0; i < judged.Length; i++) verdicts[i] = judged[i].Verdict;
         if (verdicts.Contains(Verdict.Accepted))
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector));
         return new(verdicts);

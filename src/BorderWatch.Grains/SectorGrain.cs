@@ -12,8 +12,7 @@ public sealed class SectorState
 {
     [Id(0)] public BucketCounters Counters { get; set; } = new();
 
-    /// <summary>Detection ids inside the dedup window, with their event time (Unix minutes) for pruning.</summary>
-    [Id(1)] public Dictionary<IdKey, long> RecentIds { get; set; } = [];
+    // Id 1 held the sector's own detection ids: the scenario's detections shard remembers them now.
 }
 
 public sealed class SectorGrain(
@@ -25,13 +24,13 @@ public sealed class SectorGrain(
 {
     private readonly CountingOptions _options = options.Value;
 
-    protected override string ShardKind => JournalShards.Sectors;
+    protected override string ShardKind => JournalShards.Detections;
 
-    public async Task<Immutable<Verdict[]>> IngestAsync(Detection[] detections)
+    public async Task<Immutable<Judged[]>> IngestAsync(Detection[] detections)
     {
         var verdicts = await AcceptAsync(detections);
-        if (verdicts.Contains(Verdict.Accepted))
-            live.SectorChanged(this.GetPrimaryKeyString(), detections.Where((_, i) => verdicts[i] == Verdict.Accepted).Min(d => d.Time));
+        if (verdicts.Any(v => v.Verdict == Verdict.Accepted))
+            live.SectorChanged(this.GetPrimaryKeyString(), detections.Where((_, i) => verdicts[i].Verdict == Verdict.Accepted).Min(d => d.Time));
         return new(verdicts);
     }
 
@@ -57,28 +56,20 @@ public sealed class SectorGrain(
 
     public Task DeleteAsync() => ForgetAsync();
 
-    protected override Verdict Judge(Detection detection)
+    /// <summary>Whether an id is new, and not too late, is the scenario's to say: its detections shard judges as it journals.</summary>
+    protected override Verdict Judge(Detection detection) => Verdict.Accepted;
+
+    protected override async Task<Judged[]> JournalAsync(IJournalShardGrain shard, byte[] lines, List<Detection> records)
     {
-        if (State.RecentIds.ContainsKey(IdKey.Of(detection.Id))) return Verdict.Duplicate;
-        return detection.Time < State.Counters.Newest - _options.DedupWindow ? Verdict.TooLate : Verdict.Accepted;
+        var keys = new DetectionKey[records.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = new DetectionKey(IdIndex.Hash(records[i].Id), records[i].Time);
+        return (await shard.AppendDetectionsAsync(Member, lines, keys)).Value;
     }
 
     protected override object KeyOf(Detection detection) => detection.Id;
 
-    protected override void Apply(Detection detection)
-    {
-        State.RecentIds[IdKey.Of(detection.Id)] = Buckets.Index(BucketSize.Minute, detection.Time);
+    protected override void Apply(Detection detection) =>
         State.Counters.Add(detection.Time, new Tally(1, detection.Persons), _options.Retention);
-    }
 
-    protected override void Compact()
-    {
-        State.Counters.Prune(_options.Retention);
-        if (State.Counters.Newest is not { } newest) return;
-        var horizon = Buckets.Index(BucketSize.Minute, newest - _options.DedupWindow);
-        foreach (var (id, minute) in State.RecentIds)
-        {
-            if (minute < horizon) State.RecentIds.Remove(id);
-        }
-    }
+    protected override void Compact() => State.Counters.Prune(_options.Retention);
 }

@@ -18,13 +18,17 @@ public sealed class ShardCheckpoint
     [Id(0)] public JournalPosition From { get; set; }
 
     [Id(1)] public Dictionary<string, StateLocation> Members { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A detections shard: where, by event day (days since 1970), the first record of the day lies.</summary>
+    [Id(2)] public Dictionary<long, JournalPosition> FirstOfDay { get; set; } = [];
 }
 
 /// <summary>
 /// Group commit for many grains: appends and saved states that arrive together go to storage as one write, so a
 /// request touching five thousand assets costs a few appends instead of five thousand. Members keep their state in
 /// memory and recover from here: their last saved state plus their records after it. The checkpoint (where
-/// recovery starts, where each state lies) is written every snapshot interval.
+/// recovery starts, where each state lies) is written every snapshot interval. The one detections shard of a
+/// scenario also judges each detection against every id the scenario holds (<see cref="DetectionIds"/>).
 /// </summary>
 [Reentrant]
 public sealed class JournalShardGrain(
@@ -36,7 +40,8 @@ public sealed class JournalShardGrain(
     // Long enough for the calls of one request to arrive; short against a storage write.
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(2);
 
-    private readonly record struct Pending(string Member, byte[] Bytes, bool IsState, TaskCompletionSource Done);
+    /// <summary>What waits for the next write; a detection entry keeps its keys, and may be empty when none was accepted.</summary>
+    private readonly record struct Pending(string Member, byte[] Bytes, bool IsState, TaskCompletionSource Done, DetectionKey[]? Keys = null);
 
     private Dictionary<string, StateLocation> _members = null!;
     // Members with records after their last saved state: where the first one lies, and since when.
@@ -49,6 +54,7 @@ public sealed class JournalShardGrain(
     private List<Pending> _queue = [];
     private Task? _flushing;
     private ShardTail? _tail;
+    private DetectionIds? _ids;
     private Task? _checkpointing;
     private ExceptionDispatchInfo? _failure;
     private bool _changed, _deleted;
@@ -60,16 +66,28 @@ public sealed class JournalShardGrain(
         _members = new(checkpoint.State.Members, StringComparer.Ordinal);
         checkpoint.State.Members = []; // read: _members is the index from here on
         _storage = journals.Open(Prefix);
+        var from = checkpoint.State.From;
+        if (GrainKeys.Parse(this.GetPrimaryKeyString()).Id.StartsWith(JournalShards.Detections, StringComparison.Ordinal))
+            _ids = new DetectionIds(options.Value.DedupWindow, checkpoint.State.FirstOfDay);
         // The log after the checkpoint says which members saved or wrote since; members that crashed replay from it.
-        var tail = _tail = new ShardTail(checkpoint.State.From);
+        // A detections shard reads from the first record of its window, to know every id in it.
+        var tail = _tail = new ShardTail(from);
         var now = DateTimeOffset.UtcNow;
-        try
+        void Piece(JournalPosition at, byte[] bytes)
         {
-            _log = await ShardLog.OpenAsync(_storage, checkpoint.State.From, (at, bytes) => tail.Add(at, bytes, (kind, member, position, length) =>
+            _ids?.Read(at, bytes);
+            if (at.Plus(bytes.Length) <= from) return;
+            if (at < from) (at, bytes) = (from, bytes[(int)(from.Offset - at.Offset)..]);
+            tail.Add(at, bytes, (kind, member, position, length, _) =>
             {
                 if (kind == ShardLines.Kind.Header) Written(member, position, now);
-                else Saved(member, new StateLocation(position, length));
-            }), cancellation);
+                else if (kind == ShardLines.Kind.State) Saved(member, new StateLocation(position, length));
+            });
+        }
+        try
+        {
+            var start = _ids?.From is { } window && window < from ? window : from;
+            _log = await ShardLog.OpenAsync(_storage, start, Piece, cancellation);
         }
         catch (JournalDamagedException e)
         {
@@ -85,6 +103,39 @@ public sealed class JournalShardGrain(
         _deleted || _failure is not null || _log is null ? Task.CompletedTask : CheckpointAsync();
 
     public Task AppendAsync(string member, byte[] lines) => Enqueue(new Pending(member, lines, false, NewDone()));
+
+    public async Task<Immutable<Judged[]>> AppendDetectionsAsync(string member, byte[] lines, DetectionKey[] keys)
+    {
+        _failure?.Throw();
+        var ids = _ids ?? throw new InvalidOperationException($"{this.GetPrimaryKeyString()} is not a detections shard");
+        var verdicts = new Judged[keys.Length];
+        var accepted = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            verdicts[i] = ids.Judge(member, keys[i]);
+            if (verdicts[i].Verdict == Verdict.Accepted) accepted++;
+        }
+        // Answered with the next write even when nothing is new: a duplicate of a record still being written is
+        // not called one before that record is durable.
+        if (accepted == keys.Length) await Enqueue(new Pending(member, lines, false, NewDone(), keys));
+        else await Enqueue(new Pending(member, Accepted(lines, verdicts, accepted), false, NewDone(), keys.Where((_, i) => verdicts[i].Verdict == Verdict.Accepted).ToArray()));
+        return new(verdicts);
+    }
+
+    /// <summary>The lines of the accepted records (one line a record, in order).</summary>
+    private static byte[] Accepted(byte[] lines, Judged[] verdicts, int accepted)
+    {
+        if (accepted == 0) return [];
+        using var kept = new MemoryStream(lines.Length);
+        var i = 0;
+        foreach (var (start, length) in ShardLog.LineRanges(lines))
+        {
+            if (verdicts[i++].Verdict != Verdict.Accepted) continue;
+            kept.Write(lines, start, length);
+            kept.WriteByte((byte)'\n');
+        }
+        return kept.ToArray();
+    }
 
     public Task SaveAsync(string member, byte[] state) => Enqueue(new Pending(member, state, true, NewDone()));
 
@@ -130,21 +181,22 @@ public sealed class JournalShardGrain(
             _queue = [];
             var escaped = batch.Select(p => ShardLines.Escape(p.Member)).ToArray();
             var size = 0;
-            for (var i = 0; i < batch.Count; i++) size += ShardLines.Size(escaped[i], batch[i].Bytes.Length, batch[i].IsState);
+            for (var i = 0; i < batch.Count; i++) size += batch[i].Bytes.Length == 0 ? 0 : ShardLines.Size(escaped[i], batch[i].Bytes.Length, batch[i].IsState);
             // One pooled buffer a flush: these run to megabytes, and fresh ones would churn the large object heap.
             var buffer = ArrayPool<byte>.Shared.Rent(size);
             var placed = new (int Offset, int StateAt, int StateLength)[batch.Count];
             var length = 0;
             for (var i = 0; i < batch.Count; i++)
             {
+                if (batch[i].Bytes.Length == 0) continue;
                 var (written, stateAt, stateLength) = ShardLines.Write(buffer.AsSpan(length), escaped[i], batch[i].Bytes, batch[i].IsState);
                 placed[i] = (length, stateAt, stateLength);
                 length += written;
             }
-            JournalPosition start;
+            var start = _log.End;
             try
             {
-                start = await _log.AppendAsync(buffer.AsMemory(0, length));
+                if (length > 0) start = await _log.AppendAsync(buffer.AsMemory(0, length));
             }
             catch (Exception e)
             {
@@ -165,14 +217,24 @@ public sealed class JournalShardGrain(
             for (var i = 0; i < batch.Count; i++)
             {
                 var (offset, stateAt, stateLength) = placed[i];
-                var at = start.Plus(offset);
-                if (batch[i].IsState) Saved(batch[i].Member, new StateLocation(at.Plus(stateAt), stateLength));
-                else Written(batch[i].Member, at, now);
+                if (batch[i].Bytes.Length > 0) Landed(batch[i], start.Plus(offset), stateAt, stateLength, now);
                 batch[i].Done.TrySetResult();
             }
             _durable = _log.End;
         }
         _flushing = null;
+    }
+
+    /// <summary>An entry is in storage at <paramref name="at"/>: the index learns of it.</summary>
+    private void Landed(Pending entry, JournalPosition at, int stateAt, int stateLength, DateTimeOffset now)
+    {
+        if (entry.IsState)
+        {
+            Saved(entry.Member, new StateLocation(at.Plus(stateAt), stateLength));
+            return;
+        }
+        Written(entry.Member, at, now);
+        if (entry.Keys is { } keys) _ids!.Written(at, keys);
     }
 
     private void Written(string member, JournalPosition at, DateTimeOffset now)
@@ -220,7 +282,7 @@ public sealed class JournalShardGrain(
         {
             _changed = false;
             // A copy: flushes go on changing the index while the checkpoint is written.
-            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal) };
+            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [] };
             try
             {
                 await checkpoint.WriteStateAsync();
@@ -250,7 +312,7 @@ public sealed class JournalShardGrain(
         {
             if (since > limit) continue;
             var key = GrainKeys.For(scenario, member);
-            IJournaledGrain grain = shard.StartsWith(JournalShards.Sectors) ? GrainFactory.GetGrain<ISectorGrain>(key) : GrainFactory.GetGrain<IAssetGrain>(key);
+            IJournaledGrain grain = shard.StartsWith(JournalShards.Detections) ? GrainFactory.GetGrain<ISectorGrain>(key) : GrainFactory.GetGrain<IAssetGrain>(key);
             _ = grain.SaveNowAsync().ContinueWith(t => logger.LogDebug(t.Exception, "{Member}: could not be woken to save", key), TaskContinuationOptions.OnlyOnFaulted);
         }
     }

@@ -68,24 +68,35 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
 
     public Task SaveNowAsync() => SaveAsync(CancellationToken.None);
 
-    /// <summary>Judges the batch, journals what is accepted, then applies it: the answer is sent only once the journal holds it.</summary>
-    protected async Task<Verdict[]> AcceptAsync(TRecord[] records)
+    /// <summary>
+    /// Journals records the state would accept (one NDJSON line each); returns the shard's verdict on each. A shard
+    /// that only appends takes them all.
+    /// </summary>
+    protected virtual async Task<Judged[]> JournalAsync(IJournalShardGrain shard, byte[] lines, List<TRecord> records)
     {
-        var verdicts = new Verdict[records.Length];
+        await shard.AppendAsync(Member, lines);
+        return new Judged[records.Count]; // all Accepted
+    }
+
+    /// <summary>Judges the batch, journals what is accepted, then applies it: the answer is sent only once the journal holds it.</summary>
+    protected async Task<Judged[]> AcceptAsync(TRecord[] records)
+    {
+        var verdicts = new Judged[records.Length];
         var seen = records.Length > 1 ? new HashSet<object>() : null; // most calls carry one record
         var accepted = new List<TRecord>(records.Length);
         for (var i = 0; i < records.Length; i++)
         {
             var verdict = Judge(records[i]);
             if (verdict == Verdict.Accepted && seen?.Add(KeyOf(records[i])) == false) verdict = Verdict.Duplicate;
-            verdicts[i] = verdict;
+            verdicts[i] = new Judged(verdict);
             if (verdict == Verdict.Accepted) accepted.Add(records[i]);
         }
         if (accepted.Count == 0) return verdicts;
 
+        Judged[] journaled;
         try
         {
-            await _shard.AppendAsync(Member, WriteLines(accepted));
+            journaled = await JournalAsync(_shard, WriteLines(accepted), accepted);
         }
         catch
         {
@@ -95,8 +106,14 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
             DeactivateOnIdle();
             throw;
         }
-        foreach (var record in accepted) Apply(record);
-        _dirty = true;
+        for (int i = 0, k = 0; i < records.Length; i++)
+        {
+            if (verdicts[i].Verdict != Verdict.Accepted) continue;
+            verdicts[i] = journaled[k++];
+            if (verdicts[i].Verdict != Verdict.Accepted) continue;
+            Apply(records[i]);
+            _dirty = true;
+        }
         return verdicts;
     }
 

@@ -44,6 +44,29 @@ public static class ShardLines
         return (at + written + 1, at, written);
     }
 
+    /// <summary>What <see cref="Walk"/> tells of each line: its kind, the member it belongs to, where it lies in the bytes and, for a state, where its base64 lies in it.</summary>
+    public delegate void Visitor(Kind kind, string? member, int start, int length, Range state);
+
+    /// <summary>
+    /// Goes through the whole lines of journal bytes from a line start, telling each record which member's it is;
+    /// returns where the last whole line ends (a line still being written, or cut by a failed write, is left out).
+    /// </summary>
+    public static int Walk(byte[] bytes, Visitor visit)
+    {
+        var usable = bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
+        string? member = null;
+        for (var start = 0; start < usable;)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start, usable - start);
+            var kind = Read(bytes.AsSpan(start, end - start), out var named, out var state);
+            // A record belongs to the header before it; a state line, or a line torn by a failed write, ends a member's run.
+            member = kind switch { Kind.Header => named, Kind.Record => member, _ => null };
+            if (kind != Kind.Record || member is not null) visit(kind, kind == Kind.Record ? member : named, start, end - start, state);
+            start = end + 1;
+        }
+        return usable;
+    }
+
     public static string Escape(string member) => Uri.EscapeDataString(member);
 
     /// <summary>What a line (without its '\n') is, and for a header or state line, the member it names.</summary>

@@ -13,38 +13,22 @@ internal sealed class ShardTail(JournalPosition start)
     public JournalPosition End { get; private set; } = start;
 
     /// <summary>
-    /// Takes a piece read from the log, starting at a line start; <paramref name="seen"/> hears of every header
-    /// (with where it lies) and every saved state (with where its base64 lies and how long it is), in order.
+    /// Takes a piece read from the log, starting at a line start; <paramref name="seen"/> hears of every line in
+    /// order, with where it lies (for a state, where its base64 lies) and how long it is.
     /// </summary>
-    public void Add(JournalPosition at, byte[] bytes, Action<ShardLines.Kind, string, JournalPosition, int>? seen = null)
+    public void Add(JournalPosition at, byte[] bytes, Action<ShardLines.Kind, string, JournalPosition, int, ReadOnlyMemory<byte>>? seen = null)
     {
-        var usable = bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
-        string? member = null;
-        for (var start = 0; start < usable;)
+        var usable = ShardLines.Walk(bytes, (kind, member, start, length, state) =>
         {
-            var end = Array.IndexOf(bytes, (byte)'\n', start, usable - start);
-            var line = bytes.AsSpan(start, end - start);
-            switch (ShardLines.Read(line, out var named, out var state))
+            if (kind == ShardLines.Kind.Record)
             {
-                case ShardLines.Kind.Record when member is not null:
-                    if (!_records.TryGetValue(member, out var list)) _records[member] = list = [];
-                    list.Add((at.Plus(start), bytes, start, end - start));
-                    break;
-                case ShardLines.Kind.Header:
-                    member = named;
-                    seen?.Invoke(ShardLines.Kind.Header, named!, at.Plus(start), line.Length);
-                    break;
-                case ShardLines.Kind.State:
-                    member = null;
-                    var (offset, length) = state.GetOffsetAndLength(line.Length);
-                    seen?.Invoke(ShardLines.Kind.State, named!, at.Plus(start + offset), length);
-                    break;
-                default:
-                    member = null; // a line torn by a failed write
-                    break;
+                if (!_records.TryGetValue(member!, out var list)) _records[member!] = list = [];
+                list.Add((at.Plus(start), bytes, start, length));
             }
-            start = end + 1;
-        }
+            if (seen is null || kind == ShardLines.Kind.Other) return;
+            var (offset, stateLength) = kind == ShardLines.Kind.State ? state.GetOffsetAndLength(length) : (0, length);
+            seen(kind, member!, at.Plus(start + offset), stateLength, bytes.AsMemory(start, length));
+        });
         if (usable > 0) End = at.Plus(usable);
     }
 

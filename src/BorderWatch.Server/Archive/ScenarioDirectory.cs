@@ -50,7 +50,7 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).DeleteAsync()));
         foreach (var chunk in assets.Chunk(256))
             await Task.WhenAll(chunk.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).DeleteAsync()));
-        await Task.WhenAll(JournalShards.All(name, JournalShards.Sectors).Concat(JournalShards.All(name, JournalShards.Assets))
+        await Task.WhenAll(JournalShards.All(name, JournalShards.Detections).Concat(JournalShards.All(name, JournalShards.Assets))
             .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).DeleteAsync()));
         await grains.GetGrain<IScenarioGrain>(name).DeleteAsync();
         await grains.GetGrain<IAlertsGrain>(name).DeleteAsync();
@@ -65,6 +65,6 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         async Task<string[]> Of(string kind) =>
             (await Task.WhenAll(JournalShards.All(name, kind).Where(shard => logs.Contains(GrainKeys.Parse(shard).Id))
                 .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).MembersAsync()))).SelectMany(m => m).ToArray();
-        return (await Of(JournalShards.Sectors), await Of(JournalShards.Assets));
+        return (await Of(JournalShards.Detections), await Of(JournalShards.Assets));
     }
 }

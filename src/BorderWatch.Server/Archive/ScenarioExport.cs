@@ -27,7 +27,7 @@ public sealed class ScenarioExport(JournalStore journals, SectorCatalogue catalo
     {
         var sources = new List<IAsyncEnumerator<(DateTimeOffset Time, byte[] Line)>>();
         var located = filter.Route is not null || filter.Sector is not null;
-        foreach (var shard in JournalShards.All(scenario, JournalShards.Sectors))
+        foreach (var shard in JournalShards.All(scenario, JournalShards.Detections))
             sources.Add(Lines(shard, RecordType.Detection, (sector, _) => InFilter(sector, filter), filter).GetAsyncEnumerator(cancellation));
         foreach (var shard in JournalShards.All(scenario, JournalShards.Assets))
             sources.Add(Lines(shard, RecordType.Position, (_, line) => !located || InFilter(SectorOf(line), filter), filter).GetAsyncEnumerator(cancellation));

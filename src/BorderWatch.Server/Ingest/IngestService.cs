@@ -19,8 +19,8 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
         var unique = InBatchDuplicates(records, d => d.Id, rejected, out var duplicates);
         var verdicts = await DispatchAsync(unique, d => d.Sector,
             (sector, batch) => grains.GetGrain<ISectorGrain>(GrainKeys.For(scenario, sector)).IngestAsync(batch));
-        var result = Tally(unique, verdicts, duplicates, rejected, d => d.Id,
-            d => $"more than {counting.Value.DedupWindow.TotalDays:0.#} days older than the newest detection of sector '{d.Sector}', too late to check for duplicates");
+        var result = Tally(unique, verdicts, duplicates, rejected, d => d.Id, d => d.Sector,
+            d => $"more than {counting.Value.DedupWindow.TotalDays:0.#} days older than the scenario's newest detection, too late to check for duplicates");
         await ObserveAsync(scenario, unique, verdicts, d => d.Time);
         return result;
     }
@@ -28,9 +28,10 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
     public async Task<IngestResult> IngestPositionsAsync(string scenario, List<Lined<Position>> records, List<LineError> rejected)
     {
         var unique = InBatchDuplicates(records, p => (p.Asset, p.Time), rejected, out var duplicates);
-        var verdicts = await DispatchAsync(unique, p => p.Asset,
+        var reported = await DispatchAsync(unique, p => p.Asset,
             (asset, batch) => grains.GetGrain<IAssetGrain>(GrainKeys.For(scenario, asset)).ReportAsync(batch));
-        var result = Tally(unique, verdicts, duplicates, rejected, p => p.Asset,
+        var verdicts = Array.ConvertAll(reported, v => new Judged(v));
+        var result = Tally(unique, verdicts, duplicates, rejected, p => p.Asset, p => p.Asset,
             p => $"older than the {assets.Value.TrackPoints} points / {assets.Value.TrackWindow.TotalHours:0.#} h of track kept for asset '{p.Asset}', too late to check for duplicates");
         await ObserveAsync(scenario, unique, verdicts, p => p.Time);
         return result;
@@ -60,7 +61,7 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
     }
 
     /// <summary>Groups records by grain and calls the grains in parallel, in bounded batches; verdicts come back in record order.</summary>
-    private async Task<Verdict[]> DispatchAsync<T>(List<Lined<T>> records, Func<T, string> grainOf, Func<string, T[], Task<Immutable<Verdict[]>>> call)
+    private async Task<TVerdict[]> DispatchAsync<T, TVerdict>(List<Lined<T>> records, Func<T, string> grainOf, Func<string, T[], Task<Immutable<TVerdict[]>>> call)
     {
         // Plain loops rather than LINQ: a batch of positions can mean 5,000 grains, and this runs for each.
         var byGrain = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -70,7 +71,7 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
             if (!byGrain.TryGetValue(grain, out var indices)) byGrain.Add(grain, indices = new List<int>(1));
             indices.Add(i);
         }
-        var verdicts = new Verdict[records.Count];
+        var verdicts = new TVerdict[records.Count];
         var max = ingest.Value.MaxRecordsPerCall;
         var calls = new List<Task>(byGrain.Count);
         foreach (var (grain, indices) in byGrain)
@@ -87,26 +88,32 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
         }
     }
 
-    private static IngestResult Tally<T>(List<Lined<T>> records, Verdict[] verdicts, int duplicates, List<LineError> rejected,
-        Func<T, string> id, Func<T, string> tooLate)
+    /// <summary>The answer: counts by verdict, the refused lines, and the duplicates whose original another grain holds.</summary>
+    private static IngestResult Tally<T>(List<Lined<T>> records, Judged[] verdicts, int duplicates, List<LineError> rejected,
+        Func<T, string> id, Func<T, string> grainOf, Func<T, string> tooLate)
     {
         var accepted = 0;
+        List<DuplicateElsewhere>? elsewhere = null;
         for (var i = 0; i < records.Count; i++)
         {
-            switch (verdicts[i])
+            var record = records[i].Record;
+            switch (verdicts[i].Verdict)
             {
                 case Verdict.Accepted: accepted++; break;
-                case Verdict.Duplicate: duplicates++; break;
-                case Verdict.TooLate: rejected.Add(new LineError(records[i].Line, id(records[i].Record), "time", tooLate(records[i].Record))); break;
+                case Verdict.Duplicate:
+                    duplicates++;
+                    if (verdicts[i].HeldBy is { } holder && holder != grainOf(record)) (elsewhere ??= []).Add(new(records[i].Line, id(record), holder));
+                    break;
+                case Verdict.TooLate: rejected.Add(new LineError(records[i].Line, id(record), "time", tooLate(record))); break;
             }
         }
         rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
-        return new IngestResult(accepted, duplicates, rejected);
+        return new IngestResult(accepted, duplicates, rejected, elsewhere ?? []);
     }
 
-    private async Task ObserveAsync<T>(string scenario, List<Lined<T>> records, Verdict[] verdicts, Func<T, DateTimeOffset> time)
+    private async Task ObserveAsync<T>(string scenario, List<Lined<T>> records, Judged[] verdicts, Func<T, DateTimeOffset> time)
     {
-        var newest = records.Where((_, i) => verdicts[i] == Verdict.Accepted).Select(r => time(r.Record)).DefaultIfEmpty().Max();
+        var newest = records.Where((_, i) => verdicts[i].Verdict == Verdict.Accepted).Select(r => time(r.Record)).DefaultIfEmpty().Max();
         if (newest != default) await grains.GetGrain<IScenarioGrain>(scenario).ObserveAsync(newest);
     }
 }

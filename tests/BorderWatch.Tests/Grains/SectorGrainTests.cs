@@ -19,8 +19,8 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         var sector = Sector(ClusterFixture.NewScenario(), "lampedusa");
         Detection[] batch = [At("a", T0, 40), At("b", T0.AddMinutes(3), 12)];
 
-        Assert.Equal([Verdict.Accepted, Verdict.Accepted], (await sector.IngestAsync(batch)).Value);
-        Assert.Equal([Verdict.Duplicate, Verdict.Duplicate], (await sector.IngestAsync(batch)).Value);
+        Assert.Equal([Verdict.Accepted, Verdict.Accepted], (await sector.IngestAsync(batch)).Value.Select(j => j.Verdict));
+        Assert.Equal([Verdict.Duplicate, Verdict.Duplicate], (await sector.IngestAsync(batch)).Value.Select(j => j.Verdict));
 
         var counts = await sector.GetCountsAsync(T0.AddMinutes(10));
         Assert.Equal(new Tally(2, 52), counts.AllTime);
@@ -45,7 +45,7 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         var sector = Sector(ClusterFixture.NewScenario(), "malta");
         await sector.IngestAsync([At("new", T0, 5, "malta")]);
         Assert.Equal([Verdict.TooLate, Verdict.Accepted],
-            (await sector.IngestAsync([At("ancient", T0.AddDays(-31), 9, "malta"), At("late", T0.AddDays(-29), 9, "malta")])).Value);
+            (await sector.IngestAsync([At("ancient", T0.AddDays(-31), 9, "malta"), At("late", T0.AddDays(-29), 9, "malta")])).Value.Select(j => j.Verdict));
         Assert.Equal(new Tally(2, 14), (await sector.GetCountsAsync(T0)).AllTime);
     }
 
@@ -84,6 +84,29 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         var after = await sector.GetSeriesAsync(BucketSize.Hour, T0, T0.AddHours(3));
         Assert.Equal([10L, 20L, 30L], after.Points.Select(p => p.Persons));
         Assert.Equal(before.Points, after.Points);
-        Assert.Equal([Verdict.Duplicate], (await sector.IngestAsync([At("p3", T0.AddHours(2), 30, "pozzallo")])).Value);
+        Assert.Equal([Verdict.Duplicate], (await sector.IngestAsync([At("p3", T0.AddHours(2), 30, "pozzallo")])).Value.Select(j => j.Verdict));
+    }
+
+    [Fact]
+    public async Task An_id_counts_once_in_its_scenario_whichever_sector_it_lands_in_also_after_a_restart()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        var lampedusa = Sector(scenario, "lampedusa");
+        var malta = Sector(scenario, "malta");
+        await lampedusa.IngestAsync([At("boat-7", T0, 40)]);
+
+        // A corrected position puts the same detection in another sector: it is the same detection.
+        var moved = (await malta.IngestAsync([At("boat-7", T0.AddMinutes(5), 40, "malta"), At("boat-8", T0, 3, "malta")])).Value;
+        Assert.Equal([new Judged(Verdict.Duplicate, "lampedusa"), new Judged(Verdict.Accepted)], moved);
+
+        // The scenario's memory of ids is rebuilt from the journal by a fresh activation of its shard.
+        var shard = fixture.Client.GetGrain<IJournalShardGrain>(JournalShards.For(scenario, JournalShards.Detections, "malta"));
+        await fixture.Cluster.DeactivateAsync(shard);
+        Assert.Equal([new Judged(Verdict.Duplicate, "malta"), new Judged(Verdict.Duplicate, "lampedusa")],
+            (await lampedusa.IngestAsync([At("boat-8", T0, 3), At("boat-7", T0, 40)])).Value);
+        Assert.Equal((new Tally(1, 40), new Tally(1, 3)), ((await lampedusa.GetCountsAsync(T0)).AllTime, (await malta.GetCountsAsync(T0)).AllTime));
+
+        // Another scenario remembers its own ids.
+        Assert.Equal([new Judged(Verdict.Accepted)], (await Sector(ClusterFixture.NewScenario(), "malta").IngestAsync([At("boat-7", T0, 40, "malta")])).Value);
     }
 }

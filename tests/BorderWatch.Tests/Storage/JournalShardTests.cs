@@ -20,7 +20,7 @@ public sealed class JournalShardTests(ClusterFixture fixture, ITestOutputHelper 
 
     private (ISectorGrain Sector, IJournalShardGrain Shard, LogFaults Faults) Open(string scenario, string sector)
     {
-        var shardKey = JournalShards.For(scenario, JournalShards.Sectors, sector);
+        var shardKey = JournalShards.For(scenario, JournalShards.Detections, sector);
         return (fixture.Client.GetGrain<ISectorGrain>(GrainKeys.For(scenario, sector)),
             fixture.Client.GetGrain<IJournalShardGrain>(shardKey), fixture.Journals.Of(shardKey));
     }
@@ -38,7 +38,7 @@ public sealed class JournalShardTests(ClusterFixture fixture, ITestOutputHelper 
         var secondBlock = await gate.Reached.WaitAsync(Wait);
         var from = await shard.CheckpointNowAsync();
         gate.Open();
-        Assert.All((await ingest).Value, v => Assert.Equal(Verdict.Accepted, v));
+        Assert.All((await ingest).Value, v => Assert.Equal(Verdict.Accepted, v.Verdict));
 
         // Past the first block, a crash before the next checkpoint would lose its acknowledged records.
         Assert.True(from < secondBlock, $"recovery starts at {from}, inside the write (its second block went to {secondBlock})");
