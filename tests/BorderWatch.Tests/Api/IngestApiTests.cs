@@ -47,6 +47,19 @@ public sealed class IngestApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_detection_sent_again_with_coordinates_in_another_sector_is_a_duplicate_naming_the_sector_that_counts_it()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("d-1", T0, 35.50, 12.60, 42)]); // Lampedusa
+        var corrected = await (await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}",
+            [Detection("d-2", T0, 35.9, 14.45, 5), Detection("d-1", T0, 35.9, 14.45, 42)])).JsonAsync(); // Malta
+        Assert.Equal((1, 1), (corrected["accepted"]!.GetValue<int>(), corrected["duplicates"]!.GetValue<int>()));
+        var elsewhere = corrected["duplicatesElsewhere"]!.AsArray().Single()!;
+        Assert.Equal((2, "d-1", "lampedusa"), (elsewhere["line"]!.GetValue<int>(), elsewhere["id"]!.GetValue<string>(), elsewhere["sector"]!.GetValue<string>()));
+        Assert.Equal((2L, 47L), await Http.RouteTotalAsync(scenario, "central-med"));
+    }
+
+    [Fact]
     public async Task One_bad_line_is_reported_by_line_and_field_and_the_rest_is_accepted()
     {
         var scenario = ClusterFixture.NewScenario();

@@ -95,8 +95,7 @@ public sealed class FuzzTests(ServerFixture fixture, ITestOutputHelper output)
         var name = names[random.Next(names.Length)];
         var original = record["id"]?.GetValue<string>();
         void Set(string field, JsonNode? value) =>
-            // A wild string id stays unique: the same id with other coordinates could be another sector's record, which
-            // the server cannot tell from a retry (it deduplicates per sector) and this test could not predict.
+            // A wild string id stays unique, so that the test's own bookkeeping (first accepted copy of an id wins) holds.
             record[field] = field == "id" && value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 0 ? $"{text}~{original}" : value;
         switch (random.Next(12))
         {
