@@ -13,6 +13,20 @@ public sealed class SectorState
     [Id(0)] public BucketCounters Counters { get; set; } = new();
 
     // Id 1 held the sector's own detection ids: the scenario's detections shard remembers them now.
+
+    /// <summary>
+    /// The first day not sealed: hour and day buckets before it are saved apart (<see cref="SealedBuckets"/>), once,
+    /// so that what each save writes does not grow with the sector's history.
+    /// </summary>
+    [Id(2)] public long SealedBefore { get; set; } = long.MinValue;
+}
+
+/// <summary>A sector's hour and day buckets before a day, which no record can change any more.</summary>
+[GenerateSerializer, Alias("bw.SealedBuckets")]
+public sealed class SealedBuckets
+{
+    [Id(0)] public BucketCounters Counters { get; set; } = new();
+    [Id(1)] public long Before { get; set; }
 }
 
 public sealed class SectorGrain(
@@ -23,6 +37,9 @@ public sealed class SectorGrain(
     : RecordJournalGrain<SectorState, Detection>(serializer, logger), ISectorGrain
 {
     private readonly CountingOptions _options = options.Value;
+    private readonly Serializer _serializer = serializer;
+
+    private string SealedMember => Member + "#sealed";
 
     protected override string ShardKind => JournalShards.Detections;
 
@@ -72,4 +89,32 @@ public sealed class SectorGrain(
         State.Counters.Add(detection.Time, new Tally(1, detection.Persons), _options.Retention);
 
     protected override void Compact() => State.Counters.Prune(_options.Retention);
+
+    /// <summary>
+    /// Saves the open buckets each time, and the sealed ones when more days have become too old for any record: a
+    /// day is sealed once it lies a day behind the dedup window, which refuses records older than itself.
+    /// </summary>
+    protected override async Task SaveStateAsync(IJournalShardGrain shard)
+    {
+        var seal = State.Counters.Newest is { } newest ? Buckets.Index(BucketSize.Day, newest - _options.DedupWindow) - 1 : long.MinValue;
+        if (seal > State.SealedBefore)
+        {
+            var sealedPart = new SealedBuckets { Counters = State.Counters.Sealed(seal), Before = seal };
+            await shard.SaveAsync(SealedMember, _serializer.SerializeToArray(sealedPart));
+            State.SealedBefore = seal;
+        }
+        var open = new SectorState { Counters = State.Counters.Open(State.SealedBefore), SealedBefore = State.SealedBefore };
+        await shard.SaveAsync(Member, _serializer.SerializeToArray(open));
+    }
+
+    protected override async Task<SectorState> RestoreAsync(IJournalShardGrain shard, byte[] saved)
+    {
+        var state = _serializer.Deserialize<SectorState>(saved)!;
+        if (state.SealedBefore == long.MinValue) return state;
+        var sealedPart = (await shard.RecoverAsync(SealedMember)).State is { } bytes ? _serializer.Deserialize<SealedBuckets>(bytes)! : null;
+        if (sealedPart is null) throw new InvalidOperationException($"{this.GetPrimaryKeyString()}: its sealed buckets are missing from its journal shard");
+        state.Counters.Join(sealedPart.Counters, sealedPart.Before);
+        state.SealedBefore = sealedPart.Before;
+        return state;
+    }
 }

@@ -42,6 +42,43 @@ public sealed class BucketCounters
         }
     }
 
+    /// <summary>
+    /// The hour and day buckets before a day: a copy, for a sector to save once they can no longer change
+    /// (every record they could hold is too late by then).
+    /// </summary>
+    public BucketCounters Sealed(long beforeDay) => new()
+    {
+        Hours = Where(Hours, h => h < FirstHour(beforeDay)),
+        Days = Where(Days, d => d < beforeDay),
+    };
+
+    /// <summary>Everything else: what a sector saves each time.</summary>
+    public BucketCounters Open(long fromDay) => new()
+    {
+        Minutes = new(Minutes),
+        Hours = Where(Hours, h => h >= FirstHour(fromDay)),
+        Days = Where(Days, d => d >= fromDay),
+        Total = Total,
+        Newest = Newest,
+        Oldest = Oldest,
+    };
+
+    /// <summary>Puts sealed buckets back beside open ones: those before the day from the sealed, the rest from these.</summary>
+    public void Join(BucketCounters sealedPart, long beforeDay)
+    {
+        foreach (var (hour, tally) in sealedPart.Hours) if (hour < FirstHour(beforeDay)) Hours[hour] = tally;
+        foreach (var (day, tally) in sealedPart.Days) if (day < beforeDay) Days[day] = tally;
+    }
+
+    private static long FirstHour(long day) => day <= long.MinValue / 24 ? long.MinValue : day * 24;
+
+    private static Dictionary<long, Tally> Where(Dictionary<long, Tally> buckets, Func<long, bool> keep)
+    {
+        var kept = new Dictionary<long, Tally>();
+        foreach (var (key, tally) in buckets) if (keep(key)) kept[key] = tally;
+        return kept;
+    }
+
     public WindowCounts Windows(DateTimeOffset asOf) => new(
         asOf,
         SumBack(BucketSize.Minute, asOf, 60),

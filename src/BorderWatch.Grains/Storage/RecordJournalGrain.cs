@@ -49,7 +49,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
         (Scenario, Member) = (string.Intern(scenario), member);
         _shard = ServiceProvider.GetRequiredService<ShardReferences>().For(scenario, ShardKind, member);
         var recovery = await _shard.RecoverAsync(member);
-        if (recovery.State is not null) State = serializer.Deserialize<TState>(recovery.State)!;
+        if (recovery.State is not null) State = await RestoreAsync(_shard, recovery.State);
         var replayed = 0;
         foreach (var record in ReadLines(recovery.Records))
         {
@@ -67,6 +67,12 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) => SaveAsync(cancellation);
 
     public Task SaveNowAsync() => SaveAsync(CancellationToken.None);
+
+    /// <summary>Writes the state to the shard; a grain may keep parts that seldom change apart, under other names.</summary>
+    protected virtual Task SaveStateAsync(IJournalShardGrain shard) => shard.SaveAsync(Member, serializer.SerializeToArray(State));
+
+    /// <summary>Reads back what <see cref="SaveStateAsync"/> wrote.</summary>
+    protected virtual Task<TState> RestoreAsync(IJournalShardGrain shard, byte[] saved) => Task.FromResult(serializer.Deserialize<TState>(saved)!);
 
     /// <summary>
     /// Journals records the state would accept (one NDJSON line each); returns the shard's verdict on each. A shard
@@ -132,7 +138,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
         Compact();
         try
         {
-            await _shard.SaveAsync(Member, serializer.SerializeToArray(State));
+            await SaveStateAsync(_shard);
             _dirty = false;
         }
         catch (Exception e)

@@ -109,4 +109,32 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         // Another scenario remembers its own ids.
         Assert.Equal([new Judged(Verdict.Accepted)], (await Sector(ClusterFixture.NewScenario(), "malta").IngestAsync([At("boat-7", T0, 40, "malta")])).Value);
     }
+
+    [Fact]
+    public async Task A_long_history_is_saved_once_in_sealed_days_and_each_save_holds_only_the_open_window()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        var sector = Sector(scenario, "pozzallo");
+        // 120 days, eight detections a day.
+        var history = Enumerable.Range(0, 120 * 8).Select(i => At($"h{i}", T0.AddHours(3 * i), 1 + i % 5, "pozzallo")).ToArray();
+        foreach (var chunk in history.Chunk(200)) await sector.IngestAsync(chunk);
+        await sector.SaveNowAsync();
+        var days = await sector.GetSeriesAsync(BucketSize.Day, T0.AddDays(-1), T0.AddDays(121));
+        var hours = await sector.GetSeriesAsync(BucketSize.Hour, T0, T0.AddDays(120));
+
+        var shard = fixture.Client.GetGrain<IJournalShardGrain>(JournalShards.For(scenario, JournalShards.Detections, "pozzallo"));
+        var open = (await shard.RecoverAsync("pozzallo")).State!;
+        var sealedPart = (await shard.RecoverAsync("pozzallo#sealed")).State!;
+        Assert.True(open.Length < sealedPart.Length / 2, $"open {open.Length} bytes, sealed {sealedPart.Length}");
+
+        // One more detection on the same day: the open part is saved again, the sealed part is not.
+        await sector.IngestAsync([At("late-1", T0.AddDays(119).AddHours(23), 2, "pozzallo")]);
+        await sector.SaveNowAsync();
+        Assert.Equal(sealedPart, (await shard.RecoverAsync("pozzallo#sealed")).State);
+
+        await fixture.Cluster.DeactivateAsync(sector);
+        Assert.Equal(days.Points.Select(p => p.Persons).Sum() + 2, (await sector.GetSeriesAsync(BucketSize.Day, T0.AddDays(-1), T0.AddDays(121))).Points.Sum(p => p.Persons));
+        Assert.Equal(hours.Points.Take(24 * 100), (await sector.GetSeriesAsync(BucketSize.Hour, T0, T0.AddDays(120))).Points.Take(24 * 100));
+        Assert.Equal(history.Length + 1, (await sector.GetCountsAsync(T0)).AllTime.Detections);
+    }
 }
