@@ -109,12 +109,18 @@ public interface IJournalShardGrain : IGrainWithStringKey
     /// </summary>
     Task<JournalPosition> CheckpointNowAsync();
 
+    /// <summary>What the shard keeps: bytes of saved states in its log, and the detection ids it remembers.</summary>
+    Task<ShardUsage> GetUsageAsync();
+
     /// <summary>Every member that ever journaled a record here.</summary>
     Task<string[]> MembersAsync();
 
     /// <summary>Deletes the log and what the shard remembers (part of deleting its scenario).</summary>
     Task DeleteAsync();
 }
+
+[GenerateSerializer, Immutable, Alias("bw.ShardUsage")]
+public sealed record ShardUsage([property: Id(0)] long StateBytes, [property: Id(1)] int Ids, [property: Id(2)] long IdBytes);
 
 [GenerateSerializer, Immutable, Alias("bw.MemberRecovery")]
 public sealed record MemberRecovery([property: Id(0)] byte[]? State, [property: Id(1)] byte[] Records);

@@ -7,22 +7,6 @@ using Orleans.Concurrency;
 
 namespace BorderWatch.Grains.Storage;
 
-/// <summary>Where a member's last saved state lies in the shard log (Length 0: none saved yet).</summary>
-[GenerateSerializer, Immutable, Alias("bw.StateLocation")]
-public readonly record struct StateLocation([property: Id(0)] JournalPosition At, [property: Id(1)] int Length);
-
-[GenerateSerializer, Alias("bw.ShardCheckpoint")]
-public sealed class ShardCheckpoint
-{
-    /// <summary>No member has a record after its last saved state before this point: recovery reads from here.</summary>
-    [Id(0)] public JournalPosition From { get; set; }
-
-    [Id(1)] public Dictionary<string, StateLocation> Members { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>A detections shard: where, by event day (days since 1970), the first record of the day lies.</summary>
-    [Id(2)] public Dictionary<long, JournalPosition> FirstOfDay { get; set; } = [];
-}
-
 /// <summary>
 /// Group commit for many grains: appends and saved states that arrive together go to storage as one write, so a
 /// request touching five thousand assets costs a few appends instead of five thousand. Members keep their state in
@@ -58,12 +42,14 @@ public sealed class JournalShardGrain(
     private Task? _checkpointing;
     private ExceptionDispatchInfo? _failure;
     private bool _changed, _deleted;
+    private long _stateBytes;
 
     private string Prefix => JournalStore.ShardPrefix(this.GetPrimaryKeyString());
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
         _members = new(checkpoint.State.Members, StringComparer.Ordinal);
+        _stateBytes = checkpoint.State.StateBytes;
         checkpoint.State.Members = []; // read: _members is the index from here on
         _storage = journals.Open(Prefix);
         var from = checkpoint.State.From;
@@ -81,7 +67,11 @@ public sealed class JournalShardGrain(
             tail.Add(at, bytes, (kind, member, position, length, _) =>
             {
                 if (kind == ShardLines.Kind.Header) Written(member, position, now);
-                else if (kind == ShardLines.Kind.State) Saved(member, new StateLocation(position, length));
+                else if (kind == ShardLines.Kind.State)
+                {
+                    Saved(member, new StateLocation(position, length));
+                    _stateBytes += length;
+                }
             });
         }
         try
@@ -150,7 +140,9 @@ public sealed class JournalShardGrain(
         return new MemberRecovery(state, tail.RecordsOf(member, saved.Length > 0 && saved.At > unsaved.From ? saved.At : unsaved.From));
     }
 
-    public Task<string[]> MembersAsync() => Task.FromResult(_members.Keys.ToArray());
+    public Task<ShardUsage> GetUsageAsync() => Task.FromResult(new ShardUsage(_stateBytes, _ids?.Count ?? 0, _ids?.Bytes ?? 0));
+
+    public Task<string[]> MembersAsync() => Task.FromResult(_members.Where(m => !m.Value.StateOnly).Select(m => m.Key).ToArray());
 
     public async Task DeleteAsync()
     {
@@ -231,6 +223,7 @@ public sealed class JournalShardGrain(
         if (entry.IsState)
         {
             Saved(entry.Member, new StateLocation(at.Plus(stateAt), stateLength));
+            _stateBytes += stateLength;
             return;
         }
         Written(entry.Member, at, now);
@@ -239,13 +232,14 @@ public sealed class JournalShardGrain(
 
     private void Written(string member, JournalPosition at, DateTimeOffset now)
     {
-        if (_members.TryAdd(member, default)) _changed = true;
+        if (!_members.TryGetValue(member, out var known) || known.StateOnly) (_members[member], _changed) = (known with { StateOnly = false }, true);
         _unsaved.TryAdd(member, (at, now));
     }
 
     private void Saved(string member, StateLocation state)
     {
-        _members[member] = state;
+        // A member known only by its states is a part of another (a sector's sealed buckets), not listed as one.
+        _members[member] = state with { StateOnly = !_members.TryGetValue(member, out var known) || known.StateOnly };
         _unsaved.Remove(member);
         _changed = true;
     }
@@ -282,7 +276,7 @@ public sealed class JournalShardGrain(
         {
             _changed = false;
             // A copy: flushes go on changing the index while the checkpoint is written.
-            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [] };
+            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [], StateBytes = _stateBytes };
             try
             {
                 await checkpoint.WriteStateAsync();

@@ -22,6 +22,21 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
         }
     }
 
+    /// <summary>The bytes of every journal blob under a prefix (a scenario's, say): what it keeps at rest.</summary>
+    public async Task<long> BytesAsync(string prefix)
+    {
+        var bytes = 0L;
+        try
+        {
+            await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" })) bytes += blob.Properties.ContentLength ?? 0;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // No container yet: nothing was ever journaled.
+        }
+        return bytes;
+    }
+
     /// <summary>The names one level below a prefix: scenarios at the top, then a scenario's shard logs.</summary>
     public async Task<List<string>> ChildrenAsync(string? prefix)
     {

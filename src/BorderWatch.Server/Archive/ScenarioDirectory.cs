@@ -7,7 +7,13 @@ namespace BorderWatch.Server.Archive;
 /// <summary>What a scenario holds, at a glance.</summary>
 public sealed record ScenarioSummary(
     string Name, long Detections, long Persons, long Positions, int Sectors, int Assets,
-    DateTimeOffset? FirstEvent, DateTimeOffset? LastEvent, DateTimeOffset Clock);
+    DateTimeOffset? FirstEvent, DateTimeOffset? LastEvent, DateTimeOffset Clock, ScenarioStorage Storage);
+
+/// <summary>
+/// What a scenario keeps in storage: its journal's bytes at rest, split into the record archive and saved states
+/// (counted as they are written), and the detection ids it remembers for deduplication, with their memory.
+/// </summary>
+public sealed record ScenarioStorage(long Bytes, long ArchiveBytes, long StateBytes, int IdsRemembered, long IdBytes);
 
 /// <summary>
 /// The scenarios that exist are the ones with a journal: the journal container's top-level folders. Counts come
@@ -36,7 +42,16 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
             .Aggregate(RecordSpan.Empty, (a, b) => a + b);
         var all = detections + positions;
         var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
-        return new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Length, assets.Length, all.First, all.Last, clock);
+        return new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Length, assets.Length, all.First, all.Last, clock,
+            await StorageAsync(name));
+    }
+
+    private async Task<ScenarioStorage> StorageAsync(string name)
+    {
+        var bytes = journals.BytesAsync(name);
+        var usage = await Task.WhenAll((await ShardsWithLogsAsync(name)).Select(shard => grains.GetGrain<IJournalShardGrain>(shard).GetUsageAsync()));
+        var states = usage.Sum(u => u.StateBytes);
+        return new ScenarioStorage(await bytes, await bytes - states, states, usage.Sum(u => u.Ids), usage.Sum(u => u.IdBytes));
     }
 
     /// <summary>
@@ -61,10 +76,18 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
     /// <summary>The scenario's sectors and assets: the members of the shards that have a log.</summary>
     private async Task<(string[] Sectors, string[] Assets)> MembersAsync(string name)
     {
-        var logs = (await journals.ChildrenAsync(JournalStore.LogsOf(name))).ToHashSet();
+        var shards = await ShardsWithLogsAsync(name);
         async Task<string[]> Of(string kind) =>
-            (await Task.WhenAll(JournalShards.All(name, kind).Where(shard => logs.Contains(GrainKeys.Parse(shard).Id))
+            (await Task.WhenAll(JournalShards.All(name, kind).Where(shards.Contains)
                 .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).MembersAsync()))).SelectMany(m => m).ToArray();
         return (await Of(JournalShards.Detections), await Of(JournalShards.Assets));
+    }
+
+    /// <summary>The scenario's shards that have written a log: only those are woken.</summary>
+    private async Task<HashSet<string>> ShardsWithLogsAsync(string name)
+    {
+        var logs = (await journals.ChildrenAsync(JournalStore.LogsOf(name))).ToHashSet();
+        return [.. JournalShards.All(name, JournalShards.Detections).Concat(JournalShards.All(name, JournalShards.Assets))
+            .Where(shard => logs.Contains(GrainKeys.Parse(shard).Id))];
     }
 }

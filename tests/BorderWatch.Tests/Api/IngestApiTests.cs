@@ -57,6 +57,11 @@ public sealed class IngestApiTests(ServerFixture fixture)
         var elsewhere = corrected["duplicatesElsewhere"]!.AsArray().Single()!;
         Assert.Equal((2, "d-1", "lampedusa"), (elsewhere["line"]!.GetValue<int>(), elsewhere["id"]!.GetValue<string>(), elsewhere["sector"]!.GetValue<string>()));
         Assert.Equal((2L, 47L), await Http.RouteTotalAsync(scenario, "central-med"));
+
+        var storage = (await Http.GetJsonAsync($"/api/scenarios/{scenario}"))["storage"]!;
+        Assert.Equal(2, storage["idsRemembered"]!.GetValue<int>());
+        Assert.InRange(storage["archiveBytes"]!.GetValue<long>(), 150, 2_000); // two records and their headers
+        Assert.Equal(storage["bytes"]!.GetValue<long>(), storage["archiveBytes"]!.GetValue<long>() + storage["stateBytes"]!.GetValue<long>());
     }
 
     [Fact]

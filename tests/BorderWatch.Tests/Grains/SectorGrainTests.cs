@@ -131,6 +131,7 @@ public sealed class SectorGrainTests(ClusterFixture fixture)
         await sector.IngestAsync([At("late-1", T0.AddDays(119).AddHours(23), 2, "pozzallo")]);
         await sector.SaveNowAsync();
         Assert.Equal(sealedPart, (await shard.RecoverAsync("pozzallo#sealed")).State);
+        Assert.Equal(["pozzallo"], await shard.MembersAsync()); // the sealed part is not a sector
 
         await fixture.Cluster.DeactivateAsync(sector);
         Assert.Equal(days.Points.Select(p => p.Persons).Sum() + 2, (await sector.GetSeriesAsync(BucketSize.Day, T0.AddDays(-1), T0.AddDays(121))).Points.Sum(p => p.Persons));
