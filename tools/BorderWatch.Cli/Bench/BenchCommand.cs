@@ -12,7 +12,7 @@ public static class BenchCommand
 {
     public static Command Command()
     {
-        var quick = new Option<bool>("--quick") { Description = "Shorter runs, a fleet of 2,000 assets instead of 10,000 and 100,000, no replay, no second silo: under 2 minutes" };
+        var quick = new Option<bool>("--quick") { Description = "Shorter runs, a fleet of 2,000 assets instead of 10,000 and 100,000, no storage figures, no replay, no second silo: under 2 minutes" };
         var json = new Option<FileInfo>("--json") { Description = "Write the results here as JSON, to compare runs" };
         var runs = new Option<int?>("--runs") { Description = "Runs per throughput figure (default 3, quick 2): median and spread" };
         var fleets = new Option<int[]>("--fleets") { Description = "Fleet sizes to measure (default 10000 100000; quick 2000)", AllowMultipleArgumentsPerToken = true };
@@ -35,10 +35,10 @@ public static class BenchCommand
 
     /// <param name="ServerWarmup">Load, unmeasured, on a freshly started server before its first figure.</param>
     /// <param name="Warmup">The unmeasured start of each run.</param>
-    public sealed record Plan(bool Quick, int Runs, TimeSpan ServerWarmup, TimeSpan Warmup, TimeSpan Window, int[] Fleets, int LatencySeconds, bool Replay, bool Scaling)
+    public sealed record Plan(bool Quick, int Runs, TimeSpan ServerWarmup, TimeSpan Warmup, TimeSpan Window, int[] Fleets, int LatencySeconds, bool Replay, bool Scaling, bool Storage)
     {
-        public static readonly Plan Short = new(true, 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8), [2_000], 5, false, false);
-        public static readonly Plan Long = new(false, 3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), [10_000, 100_000], 15, true, true);
+        public static readonly Plan Short = new(true, 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8), [2_000], 5, false, false, false);
+        public static readonly Plan Long = new(false, 3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), [10_000, 100_000], 15, true, true, true);
     }
 }
 

@@ -48,6 +48,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
                 if (rate == 10_000) (p50, p99) = (probe.Latency?.P50, probe.Latency?.P99);
             }
 
+            if (plan.Storage) await LastingAsync(http, cancellation);
             if (plan.Replay) replay = await ReplayAsync(cluster, cancellation);
             _details["idleMemory"] = idle;
         }
@@ -174,6 +175,17 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         return json.RootElement.GetProperty("points").GetArrayLength();
     }
 
+    private async Task LastingAsync(HttpClient http, CancellationToken cancellation)
+    {
+        Header("Storage per detection: a sector remembering a million ids, then a trickle into it");
+        var figures = await Lasting.MeasureAsync(http, _load, Progress, cancellation);
+        _details["lasting"] = figures;
+        Row($"bytes written per detection at steady state, {figures.Ids:N0} ids remembered (x its {figures.LineBytes:N0}-byte line)",
+            $"{figures.BytesPerDetection:N0} ({figures.BytesPerDetection / figures.LineBytes:N2}x)", "<= 3x the line");
+        Row("MB written per minute, a detection every 2 s into that sector", $"{figures.TrickleBytesPerMinute / 1e6:N2}", "< 1");
+        Row("memory per remembered detection id, bytes", $"{figures.IdBytes:N1}", "<= 16");
+    }
+
     private async Task<double?> ReplayAsync(BenchCluster cluster, CancellationToken cancellation)
     {
         Header("Replay of the generated 2021-2025 history at full speed");
@@ -185,8 +197,10 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         var code = await new ReplayRun(http, [feed], new ReplayCommand.Window(null, null, null), null, 5_000, 4, TimeSpan.FromSeconds(60))
             .RunAsync("bench-replay", cancellation);
         var seconds = clock.Elapsed.TotalSeconds;
-        _details["replay"] = new { seconds, exitCode = code, feed };
+        var (atRest, raw) = (await Lasting.AtRestAsync(http, "bench-replay", cancellation), Lasting.RawBytes(feed));
+        _details["replay"] = new { seconds, exitCode = code, feed, bytesAtRest = atRest, rawBytes = raw };
         Row("replay 2021-2025 (1.9 M records), s", code == 0 ? $"{seconds:N1}" : $"failed ({code})", "< 60");
+        Row("bytes at rest after the replay, against the feed's raw NDJSON", $"{atRest / 1e6:N0} MB / {raw / 1e6:N0} MB = {atRest / (double)raw:N2}", "<= 1.2");
         return code == 0 ? seconds : null;
     }
 

@@ -18,14 +18,19 @@ public sealed class Workloads(SectorCatalogue catalogue)
     private readonly (double Lat, double Lon)[] _points =
         [.. catalogue.Sectors.Select(s => s.Geometry.InteriorPoint).Select(p => (p.Y, p.X))];
 
-    /// <summary>Detection batch n: 5,000 records, one second of event time per batch.</summary>
-    public string Detections(string run, long n)
+    /// <summary>
+    /// Detection batch n: 5,000 records (or <paramref name="count"/>) spread over every sector, or all in one, each
+    /// batch <paramref name="span"/> of event time (one second unless given).
+    /// </summary>
+    public string Detections(string run, long n, string? sector = null, int count = BatchSize, TimeSpan? span = null)
     {
-        var body = new StringBuilder(BatchSize * 110);
-        for (var i = 0; i < BatchSize; i++)
+        var body = new StringBuilder(count * 110);
+        var ticks = (span ?? TimeSpan.FromSeconds(1)).Ticks;
+        var only = sector is null ? -1 : catalogue.Sectors.ToList().FindIndex(s => s.Id == sector);
+        for (var i = 0; i < count; i++)
         {
-            var (lat, lon) = _points[(int)((n * BatchSize + i) % _points.Length)];
-            var time = Start.AddSeconds(n).AddMilliseconds(i * 1000.0 / BatchSize);
+            var (lat, lon) = _points[only >= 0 ? only : (int)((n * count + i) % _points.Length)];
+            var time = Start.AddTicks(n * ticks + i * ticks / count);
             body.Append(CultureInfo.InvariantCulture, $$"""{"id":"{{run}}-{{n}}-{{i}}","time":"{{time:yyyy-MM-ddTHH:mm:ss.fffZ}}","lat":{{lat:F5}},"lon":{{lon:F5}},"persons":{{1 + i % 30}},"kind":"boat"}""").Append('\n');
         }
         return body.ToString();
