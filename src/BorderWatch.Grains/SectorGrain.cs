@@ -37,7 +37,6 @@ public sealed class SectorGrain(
     : RecordJournalGrain<SectorState, Detection>(serializer, logger), ISectorGrain
 {
     private readonly CountingOptions _options = options.Value;
-    private readonly Serializer _serializer = serializer;
 
     private string SealedMember => Member + "#sealed";
 
@@ -100,18 +99,18 @@ public sealed class SectorGrain(
         if (seal > State.SealedBefore)
         {
             var sealedPart = new SealedBuckets { Counters = State.Counters.Sealed(seal), Before = seal };
-            await shard.SaveAsync(SealedMember, _serializer.SerializeToArray(sealedPart));
+            await shard.SaveAsync(SealedMember, Serializer.SerializeToArray(sealedPart));
             State.SealedBefore = seal;
         }
         var open = new SectorState { Counters = State.Counters.Open(State.SealedBefore), SealedBefore = State.SealedBefore };
-        await shard.SaveAsync(Member, _serializer.SerializeToArray(open));
+        await shard.SaveAsync(Member, Serializer.SerializeToArray(open));
     }
 
     protected override async Task<SectorState> RestoreAsync(IJournalShardGrain shard, byte[] saved)
     {
-        var state = _serializer.Deserialize<SectorState>(saved)!;
+        var state = Serializer.Deserialize<SectorState>(saved)!;
         if (state.SealedBefore == long.MinValue) return state;
-        var sealedPart = (await shard.RecoverAsync(SealedMember)).State is { } bytes ? _serializer.Deserialize<SealedBuckets>(bytes)! : null;
+        var sealedPart = (await shard.RecoverAsync(SealedMember)).State is { } bytes ? Serializer.Deserialize<SealedBuckets>(bytes)! : null;
         if (sealedPart is null) throw new InvalidOperationException($"{this.GetPrimaryKeyString()}: its sealed buckets are missing from its journal shard");
         state.Counters.Join(sealedPart.Counters, sealedPart.Before);
         state.SealedBefore = sealedPart.Before;

@@ -49,7 +49,7 @@ public sealed class JournalShardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
         _members = new(checkpoint.State.Members, StringComparer.Ordinal);
-        _stateBytes = checkpoint.State.StateBytes;
+        (_stateBytes, var counted) = (checkpoint.State.StateBytes, checkpoint.State.Durable);
         checkpoint.State.Members = []; // read: _members is the index from here on
         _storage = journals.Open(Prefix);
         var from = checkpoint.State.From;
@@ -70,7 +70,7 @@ public sealed class JournalShardGrain(
                 else if (kind == ShardLines.Kind.State)
                 {
                     Saved(member, new StateLocation(position, length));
-                    _stateBytes += length;
+                    if (position >= counted) _stateBytes += length;
                 }
             });
         }
@@ -276,7 +276,7 @@ public sealed class JournalShardGrain(
         {
             _changed = false;
             // A copy: flushes go on changing the index while the checkpoint is written.
-            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [], StateBytes = _stateBytes };
+            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [], StateBytes = _stateBytes, Durable = _durable };
             try
             {
                 await checkpoint.WriteStateAsync();

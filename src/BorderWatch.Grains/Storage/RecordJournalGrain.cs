@@ -24,6 +24,8 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
 
     protected TState State { get; private set; } = new();
 
+    protected Serializer Serializer => serializer;
+
     /// <summary>The scenario (interned: thousands of grains share a handful of names) and the grain's id in it.</summary>
     protected string Scenario { get; private set; } = null!;
     protected string Member { get; private set; } = null!;

@@ -18,6 +18,9 @@ public sealed class ShardCheckpoint
     /// <summary>A detections shard: where, by event day (days since 1970), the first record of the day lies.</summary>
     [Id(2)] public Dictionary<long, JournalPosition> FirstOfDay { get; set; } = [];
 
-    /// <summary>Bytes of saved-state lines written to the log (the rest of it is the record archive).</summary>
+    /// <summary>Bytes of saved-state lines in the log before <see cref="Durable"/> (the rest of it is the record archive).</summary>
     [Id(3)] public long StateBytes { get; set; }
+
+    /// <summary>Where the log ended when the checkpoint was taken.</summary>
+    [Id(4)] public JournalPosition Durable { get; set; }
 }

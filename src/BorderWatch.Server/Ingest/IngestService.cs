@@ -20,7 +20,7 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
         var verdicts = await DispatchAsync(unique, d => d.Sector,
             (sector, batch) => grains.GetGrain<ISectorGrain>(GrainKeys.For(scenario, sector)).IngestAsync(batch));
         var result = Tally(unique, verdicts, duplicates, rejected, d => d.Id, d => d.Sector,
-            d => $"more than {counting.Value.DedupWindow.TotalDays:0.#} days older than the scenario's newest detection, too late to check for duplicates");
+            d => $"more than {counting.Value.DedupWindow.TotalDays:0.#} days older than the newest detection of sector '{d.Sector}', too late to check for duplicates");
         await ObserveAsync(scenario, unique, verdicts, d => d.Time);
         return result;
     }
