@@ -16,13 +16,17 @@ public static class BenchCommand
         var json = new Option<FileInfo>("--json") { Description = "Write the results here as JSON, to compare runs" };
         var runs = new Option<int?>("--runs") { Description = "Runs per throughput figure (default 3, quick 2): median and spread" };
         var fleets = new Option<int[]>("--fleets") { Description = "Fleet sizes to measure (default 10000 100000; quick 2000)", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("bench", "Measure throughput, latency, memory, replay time and scaling on this machine") { quick, json, runs, fleets };
+        var soak = new Option<string?>("--soak") { Description = "Instead: a steady load for this long (default 30m; 90s, 45m, 2h), read every minute; writes a chart beside the JSON", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("bench", "Measure throughput, latency, memory, replay time and scaling on this machine") { quick, json, runs, fleets, soak };
         command.SetAction(async (result, cancellation) =>
         {
             var plan = result.GetValue(quick) ? Plan.Short : Plan.Long;
             if (result.GetValue(runs) is { } n) plan = plan with { Runs = Math.Max(1, n) };
             if (result.GetValue(fleets) is { Length: > 0 } sizes) plan = plan with { Fleets = sizes };
-            var results = await new BenchRun(plan).RunAsync(cancellation);
+            var soakFor = result.GetResult(soak) is null ? (TimeSpan?)null : Duration(result.GetValue(soak) ?? "30m");
+            var results = soakFor is { } duration
+                ? await new BenchRun(plan).SoakAsync(duration, result.GetValue(json)?.FullName ?? "bench-soak.json", cancellation)
+                : await new BenchRun(plan).RunAsync(cancellation);
             if (result.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }), cancellation);
@@ -32,6 +36,14 @@ public static class BenchCommand
         });
         return command;
     }
+
+    private static TimeSpan Duration(string text) => text[^1] switch
+    {
+        's' => TimeSpan.FromSeconds(double.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture)),
+        'm' => TimeSpan.FromMinutes(double.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture)),
+        'h' => TimeSpan.FromHours(double.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture)),
+        _ => TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <param name="ServerWarmup">Load, unmeasured, on a freshly started server before its first figure.</param>
     /// <param name="Warmup">The unmeasured start of each run.</param>
