@@ -45,11 +45,13 @@ internal sealed class DetectionIds(TimeSpan window, Dictionary<long, JournalPosi
     /// <summary>An entry of accepted detections was written at <paramref name="at"/>.</summary>
     public void Written(JournalPosition at, DetectionKey[] keys)
     {
-        foreach (var key in keys)
-        {
-            var day = Buckets.Index(BucketSize.Day, key.Time);
-            if (!_firstOfDay.TryGetValue(day, out var first) || at < first) _firstOfDay[day] = at;
-        }
+        foreach (var key in keys) FirstSeen(key.Time, at);
+    }
+
+    private void FirstSeen(DateTimeOffset time, JournalPosition at)
+    {
+        var day = Buckets.Index(BucketSize.Day, time);
+        if (!_firstOfDay.TryGetValue(day, out var first) || at < first) _firstOfDay[day] = at;
     }
 
     /// <summary>Takes the ids of the detection records in a piece of the log (whole lines from a line start).</summary>
@@ -61,7 +63,7 @@ internal sealed class DetectionIds(TimeSpan window, Dictionary<long, JournalPosi
         var id = IdOf(member!);
         if (TooLate(id, key.Time) || _index.TryGet(key.IdHash, out ushort _)) return;
         Remember(id, key);
-        Written(at.Plus(start), [key]);
+        FirstSeen(key.Time, at.Plus(start));
     });
 
     private bool TooLate(ushort member, DateTimeOffset time) => _newest[member] != DateTimeOffset.MinValue && time < _newest[member] - window;

@@ -64,7 +64,7 @@ public sealed class JournalShardGrain(
             _ids?.Read(at, bytes);
             if (at.Plus(bytes.Length) <= from) return;
             if (at < from) (at, bytes) = (from, bytes[(int)(from.Offset - at.Offset)..]);
-            tail.Add(at, bytes, (kind, member, position, length, _) =>
+            tail.Add(at, bytes, (kind, member, position, length) =>
             {
                 if (kind == ShardLines.Kind.Header) Written(member, position, now);
                 else if (kind == ShardLines.Kind.State)

@@ -16,7 +16,7 @@ internal sealed class ShardTail(JournalPosition start)
     /// Takes a piece read from the log, starting at a line start; <paramref name="seen"/> hears of every line in
     /// order, with where it lies (for a state, where its base64 lies) and how long it is.
     /// </summary>
-    public void Add(JournalPosition at, byte[] bytes, Action<ShardLines.Kind, string, JournalPosition, int, ReadOnlyMemory<byte>>? seen = null)
+    public void Add(JournalPosition at, byte[] bytes, Action<ShardLines.Kind, string, JournalPosition, int>? seen = null)
     {
         var usable = ShardLines.Walk(bytes, (kind, member, start, length, state) =>
         {
@@ -27,7 +27,7 @@ internal sealed class ShardTail(JournalPosition start)
             }
             if (seen is null || kind == ShardLines.Kind.Other) return;
             var (offset, stateLength) = kind == ShardLines.Kind.State ? state.GetOffsetAndLength(length) : (0, length);
-            seen(kind, member!, at.Plus(start + offset), stateLength, bytes.AsMemory(start, length));
+            seen(kind, member!, at.Plus(start + offset), stateLength);
         });
         if (usable > 0) End = at.Plus(usable);
     }
