@@ -109,7 +109,13 @@ public interface IJournalShardGrain : IGrainWithStringKey
     /// </summary>
     Task<JournalPosition> CheckpointNowAsync();
 
-    /// <summary>What the shard keeps: bytes of saved states in its log, and the detection ids it remembers.</summary>
+    /// <summary>
+    /// Checkpoints, reclaims superseded saved states and deletes record segments past their retention now, as the
+    /// shard does every snapshot interval.
+    /// </summary>
+    Task MaintainNowAsync();
+
+    /// <summary>What the shard keeps in memory: the detection ids it remembers.</summary>
     Task<ShardUsage> GetUsageAsync();
 
     /// <summary>Every member that ever journaled a record here.</summary>
@@ -120,7 +126,7 @@ public interface IJournalShardGrain : IGrainWithStringKey
 }
 
 [GenerateSerializer, Immutable, Alias("bw.ShardUsage")]
-public sealed record ShardUsage([property: Id(0)] long StateBytes, [property: Id(1)] int Ids, [property: Id(2)] long IdBytes);
+public sealed record ShardUsage([property: Id(1)] int Ids, [property: Id(2)] long IdBytes);
 
 [GenerateSerializer, Immutable, Alias("bw.MemberRecovery")]
 public sealed record MemberRecovery([property: Id(0)] byte[]? State, [property: Id(1)] byte[] Records);

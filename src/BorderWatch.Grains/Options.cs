@@ -16,10 +16,30 @@ public sealed class CountingOptions
     public TimeSpan MinuteRetention { get; set; } = Retention.Default.Minutes;
     public TimeSpan HourRetention { get; set; } = Retention.Default.Hours;
 
-    /// <summary>How often a changed grain writes its snapshot; the journal covers what happened since.</summary>
+    /// <summary>
+    /// How often a journal shard checkpoints, compacts and asks members to save. A member is asked once its unsaved
+    /// records take as many bytes as its saved state, so that saves cost no more than the records they spare
+    /// recovery from reading...
+    /// </summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>...and at the latest once its oldest unsaved record is this old: recovery never reads more than this much of a log.</summary>
+    public TimeSpan MaxUnsavedAge { get; set; } = TimeSpan.FromMinutes(5);
+
     public Retention Retention => new(MinuteRetention, HourRetention);
+}
+
+/// <summary>
+/// Configuration section BorderWatch:Retention: how long the record archive (what export and a replay from the
+/// archive read) keeps each record type, counted from when BorderWatch stored the record, so that history replayed
+/// today is kept as long as today's feed. Empty keeps it for ever. Counters and alerts are not affected.
+/// </summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "BorderWatch:Retention";
+
+    public TimeSpan? Detections { get; set; }
+    public TimeSpan? Positions { get; set; } = TimeSpan.FromDays(90);
 }
 
 /// <summary>Configuration section BorderWatch:Assets.</summary>

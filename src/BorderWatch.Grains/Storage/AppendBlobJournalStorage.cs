@@ -40,6 +40,7 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         {
             using var stream = BinaryData.FromBytes(block).ToStream();
             var result = await blob.AppendBlockAsync(stream, new AppendBlobAppendBlockOptions { Conditions = conditions }, cancellation);
+            JournalMetrics.Appended(block.Length);
             return result.Value.BlobCommittedBlockCount;
         }
         catch (RequestFailedException e) when (e.Status == 412)
@@ -62,13 +63,35 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         }
     }
 
+    public async Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default)
+    {
+        var segments = new List<SegmentListing>();
+        try
+        {
+            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }, cancellation))
+            {
+                var name = blob.Name[(prefix.Length + 1)..];
+                if (name.Length != Name.Length || !int.TryParse(name.AsSpan(0, 5), out var segment) || !name.EndsWith(".ndjson", StringComparison.Ordinal)) continue;
+                var properties = blob.Properties;
+                segments.Add(new SegmentListing(segment, properties.ContentLength ?? 0, properties.CreatedOn ?? default, properties.LastModified ?? default));
+            }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // Nothing was ever written.
+        }
+        return [.. segments.OrderBy(s => s.Segment)];
+    }
+
+    public Task DeleteSegmentAsync(int segment, CancellationToken cancellation = default) =>
+        Segment(segment).DeleteIfExistsAsync(cancellationToken: cancellation);
+
     public async Task DeleteAsync(CancellationToken cancellation = default)
     {
-        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }, cancellation))
-        {
-            await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellation);
-        }
+        foreach (var segment in await SegmentsAsync(cancellation)) await DeleteSegmentAsync(segment.Segment, cancellation);
     }
+
+    private const string Name = "00000.ndjson";
 
     private AppendBlobClient Segment(int segment) => container.GetAppendBlobClient($"{prefix}/{segment:D5}.ndjson");
 }
@@ -83,4 +106,16 @@ public sealed class JournalOptions
 
     /// <summary>Azure allows 50,000 blocks in an append blob; a write that might not fit starts the next segment.</summary>
     public int MaxBlocksPerSegment { get; set; } = 48_000;
+
+    /// <summary>
+    /// A record segment this long is closed and the next begins: retention deletes whole segments, so this is how
+    /// finely it cuts (Kafka's segment.bytes plays the same part).
+    /// </summary>
+    public long RecordSegmentBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// A saved-state segment this long is closed; compaction then copies the states still current in it forward and
+    /// deletes it. Storage holds at most about this much superseded state per shard beyond two of its live states.
+    /// </summary>
+    public long StateSegmentBytes { get; set; } = 4 * 1024 * 1024;
 }

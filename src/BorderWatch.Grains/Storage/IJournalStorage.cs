@@ -1,9 +1,10 @@
 namespace BorderWatch.Grains.Storage;
 
 /// <summary>
-/// Where one log's bytes live: numbered segments that only grow, appended to a block at a time by one writer. The
-/// shape of Orleans.Journaling's state machine storage (read, append, delete); <see cref="ShardLog"/> holds the
-/// logic above it (lines, torn writes, rollover), so that a storage is only what the service offers.
+/// Where one log's bytes live: numbered segments that only grow, appended to a block at a time by one writer, and
+/// deleted whole once nothing in them is needed. The shape of Orleans.Journaling's state machine storage (read,
+/// append, delete); <see cref="ShardLog"/> holds the logic above it (lines, torn writes, rollover), so that a storage
+/// is only what the service offers.
 /// </summary>
 public interface IJournalStorage
 {
@@ -24,11 +25,20 @@ public interface IJournalStorage
     /// </summary>
     Task<int> AppendAsync(JournalPosition at, ReadOnlyMemory<byte> block, CancellationToken cancellation = default);
 
+    /// <summary>The segments there are, oldest first: what compaction and retention choose from.</summary>
+    Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default);
+
+    /// <summary>Deletes one segment (nothing when it is gone already).</summary>
+    Task DeleteSegmentAsync(int segment, CancellationToken cancellation = default);
+
     /// <summary>Deletes every segment.</summary>
     Task DeleteAsync(CancellationToken cancellation = default);
 }
 
 public readonly record struct SegmentInfo(long Length, int Blocks);
+
+/// <summary>A segment as a listing shows it: when its first and last bytes were written.</summary>
+public readonly record struct SegmentListing(int Segment, long Length, DateTimeOffset Created, DateTimeOffset LastWritten);
 
 /// <summary>Gives each log (a journal shard's, by its prefix) its storage.</summary>
 public interface IJournalStorageProvider

@@ -8,10 +8,12 @@ using Orleans.Concurrency;
 namespace BorderWatch.Grains.Storage;
 
 /// <summary>
-/// Group commit for many grains: appends and saved states that arrive together go to storage as one write, so a
-/// request touching five thousand assets costs a few appends instead of five thousand. Members keep their state in
-/// memory and recover from here: their last saved state plus their records after it. The checkpoint (where
-/// recovery starts, where each state lies) is written every snapshot interval. The one detections shard of a
+/// Group commit for many grains: appends and saved states that arrive together go to storage as one write to each
+/// of the shard's two logs, so a request touching five thousand assets costs a few appends instead of five thousand.
+/// The record log is the archive (export reads it; retention deletes its oldest segments); the state log holds
+/// saved states, and compaction copies the current ones out of its closed segments and deletes them. Members keep
+/// their state in memory and recover from here: their last saved state plus their records after it. The checkpoint
+/// (where recovery starts, where each state lies) is written every snapshot interval. The one detections shard of a
 /// scenario also judges each detection against every id the scenario holds (<see cref="DetectionIds"/>).
 /// </summary>
 [Reentrant]
@@ -19,19 +21,27 @@ public sealed class JournalShardGrain(
     [PersistentState("shard", StorageNames.GrainState)] IPersistentState<ShardCheckpoint> checkpoint,
     IJournalStorageProvider journals,
     IOptions<CountingOptions> options,
+    IOptions<JournalOptions> journalOptions,
+    IOptions<RetentionOptions> retention,
     ILogger<JournalShardGrain> logger) : Grain, IJournalShardGrain
 {
     // Long enough for the calls of one request to arrive; short against a storage write.
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>What waits for the next write; a detection entry keeps its keys, and may be empty when none was accepted.</summary>
-    private readonly record struct Pending(string Member, byte[] Bytes, bool IsState, TaskCompletionSource Done, DetectionKey[]? Keys = null);
+    /// <summary>
+    /// What waits for the next write; a detection entry keeps its keys, and may be empty when none was accepted. A
+    /// state covers its member's records before <c>Covers</c>; one compaction copies says where it was.
+    /// </summary>
+    private readonly record struct Pending(string Member, byte[] Bytes, bool IsState, TaskCompletionSource Done,
+        DetectionKey[]? Keys = null, JournalPosition Covers = default, StateLocation? Moving = null);
 
     private Dictionary<string, StateLocation> _members = null!;
-    // Members with records after their last saved state: where the first one lies, and since when.
-    private readonly Dictionary<string, (JournalPosition From, DateTimeOffset Since)> _unsaved = new(StringComparer.Ordinal);
-    private IJournalStorage _storage = null!;
-    private ShardLog _log = null!;
+    // Members with records after their last saved state: where the first one lies, since when, and how many bytes.
+    private readonly Dictionary<string, Unsaved> _unsaved = new(StringComparer.Ordinal);
+    private IJournalStorage _storage = null!, _stateStorage = null!;
+    private ShardLog _log = null!, _states = null!;
+    // State segments before this one are known to be gone (compaction deletes them; at activation none is known).
+    private int _compactedBefore;
     // Where the last completed flush ended: everything before it is in storage and in the index. A flush in flight
     // has moved the log's end already, but its members are not registered yet, so a checkpoint must not pass it.
     private JournalPosition _durable;
@@ -39,23 +49,33 @@ public sealed class JournalShardGrain(
     private Task? _flushing;
     private ShardTail? _tail;
     private DetectionIds? _ids;
-    private Task? _checkpointing;
+    private Task? _checkpointing, _maintaining;
     private ExceptionDispatchInfo? _failure;
     private bool _changed, _deleted;
-    private long _stateBytes;
+    // Checkpoints built so far, and the last of them stored: compaction deletes only what a stored one no longer names.
+    private long _built, _stored;
 
-    private string Prefix => JournalStore.ShardPrefix(this.GetPrimaryKeyString());
+    private sealed class Unsaved(JournalPosition from, DateTimeOffset since)
+    {
+        public JournalPosition From { get; } = from;
+        public DateTimeOffset Since { get; } = since;
+        public long Bytes { get; set; }
+    }
+
+    private string Key => this.GetPrimaryKeyString();
+    private bool IsDetections => GrainKeys.Parse(Key).Id.StartsWith(JournalShards.Detections, StringComparison.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
         _members = new(checkpoint.State.Members, StringComparer.Ordinal);
-        (_stateBytes, var counted) = (checkpoint.State.StateBytes, checkpoint.State.Durable);
         checkpoint.State.Members = []; // read: _members is the index from here on
-        _storage = journals.Open(Prefix);
+        _storage = journals.Open(JournalStore.ShardPrefix(Key));
+        _stateStorage = journals.Open(JournalStore.StatePrefix(Key));
         var from = checkpoint.State.From;
-        if (GrainKeys.Parse(this.GetPrimaryKeyString()).Id.StartsWith(JournalShards.Detections, StringComparison.Ordinal))
-            _ids = new DetectionIds(options.Value.DedupWindow, checkpoint.State.FirstOfDay);
-        // The log after the checkpoint says which members saved or wrote since; members that crashed replay from it.
+        var legacy = checkpoint.State.Layout < ShardCheckpoint.SeparateStates && _members.Values.Any(m => m.Length > 0);
+        if (legacy) foreach (var (member, at) in _members.ToList()) _members[member] = at with { Covers = at.At };
+        if (IsDetections) _ids = new DetectionIds(options.Value.DedupWindow, checkpoint.State.FirstOfDay);
+        // The log after the checkpoint says which members wrote since; members that crashed replay from it.
         // A detections shard reads from the first record of its window, to know every id in it.
         var tail = _tail = new ShardTail(from);
         var now = DateTimeOffset.UtcNow;
@@ -66,38 +86,61 @@ public sealed class JournalShardGrain(
             if (at < from) (at, bytes) = (from, bytes[(int)(from.Offset - at.Offset)..]);
             tail.Add(at, bytes, (kind, member, position, length) =>
             {
-                if (kind == ShardLines.Kind.Header) Written(member, position, now);
-                else if (kind == ShardLines.Kind.State)
-                {
-                    Saved(member, new StateLocation(position, length));
-                    if (position >= counted) _stateBytes += length;
-                }
+                if (kind == ShardLines.Kind.Header) Written(member, position, 0, now, recovering: true);
+                else if (kind == ShardLines.Kind.Record && _unsaved.TryGetValue(member, out var unsaved)) unsaved.Bytes += length;
             });
         }
         try
         {
-            var start = _ids?.From is { } window && window < from ? window : from;
-            _log = await ShardLog.OpenAsync(_storage, start, Piece, cancellation);
+            var start = from;
+            if (_ids?.From is { } window && window < from)
+            {
+                // Retention may have deleted the window's first segments: the ids in them are gone with them.
+                var first = (await _storage.SegmentsAsync(cancellation)).FirstOrDefault().Segment;
+                start = window.Segment >= first ? window : new JournalPosition(first, 0);
+                if (start > from) start = from;
+            }
+            var segmentBytes = journalOptions.Value;
+            _log = await ShardLog.OpenAsync(_storage, start, Piece, segmentBytes.RecordSegmentBytes, cancellation);
+            _states = await ShardLog.OpenAtEndAsync(_stateStorage, checkpoint.State.StatesEnd, segmentBytes.StateSegmentBytes, cancellation);
         }
         catch (JournalDamagedException e)
         {
-            logger.LogCritical(e, "{Shard}: its log is shorter than its checkpoint says; it takes no records until the journal is restored", this.GetPrimaryKeyString());
+            logger.LogCritical(e, "{Shard}: its log is shorter than its checkpoint says; it takes no records until the journal is restored", Key);
             throw;
         }
         _durable = _log.End;
+        if (legacy) await MoveLegacyStatesAsync();
         var interval = options.Value.SnapshotInterval;
-        this.RegisterGrainTimer(_ => CheckpointAsync(), interval, interval);
+        this.RegisterGrainTimer(_ => MaintainOnTimerAsync(), interval, interval);
+    }
+
+    /// <summary>
+    /// A checkpoint written before states had a log of their own points into the record log: each state is copied
+    /// to the state log, covering its member's records up to where it was, and the checkpoint written anew.
+    /// </summary>
+    private async Task MoveLegacyStatesAsync()
+    {
+        var moves = new List<Task>();
+        foreach (var (member, at) in _members.Where(m => m.Value.Length > 0).ToList())
+        {
+            var state = Convert.FromBase64String(Encoding.ASCII.GetString(await _log.ReadAsync(at.At, at.Length)));
+            moves.Add(Enqueue(new Pending(member, state, true, NewDone(), Covers: at.At, Moving: at)));
+        }
+        await Task.WhenAll(moves);
+        logger.LogInformation("{Shard}: moved {Count} saved states from the record log to a state log of their own", Key, moves.Count);
+        await CheckpointAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation) =>
-        _deleted || _failure is not null || _log is null ? Task.CompletedTask : CheckpointAsync();
+        _deleted || _failure is not null || _states is null ? Task.CompletedTask : CheckpointAsync();
 
     public Task AppendAsync(string member, byte[] lines) => Enqueue(new Pending(member, lines, false, NewDone()));
 
     public async Task<Immutable<Judged[]>> AppendDetectionsAsync(string member, byte[] lines, DetectionKey[] keys)
     {
         _failure?.Throw();
-        var ids = _ids ?? throw new InvalidOperationException($"{this.GetPrimaryKeyString()} is not a detections shard");
+        var ids = _ids ?? throw new InvalidOperationException($"{Key} is not a detections shard");
         var verdicts = new Judged[keys.Length];
         var accepted = 0;
         for (var i = 0; i < keys.Length; i++)
@@ -127,20 +170,22 @@ public sealed class JournalShardGrain(
         return kept.ToArray();
     }
 
-    public Task SaveAsync(string member, byte[] state) => Enqueue(new Pending(member, state, true, NewDone()));
+    // The member's records up to what is durable now are in the state it sends (members take no call while they save).
+    public Task SaveAsync(string member, byte[] state) => Enqueue(new Pending(member, state, true, NewDone(), Covers: _durable));
 
     public async Task<MemberRecovery> RecoverAsync(string member)
     {
         if (!_members.TryGetValue(member, out var saved)) return new MemberRecovery(null, []);
-        byte[]? state = null;
-        if (saved.Length > 0)
-            state = Convert.FromBase64String(Encoding.ASCII.GetString(await _log.ReadAsync(saved.At, saved.Length)));
-        if (!_unsaved.TryGetValue(member, out var unsaved)) return new MemberRecovery(state, []);
+        var state = saved.Length > 0 ? await ReadStateAsync(saved) : null;
+        if (!_unsaved.ContainsKey(member)) return new MemberRecovery(state, []);
         var tail = await TailAsync();
-        return new MemberRecovery(state, tail.RecordsOf(member, saved.Length > 0 && saved.At > unsaved.From ? saved.At : unsaved.From));
+        return new MemberRecovery(state, tail.RecordsOf(member, saved.Covers));
     }
 
-    public Task<ShardUsage> GetUsageAsync() => Task.FromResult(new ShardUsage(_stateBytes, _ids?.Count ?? 0, _ids?.Bytes ?? 0));
+    private async Task<byte[]> ReadStateAsync(StateLocation at) =>
+        Convert.FromBase64String(Encoding.ASCII.GetString(await _states.ReadAsync(at.At, at.Length)));
+
+    public Task<ShardUsage> GetUsageAsync() => Task.FromResult(new ShardUsage(_ids?.Count ?? 0, _ids?.Bytes ?? 0));
 
     public Task<string[]> MembersAsync() => Task.FromResult(_members.Where(m => !m.Value.StateOnly).Select(m => m.Key).ToArray());
 
@@ -148,6 +193,7 @@ public sealed class JournalShardGrain(
     {
         _deleted = true;
         await _storage.DeleteAsync();
+        await _stateStorage.DeleteAsync();
         await checkpoint.ClearStateAsync();
         DeactivateOnIdle();
     }
@@ -172,28 +218,37 @@ public sealed class JournalShardGrain(
             var batch = _queue;
             _queue = [];
             var escaped = batch.Select(p => ShardLines.Escape(p.Member)).ToArray();
-            var size = 0;
-            for (var i = 0; i < batch.Count; i++) size += batch[i].Bytes.Length == 0 ? 0 : ShardLines.Size(escaped[i], batch[i].Bytes.Length, batch[i].IsState);
-            // One pooled buffer a flush: these run to megabytes, and fresh ones would churn the large object heap.
-            var buffer = ArrayPool<byte>.Shared.Rent(size);
-            var placed = new (int Offset, int StateAt, int StateLength)[batch.Count];
-            var length = 0;
+            var (recordSize, stateSize) = (0, 0);
             for (var i = 0; i < batch.Count; i++)
             {
                 if (batch[i].Bytes.Length == 0) continue;
-                var (written, stateAt, stateLength) = ShardLines.Write(buffer.AsSpan(length), escaped[i], batch[i].Bytes, batch[i].IsState);
-                placed[i] = (length, stateAt, stateLength);
-                length += written;
+                var size = ShardLines.Size(escaped[i], batch[i].Bytes.Length, batch[i].IsState);
+                if (batch[i].IsState) stateSize += size; else recordSize += size;
             }
-            var start = _log.End;
+            // Pooled buffers: these run to megabytes, and fresh ones would churn the large object heap.
+            var records = new Buffer(recordSize);
+            var states = new Buffer(stateSize);
+            var placed = new (int Offset, int StateAt, int StateLength)[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i].Bytes.Length == 0) continue;
+                var to = batch[i].IsState ? states : records;
+                var (written, stateAt, stateLength) = ShardLines.Write(to.Free, escaped[i], batch[i].Bytes, batch[i].IsState);
+                placed[i] = (to.Length, stateAt, stateLength);
+                to.Length += written;
+            }
+            var (recordsAt, statesAt) = (_log.End, _states.End);
             try
             {
-                if (length > 0) start = await _log.AppendAsync(buffer.AsMemory(0, length));
+                // Both logs at once: a flush costs one round trip however its entries divide.
+                var appendRecords = records.Length > 0 ? _log.AppendAsync(records.Written) : Task.FromResult(recordsAt);
+                var appendStates = states.Length > 0 ? _states.AppendAsync(states.Written) : Task.FromResult(statesAt);
+                (recordsAt, statesAt) = (await appendRecords, await appendStates);
             }
             catch (Exception e)
             {
                 // Whether the write landed is unknown: refuse everything until a fresh activation has read the log again.
-                logger.LogWarning(e, "{Shard}: journal write failed; restarting the shard", this.GetPrimaryKeyString());
+                logger.LogWarning(e, "{Shard}: journal write failed; restarting the shard", Key);
                 _failure = ExceptionDispatchInfo.Capture(e);
                 foreach (var pending in batch.Concat(_queue)) pending.Done.TrySetException(e);
                 _queue = [];
@@ -203,13 +258,14 @@ public sealed class JournalShardGrain(
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                records.Dispose();
+                states.Dispose();
             }
             var now = DateTimeOffset.UtcNow;
             for (var i = 0; i < batch.Count; i++)
             {
                 var (offset, stateAt, stateLength) = placed[i];
-                if (batch[i].Bytes.Length > 0) Landed(batch[i], start.Plus(offset), stateAt, stateLength, now);
+                if (batch[i].Bytes.Length > 0) Landed(batch[i], (batch[i].IsState ? statesAt : recordsAt).Plus(offset), stateAt, stateLength, now);
                 batch[i].Done.TrySetResult();
             }
             _durable = _log.End;
@@ -217,23 +273,42 @@ public sealed class JournalShardGrain(
         _flushing = null;
     }
 
+    /// <summary>A pooled buffer being filled.</summary>
+    private sealed class Buffer(int size) : IDisposable
+    {
+        private readonly byte[] _bytes = ArrayPool<byte>.Shared.Rent(size);
+        public int Length { get; set; }
+        public Span<byte> Free => _bytes.AsSpan(Length);
+        public ReadOnlyMemory<byte> Written => _bytes.AsMemory(0, Length);
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_bytes);
+    }
+
     /// <summary>An entry is in storage at <paramref name="at"/>: the index learns of it.</summary>
     private void Landed(Pending entry, JournalPosition at, int stateAt, int stateLength, DateTimeOffset now)
     {
         if (entry.IsState)
         {
-            Saved(entry.Member, new StateLocation(at.Plus(stateAt), stateLength));
-            _stateBytes += stateLength;
+            var state = new StateLocation(at.Plus(stateAt), stateLength, Covers: entry.Covers);
+            // A copy compaction made is current only if its member saved nothing newer meanwhile.
+            if (entry.Moving is not { } was) Saved(entry.Member, state);
+            else if (_members.TryGetValue(entry.Member, out var current) && current == was) (_members[entry.Member], _changed) = (state with { StateOnly = was.StateOnly }, true);
             return;
         }
-        Written(entry.Member, at, now);
+        Written(entry.Member, at, entry.Bytes.Length, now, recovering: false);
         if (entry.Keys is { } keys) _ids!.Written(at, keys);
     }
 
-    private void Written(string member, JournalPosition at, DateTimeOffset now)
+    /// <summary>
+    /// A member's records were written at <paramref name="at"/>. Read back on activation, those its saved state
+    /// covers are not unsaved.
+    /// </summary>
+    private void Written(string member, JournalPosition at, int bytes, DateTimeOffset now, bool recovering)
     {
-        if (!_members.TryGetValue(member, out var known) || known.StateOnly) (_members[member], _changed) = (known with { StateOnly = false }, true);
-        _unsaved.TryAdd(member, (at, now));
+        var known = _members.TryGetValue(member, out var state);
+        if (recovering && known && state.Length > 0 && at < state.Covers) return;
+        if (!known || state.StateOnly) (_members[member], _changed) = (state with { StateOnly = false }, true);
+        if (!_unsaved.TryGetValue(member, out var unsaved)) _unsaved[member] = unsaved = new Unsaved(at, now);
+        unsaved.Bytes += bytes;
     }
 
     private void Saved(string member, StateLocation state)
@@ -257,6 +332,45 @@ public sealed class JournalShardGrain(
 
     public Task<JournalPosition> CheckpointNowAsync() => CheckpointAsync();
 
+    public Task MaintainNowAsync() => MaintainAsync();
+
+    /// <summary>What the timer does: checkpoint, compact the state log, apply retention to the record log, ask members to save.</summary>
+    private async Task MaintainAsync()
+    {
+        // One at a time: the timer and a caller may meet.
+        while (_maintaining is { IsCompleted: false } running) await running;
+        var maintaining = MaintainOnceAsync();
+        _maintaining = maintaining;
+        await maintaining;
+    }
+
+    private async Task MaintainOnceAsync()
+    {
+        await CheckpointAsync();
+        try
+        {
+            await CompactStatesAsync();
+            await ApplyRetentionAsync();
+        }
+        finally
+        {
+            WakeUnsaved();
+        }
+    }
+
+    /// <summary>The timer's: what was not reclaimed this time is reclaimed the next.</summary>
+    private async Task MaintainOnTimerAsync()
+    {
+        try
+        {
+            await MaintainAsync();
+        }
+        catch (Exception e) when (_failure is null)
+        {
+            logger.LogWarning(e, "{Shard}: compaction or retention failed; it runs again at the next checkpoint", Key);
+        }
+    }
+
     private async Task<JournalPosition> CheckpointAsync()
     {
         // One at a time (the timer and a caller may meet): a second write at once would fail on the first's ETag.
@@ -271,40 +385,107 @@ public sealed class JournalShardGrain(
     {
         if (_deleted || _failure is not null) return checkpoint.State.From;
         var from = _durable;
-        foreach (var (at, _) in _unsaved.Values) if (at < from) from = at;
+        foreach (var unsaved in _unsaved.Values) if (unsaved.From < from) from = unsaved.From;
         if (_changed || from != checkpoint.State.From)
         {
             _changed = false;
+            var serial = ++_built;
             // A copy: flushes go on changing the index while the checkpoint is written.
-            checkpoint.State = new ShardCheckpoint { From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [], StateBytes = _stateBytes, Durable = _durable };
+            checkpoint.State = new ShardCheckpoint
+            {
+                From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [],
+                StatesEnd = _states.End, Layout = ShardCheckpoint.SeparateStates,
+            };
             try
             {
                 await checkpoint.WriteStateAsync();
+                _stored = Math.Max(_stored, serial);
                 checkpoint.State.Members = []; // written: _members is the index, a second copy per member would be waste
             }
             catch (Exception e)
             {
                 _changed = true;
-                logger.LogWarning(e, "{Shard}: checkpoint failed; the log still holds everything", this.GetPrimaryKeyString());
+                logger.LogWarning(e, "{Shard}: checkpoint failed; the log still holds everything", Key);
             }
             if (_tail is not null && _tail.Start != checkpoint.State.From) _tail = null;
         }
-        WakeUnsaved();
         return from;
     }
 
     /// <summary>
-    /// Asks members with records older than an interval and not yet in a saved state to save, so the checkpoint
-    /// moves on and recovery stays short. The shard knows who wrote, so members need no timer each (10,000 assets
-    /// meant 10,000 timers); a member whose activation was lost (a silo died) is woken by the call, replays and saves.
+    /// Reclaims superseded states: the states still current in closed segments of the state log are copied to its
+    /// end, and once a checkpoint says where they are now, the closed segments are deleted. So the state log holds
+    /// the members' current states and what was saved since the last compaction, however long the shard runs.
+    /// </summary>
+    private async Task CompactStatesAsync()
+    {
+        var open = _states.End.Segment;
+        if (_compactedBefore >= open) return;
+        var moving = _members.Where(m => m.Value.Length > 0 && m.Value.At.Segment < open).ToList();
+        var copies = new List<Task>(moving.Count);
+        foreach (var segment in moving.GroupBy(m => m.Value.At.Segment))
+        {
+            // One read a segment: a closed one is a few megabytes, and most of what it holds is superseded.
+            var info = await _stateStorage.SegmentAsync(segment.Key) ?? throw new JournalDamagedException($"state segment {segment.Key} is gone, but states in it are current");
+            var bytes = await _stateStorage.ReadAsync(new JournalPosition(segment.Key, 0), info.Length);
+            foreach (var (member, at) in segment)
+            {
+                var state = Convert.FromBase64String(Encoding.ASCII.GetString(bytes, (int)at.At.Offset, at.Length));
+                copies.Add(Enqueue(new Pending(member, state, true, NewDone(), Covers: at.Covers, Moving: at)));
+            }
+        }
+        await Task.WhenAll(copies);
+        if (_members.Values.Any(m => m.Length > 0 && m.At.Segment < open)) return; // a copy did not land: next time
+        var copied = _built;
+        await CheckpointAsync();
+        if (_stored <= copied) return; // not written: the stored checkpoint still points into those segments
+        var deleted = 0;
+        foreach (var segment in await _stateStorage.SegmentsAsync())
+        {
+            if (segment.Segment >= open) break;
+            await _stateStorage.DeleteSegmentAsync(segment.Segment);
+            deleted++;
+        }
+        _compactedBefore = open;
+        logger.LogDebug("{Shard}: compacted the state log: {Copied} current states copied forward, {Deleted} segments deleted", Key, moving.Count, deleted);
+    }
+
+    /// <summary>
+    /// Deletes the record log's oldest segments once everything in them was stored longer ago than the record type's
+    /// retention, as Kafka does: never the open segment, nor one that recovery or the dedup window still reads.
+    /// </summary>
+    private async Task ApplyRetentionAsync()
+    {
+        var keep = IsDetections ? retention.Value.Detections : retention.Value.Positions;
+        if (keep is not { } period || _log.End.Segment == 0) return;
+        var cutoff = DateTimeOffset.UtcNow - period;
+        var needed = _ids?.From is { } window && window < checkpoint.State.From ? window.Segment : checkpoint.State.From.Segment;
+        foreach (var segment in await _storage.SegmentsAsync())
+        {
+            if (segment.Segment >= Math.Min(needed, _log.End.Segment) || segment.LastWritten >= cutoff) break;
+            await _storage.DeleteSegmentAsync(segment.Segment);
+            logger.LogInformation("{Shard}: record segment {Segment} ({Bytes:N0} bytes, last written {Written:u}) passed its retention of {Retention}",
+                Key, segment.Segment, segment.Length, segment.LastWritten, period);
+        }
+    }
+
+    /// <summary>
+    /// Asks members with unsaved records to save once those records take as many bytes as the member's saved state,
+    /// or the oldest of them reaches the longest age allowed, so that the checkpoint moves on, recovery stays short,
+    /// and a save costs no more than the records it spares. The shard knows who wrote, so members need no timer each
+    /// (10,000 assets meant 10,000 timers); a member whose activation was lost (a silo died) is woken by the call,
+    /// replays and saves.
     /// </summary>
     private void WakeUnsaved()
     {
-        var limit = DateTimeOffset.UtcNow - options.Value.SnapshotInterval;
-        var (scenario, shard) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        foreach (var (member, (_, since)) in _unsaved)
+        var now = DateTimeOffset.UtcNow;
+        var (soon, latest) = (now - options.Value.SnapshotInterval, now - options.Value.MaxUnsavedAge);
+        var (scenario, shard) = GrainKeys.Parse(Key);
+        foreach (var (member, unsaved) in _unsaved)
         {
-            if (since > limit) continue;
+            if (unsaved.Since > soon) continue;
+            var stateBytes = _members.TryGetValue(member, out var state) ? state.Length * 3L / 4 : 0;
+            if (unsaved.Bytes < stateBytes && unsaved.Since > latest) continue;
             var key = GrainKeys.For(scenario, member);
             IJournaledGrain grain = shard.StartsWith(JournalShards.Detections) ? GrainFactory.GetGrain<ISectorGrain>(key) : GrainFactory.GetGrain<IAssetGrain>(key);
             _ = grain.SaveNowAsync().ContinueWith(t => logger.LogDebug(t.Exception, "{Member}: could not be woken to save", key), TaskContinuationOptions.OnlyOnFaulted);

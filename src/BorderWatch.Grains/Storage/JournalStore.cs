@@ -22,19 +22,26 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
         }
     }
 
-    /// <summary>The bytes of every journal blob under a prefix (a scenario's, say): what it keeps at rest.</summary>
-    public async Task<long> BytesAsync(string prefix)
+    /// <summary>
+    /// The bytes of every journal blob whose name starts so (<c>{scenario}/log/assets-</c>, say), and when the oldest
+    /// of them was created: when the oldest record they keep was stored.
+    /// </summary>
+    public async Task<(long Bytes, DateTimeOffset? Since)> UsageAsync(string startOfName)
     {
-        var bytes = 0L;
+        var (bytes, since) = (0L, (DateTimeOffset?)null);
         try
         {
-            await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" })) bytes += blob.Properties.ContentLength ?? 0;
+            await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = startOfName }))
+            {
+                bytes += blob.Properties.ContentLength ?? 0;
+                if (blob.Properties.CreatedOn is { } created && (since is null || created < since)) since = created;
+            }
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
             // No container yet: nothing was ever journaled.
         }
-        return bytes;
+        return (bytes, since);
     }
 
     /// <summary>The names one level below a prefix: scenarios at the top, then a scenario's shard logs.</summary>
@@ -55,12 +62,20 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
         return names;
     }
 
-    /// <summary>Where a journal shard's log lives: <c>{scenario}/log/{kind}-{n}</c>.</summary>
+    /// <summary>Where a journal shard's record log lives: <c>{scenario}/log/{kind}-{n}</c>.</summary>
     public static string ShardPrefix(string shardKey)
     {
         var (scenario, shard) = GrainKeys.Parse(shardKey);
-        return $"{scenario}/log/{shard}";
+        return $"{LogsOf(scenario)}/{shard}";
+    }
+
+    /// <summary>Where its saved states live: <c>{scenario}/state/{kind}-{n}</c>.</summary>
+    public static string StatePrefix(string shardKey)
+    {
+        var (scenario, shard) = GrainKeys.Parse(shardKey);
+        return $"{StatesOf(scenario)}/{shard}";
     }
 
     public static string LogsOf(string scenario) => $"{scenario}/log";
+    public static string StatesOf(string scenario) => $"{scenario}/state";
 }

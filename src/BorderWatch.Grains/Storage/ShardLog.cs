@@ -21,12 +21,15 @@ public sealed class ShardLog
     /// <summary>Where the log ends: the next write goes there.</summary>
     public JournalPosition End { get; private set; }
 
+    /// <summary>A segment that reaches this length is closed: the next write starts the next one.</summary>
+    public long SegmentBytes { get; init; } = long.MaxValue;
+
     /// <summary>
     /// Reads the log from a position to its end, handing each piece (whole lines, except perhaps a torn last one) to
     /// <paramref name="piece"/>, and returns it ready to append after what was read.
     /// </summary>
     public static async Task<ShardLog> OpenAsync(IJournalStorage storage, JournalPosition from, Action<JournalPosition, byte[]> piece,
-        CancellationToken cancellation = default)
+        long segmentBytes = long.MaxValue, CancellationToken cancellation = default)
     {
         var (end, torn) = (from, false);
         await foreach (var (at, bytes) in PiecesAsync(storage, from, cancellation))
@@ -35,14 +38,31 @@ public sealed class ShardLog
             (end, torn) = (at.Plus(bytes.Length), bytes.Length > 0 && bytes[^1] != (byte)'\n');
         }
         var blocks = (await storage.SegmentAsync(end.Segment, cancellation))?.Blocks ?? 0;
-        return new ShardLog(storage, end, blocks, torn);
+        return new ShardLog(storage, end, blocks, torn) { SegmentBytes = segmentBytes };
     }
 
-    /// <summary>Every line from the start of the log, streamed a piece at a time (the archive, for export).</summary>
+    /// <summary>
+    /// Opens the log at its end without reading it (a log read only where an index points, as saved states are);
+    /// throws <see cref="JournalDamagedException"/> when it ends before <paramref name="atLeast"/>.
+    /// </summary>
+    public static async Task<ShardLog> OpenAtEndAsync(IJournalStorage storage, JournalPosition atLeast, long segmentBytes,
+        CancellationToken cancellation = default)
+    {
+        var last = (await storage.SegmentsAsync(cancellation)).LastOrDefault();
+        var end = new JournalPosition(last.Segment, last.Length);
+        if (end < atLeast)
+            throw new JournalDamagedException($"the log ends at {end}, but {atLeast} was acknowledged: storage lost writes. Restore the journal container from a backup.");
+        var torn = last.Length > 0 && (await storage.ReadAsync(end.Plus(-1), 1, cancellation))[0] != (byte)'\n';
+        var blocks = (await storage.SegmentAsync(end.Segment, cancellation))?.Blocks ?? 0;
+        return new ShardLog(storage, end, blocks, torn) { SegmentBytes = segmentBytes };
+    }
+
+    /// <summary>Every line from the oldest segment kept, streamed a piece at a time (the archive, for export).</summary>
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadLinesAsync(IJournalStorage storage,
         [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        await foreach (var (_, bytes) in PiecesAsync(storage, default, cancellation))
+        var first = (await storage.SegmentsAsync(cancellation)).FirstOrDefault().Segment;
+        await foreach (var (_, bytes) in PiecesAsync(storage, new JournalPosition(first, 0), cancellation))
         {
             foreach (var (start, length) in LineRanges(bytes)) yield return bytes.AsMemory(start, length);
         }
@@ -62,7 +82,7 @@ public sealed class ShardLog
         // fragment (a saved state's line says how long it is, so a cut one is never taken for whole).
         if (_torn) lines = (byte[])[(byte)'\n', .. lines.Span];
         var blocks = Blocks(lines, _storage.MaxBlockBytes);
-        if (_blocks + blocks.Count > _storage.MaxBlocksPerSegment && End.Offset > 0)
+        if ((_blocks + blocks.Count > _storage.MaxBlocksPerSegment || End.Offset >= SegmentBytes) && End.Offset > 0)
         {
             (End, _blocks) = (new JournalPosition(End.Segment + 1, 0), 0); // a leading '\n' there is an empty line
         }

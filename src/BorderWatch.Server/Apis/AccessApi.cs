@@ -27,5 +27,11 @@ public static class AccessApi
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             return Results.Ok(new { managedBytes = managed, workingSetBytes = self.WorkingSet64 });
         }).RequireAuthorization(Roles.Manage);
+
+        // What this process appended to the journal since it started: bytes at rest shrink with compaction and retention.
+        app.MapGet("/api/diagnostics/storage", () => Results.Ok(new
+        {
+            journalBytesWritten = Grains.Storage.JournalMetrics.BytesWritten, journalAppends = Grains.Storage.JournalMetrics.Appends,
+        })).RequireAuthorization(Roles.Manage);
     }
 }

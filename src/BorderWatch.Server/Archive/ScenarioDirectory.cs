@@ -10,10 +10,12 @@ public sealed record ScenarioSummary(
     DateTimeOffset? FirstEvent, DateTimeOffset? LastEvent, DateTimeOffset Clock, ScenarioStorage Storage);
 
 /// <summary>
-/// What a scenario keeps in storage: its journal's bytes at rest, split into the record archive and saved states
-/// (counted as they are written), and the detection ids it remembers for deduplication, with their memory.
+/// What a scenario keeps in storage: its journal's bytes at rest, split into the record archive and saved states;
+/// when the oldest detection and position the archive keeps were stored (retention counts from then); and the
+/// detection ids it remembers for deduplication, with their memory.
 /// </summary>
-public sealed record ScenarioStorage(long Bytes, long ArchiveBytes, long StateBytes, int IdsRemembered, long IdBytes);
+public sealed record ScenarioStorage(long Bytes, long ArchiveBytes, long StateBytes,
+    DateTimeOffset? DetectionsStoredSince, DateTimeOffset? PositionsStoredSince, int IdsRemembered, long IdBytes);
 
 /// <summary>
 /// The scenarios that exist are the ones with a journal: the journal container's top-level folders. Counts come
@@ -48,10 +50,14 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
 
     private async Task<ScenarioStorage> StorageAsync(string name)
     {
-        var bytes = journals.BytesAsync(name);
-        var usage = await Task.WhenAll((await ShardsWithLogsAsync(name)).Select(shard => grains.GetGrain<IJournalShardGrain>(shard).GetUsageAsync()));
-        var states = usage.Sum(u => u.StateBytes);
-        return new ScenarioStorage(await bytes, await bytes - states, states, usage.Sum(u => u.Ids), usage.Sum(u => u.IdBytes));
+        var logs = JournalStore.LogsOf(name);
+        var (detections, positions, states) = (journals.UsageAsync($"{logs}/{JournalShards.Detections}-"), journals.UsageAsync($"{logs}/{JournalShards.Assets}-"),
+            journals.UsageAsync(JournalStore.StatesOf(name) + "/"));
+        var usage = await Task.WhenAll((await ShardsWithLogsAsync(name)).Where(s => GrainKeys.Parse(s).Id.StartsWith(JournalShards.Detections, StringComparison.Ordinal))
+            .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).GetUsageAsync()));
+        var ((detectionBytes, detectionsSince), (positionBytes, positionsSince), (stateBytes, _)) = (await detections, await positions, await states);
+        var archive = detectionBytes + positionBytes;
+        return new ScenarioStorage(archive + stateBytes, archive, stateBytes, detectionsSince, positionsSince, usage.Sum(u => u.Ids), usage.Sum(u => u.IdBytes));
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ public static class BorderWatchHosting
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<CountingOptions>().BindConfiguration(CountingOptions.Section);
         services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section);
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
         services.AddSingleton<RecordParser>();
         services.AddSingleton<IngestService>();

@@ -62,6 +62,9 @@ public sealed class IngestApiTests(ServerFixture fixture)
         Assert.Equal(2, storage["idsRemembered"]!.GetValue<int>());
         Assert.InRange(storage["archiveBytes"]!.GetValue<long>(), 150, 2_000); // two records and their headers
         Assert.Equal(storage["bytes"]!.GetValue<long>(), storage["archiveBytes"]!.GetValue<long>() + storage["stateBytes"]!.GetValue<long>());
+        // Retention counts from when a record was stored: the archive says since when it holds each type.
+        Assert.InRange(DateTimeOffset.UtcNow - storage["detectionsStoredSince"]!.GetValue<DateTimeOffset>(), TimeSpan.FromMinutes(-1), TimeSpan.FromMinutes(5));
+        Assert.Null(storage["positionsStoredSince"]);
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The journal storage the silo writes through: faults can be armed per shard log.</summary>
     public FaultyJournals Journals { get; private set; } = null!;
 
+    public static readonly TimeSpan PositionRetention = TimeSpan.FromSeconds(6);
+
     public string StorageConnection => _azurite!.ConnectionString;
     public IClusterClient Client => Cluster.Client;
 
@@ -32,8 +34,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) => new BlobServiceClient(connection));
             silo.Services.AddBorderWatchGrains();
             silo.Services.AddSingleton<IJournalStorageProvider>(sp => new FaultyJournals(sp.GetRequiredService<JournalStore>()));
-            // Small blocks and segments: every test's writes cross block and segment boundaries, as years of ingest do.
-            silo.Services.AddOptions<JournalOptions>().Configure(o => (o.MaxBlockBytes, o.MaxBlocksPerSegment) = (16 * 1024, 400));
+            // Small blocks and segments: every test's writes cross block and segment boundaries, as years of ingest do,
+            // and compaction and retention (positions kept for seconds) run all the time under every test.
+            silo.Services.AddOptions<JournalOptions>().Configure(o =>
+                (o.MaxBlockBytes, o.MaxBlocksPerSegment, o.RecordSegmentBytes, o.StateSegmentBytes) = (16 * 1024, 400, 256 * 1024, 32 * 1024));
+            silo.Services.AddOptions<RetentionOptions>().Configure(o => o.Positions = PositionRetention);
             silo.Services.AddOptions<CountingOptions>().Configure(o => o.SnapshotInterval = TimeSpan.FromSeconds(1));
             silo.Services.AddOptions<AssetOptions>().Configure(o => o.TrackPoints = 5);
             silo.AddAzureBlobGrainStorage(StorageNames.GrainState, o => (o.BlobServiceClient, o.ContainerName) = (new BlobServiceClient(connection), StorageNames.GrainStateContainer));

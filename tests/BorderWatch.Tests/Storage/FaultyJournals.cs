@@ -12,8 +12,11 @@ public sealed class FaultyJournals(IJournalStorageProvider real) : IJournalStora
 {
     private readonly ConcurrentDictionary<string, LogFaults> _faults = new(StringComparer.Ordinal);
 
-    /// <summary>The faults of one shard's log (by shard key, <c>{scenario}/{kind}-{n}</c>).</summary>
+    /// <summary>The faults of one shard's record log (by shard key, <c>{scenario}/{kind}-{n}</c>)...</summary>
     public LogFaults Of(string shardKey) => _faults.GetOrAdd(JournalStore.ShardPrefix(shardKey), _ => new LogFaults());
+
+    /// <summary>...and of its state log.</summary>
+    public LogFaults StatesOf(string shardKey) => _faults.GetOrAdd(JournalStore.StatePrefix(shardKey), _ => new LogFaults());
 
     public IJournalStorage Open(string prefix) => new FaultyStorage(real.Open(prefix), _faults.GetOrAdd(prefix, _ => new LogFaults()));
 
@@ -40,6 +43,10 @@ public sealed class FaultyJournals(IJournalStorageProvider real) : IJournalStora
             if (fault == AppendFault.After) throw new IOException($"injected: append {n} landed, but its answer was lost");
             return blocks;
         }
+
+        public Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default) => storage.SegmentsAsync(cancellation);
+
+        public Task DeleteSegmentAsync(int segment, CancellationToken cancellation = default) => storage.DeleteSegmentAsync(segment, cancellation);
 
         public Task DeleteAsync(CancellationToken cancellation = default) => storage.DeleteAsync(cancellation);
     }

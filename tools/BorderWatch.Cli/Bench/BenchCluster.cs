@@ -123,6 +123,13 @@ public sealed class BenchCluster : IAsyncDisposable
         return new(json.RootElement.GetProperty("managedBytes").GetInt64(), json.RootElement.GetProperty("workingSetBytes").GetInt64());
     }
 
+    /// <summary>The bytes a silo appended to the journal since it started.</summary>
+    public static async Task<long> JournalWrittenAsync(HttpClient siloHttp)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/storage"));
+        return json.RootElement.GetProperty("journalBytesWritten").GetInt64();
+    }
+
     /// <summary>A silo's managed heap after a full collection, and its working set, in bytes.</summary>
     public sealed record SiloMemory(long Managed, long WorkingSet);
 

@@ -6,10 +6,10 @@ using System.Text.Json.Nodes;
 namespace BorderWatch.Cli.Bench;
 
 /// <summary>
-/// What BorderWatch costs to keep running, as bytes in storage: per detection at steady state with a sector that
-/// remembers a million ids, per minute of a trickle into that sector, and at rest after the history replay.
-/// The journal is only ever appended to, so bytes at rest (GET /api/scenarios/{name}, storage) are bytes written;
-/// shard checkpoints (one small blob each, overwritten) are not in the figure.
+/// What BorderWatch costs to keep running, as bytes in storage: written per detection at steady state with a sector
+/// that remembers a million ids, written per minute of a trickle into that sector (both as the silo counts its
+/// journal appends, /api/diagnostics/storage), and at rest after the history replay (GET /api/scenarios/{name}).
+/// Shard checkpoints (one small blob each, overwritten) are not in the figures.
 /// </summary>
 public static class Lasting
 {
@@ -29,7 +29,7 @@ public static class Lasting
             if ((n + 1) % 40 == 0) progress($"{(n + 1) * Workloads.BatchSize:N0} detections in sector {Sector}");
         }
         await Task.Delay(Settle, cancellation);
-        var before = await StorageAsync(http, cancellation);
+        var before = await BenchCluster.JournalWrittenAsync(http);
 
         long lineBytes = 0;
         for (var n = FillBatches; n < FillBatches + SteadyBatches; n++)
@@ -39,9 +39,10 @@ public static class Lasting
             await PostAsync(http, body, cancellation);
         }
         await Task.Delay(Settle, cancellation);
-        var steady = await StorageAsync(http, cancellation);
+        var steady = await BenchCluster.JournalWrittenAsync(http);
+        var storage = await StorageAsync(http, cancellation);
         var detections = SteadyBatches * Workloads.BatchSize;
-        progress($"steady state: {detections:N0} more detections wrote {Bytes(steady) - Bytes(before):N0} bytes; {Ids(steady):N0} ids remembered");
+        progress($"steady state: {detections:N0} more detections wrote {steady - before:N0} bytes; {Ids(storage):N0} ids remembered");
 
         // One detection every 2 s for a minute; the sector saves every snapshot interval meanwhile.
         var clock = Stopwatch.StartNew();
@@ -51,12 +52,12 @@ public static class Lasting
             var next = TimeSpan.FromSeconds(2 * (k + 1)) - clock.Elapsed;
             if (next > TimeSpan.Zero) await Task.Delay(next, cancellation);
         }
-        var trickle = await StorageAsync(http, cancellation);
+        var trickle = await BenchCluster.JournalWrittenAsync(http);
         var minutes = clock.Elapsed.TotalMinutes;
-        progress($"trickle: 30 detections in {minutes * 60:N0} s wrote {Bytes(trickle) - Bytes(steady):N0} bytes");
+        progress($"trickle: 30 detections in {minutes * 60:N0} s wrote {trickle - steady:N0} bytes");
 
-        return new Figures(Ids(steady), steady["idBytes"]!.GetValue<double>() / Math.Max(1, Ids(steady)),
-            (Bytes(steady) - Bytes(before)) / (double)detections, lineBytes / (double)detections, (Bytes(trickle) - Bytes(steady)) / minutes);
+        return new Figures(Ids(storage), storage["idBytes"]!.GetValue<double>() / Math.Max(1, Ids(storage)),
+            (steady - before) / (double)detections, lineBytes / (double)detections, (trickle - steady) / minutes);
     }
 
     /// <summary>Bytes at rest of a scenario, after its grains had time to save.</summary>

@@ -16,7 +16,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
     private const int DetectionsPerSecond = 2_000, Assets = 10_000, ReportEvery = 10;
     private static readonly TimeSpan Settling = TimeSpan.FromMinutes(5);
 
-    /// <summary>One minute's reading. Bytes written is the growth of bytes at rest (the journal is append-only).</summary>
+    /// <summary>One minute's reading. Bytes written are the silo's journal appends; compaction and retention make at rest smaller.</summary>
     public sealed record Minute(int At, double ResidentMb, double ManagedMb, double AtRestMb, double WrittenMb, double ArchiveRawMb, double? P99Ms);
 
     public sealed record Verdicts(double? MemorySpread, double? StorageOverArchive, double? P99First, double? P99Last);
@@ -31,7 +31,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
 
         var minutes = new List<Minute>();
         var clock = Stopwatch.StartNew();
-        var previous = 0.0;
+        var previous = await BenchCluster.JournalWrittenAsync(http) / 1e6;
         for (var m = 1; m <= (int)Math.Ceiling(duration.TotalMinutes); m++)
         {
             var next = TimeSpan.FromMinutes(m) - clock.Elapsed;
@@ -40,8 +40,9 @@ public sealed class Soak(Workloads load, Action<string> progress)
             var memory = await BenchCluster.SiloMemoryAsync(http);
             var atRest = JsonNode.Parse(await http.GetStringAsync($"/api/scenarios/{Scenario}", cancellation))!["storage"]!["bytes"]!.GetValue<long>() / 1e6;
             var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), 500, 5, $"soak-latency-{m}", null, cancellation);
-            var minute = new Minute(m, memory.WorkingSet / 1e6, memory.Managed / 1e6, atRest, atRest - previous, Interlocked.Read(ref rawBytes) / 1e6, probe.Latency?.P99);
-            previous = atRest;
+            var written = await BenchCluster.JournalWrittenAsync(http) / 1e6;
+            var minute = new Minute(m, memory.WorkingSet / 1e6, memory.Managed / 1e6, atRest, written - previous, Interlocked.Read(ref rawBytes) / 1e6, probe.Latency?.P99);
+            previous = written;
             minutes.Add(minute);
             progress($"{m,4} min  resident {minute.ResidentMb,7:N0} MB  heap {minute.ManagedMb,6:N0} MB  at rest {atRest,8:N0} MB  " +
                 $"written {minute.WrittenMb,6:N1} MB/min  archive raw {minute.ArchiveRawMb,7:N0} MB  p99 {minute.P99Ms?.ToString("N0") ?? "-",5} ms");
