@@ -110,10 +110,10 @@ public interface IJournalShardGrain : IGrainWithStringKey
     Task<JournalPosition> CheckpointNowAsync();
 
     /// <summary>
-    /// Checkpoints, reclaims superseded saved states and deletes record segments past their retention now, as the
-    /// shard does every snapshot interval.
+    /// Checkpoints, reclaims superseded saved states, seals closed record segments and deletes those past their
+    /// retention now, as the shard does every snapshot interval; says what compaction did, or why it did nothing.
     /// </summary>
-    Task MaintainNowAsync();
+    Task<string> MaintainNowAsync();
 
     /// <summary>What the shard keeps in memory: the detection ids it remembers.</summary>
     Task<ShardUsage> GetUsageAsync();

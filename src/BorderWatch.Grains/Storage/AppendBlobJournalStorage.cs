@@ -2,12 +2,24 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using System.Globalization;
+using System.IO.Compression;
 
 namespace BorderWatch.Grains.Storage;
 
-/// <summary>A log as a chain of Azure append blobs, <c>{prefix}/00000.ndjson</c>, <c>00001.ndjson</c>, ...</summary>
+/// <summary>
+/// A log as a chain of Azure append blobs, <c>{prefix}/00000.ndjson</c>, <c>00001.ndjson</c>, ... A sealed segment is
+/// a gzip block blob, <c>00000.ndjson.gz</c>, holding the same bytes: it is written whole before the append blob is
+/// deleted, so a segment can always be read in one form or the other, at the same offsets.
+/// </summary>
 public sealed class AppendBlobJournalStorage(BlobContainerClient container, string prefix, JournalOptions options) : IJournalStorage
 {
+    // A sealed segment's metadata: its unpacked length, and when its last record was written (retention counts from then).
+    private const string Open = ".ndjson", Sealed = ".ndjson.gz", LengthKey = "length", WrittenKey = "written";
+
+    // The sealed segment last read, whole: reads go through a segment in pieces, in order.
+    private (int Segment, byte[] Bytes)? _unpacked;
+
     public int MaxBlockBytes => options.MaxBlockBytes;
     public int MaxBlocksPerSegment => options.MaxBlocksPerSegment;
 
@@ -16,19 +28,50 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         try
         {
             var properties = (await Segment(segment).GetPropertiesAsync(cancellationToken: cancellation)).Value;
-            return new SegmentInfo(properties.ContentLength, properties.BlobCommittedBlockCount);
+            return new SegmentInfo(properties.ContentLength, properties.BlobCommittedBlockCount, properties.LastModified);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            return null;
+            try
+            {
+                var properties = (await SealedSegment(segment).GetPropertiesAsync(cancellationToken: cancellation)).Value;
+                return new SegmentInfo(long.Parse(properties.Metadata[LengthKey], CultureInfo.InvariantCulture), int.MaxValue, WrittenOf(properties.Metadata), IsSealed: true);
+            }
+            catch (RequestFailedException e2) when (e2.Status == 404)
+            {
+                return null;
+            }
         }
     }
 
     public async Task<byte[]> ReadAsync(JournalPosition at, long length, CancellationToken cancellation = default)
     {
-        var options = new BlobDownloadOptions { Range = new HttpRange(at.Offset, length) };
-        var content = await Segment(at.Segment).DownloadContentAsync(options, cancellation);
-        return content.Value.Content.ToArray();
+        if (_unpacked is not { } unpacked || unpacked.Segment != at.Segment)
+        {
+            try
+            {
+                var options = new BlobDownloadOptions { Range = new HttpRange(at.Offset, length) };
+                var content = await Segment(at.Segment).DownloadContentAsync(options, cancellation);
+                return content.Value.Content.ToArray();
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Sealed meanwhile, or long ago: the same bytes, packed.
+                unpacked = (at.Segment, await UnpackAsync(at.Segment, cancellation));
+                _unpacked = unpacked;
+            }
+        }
+        var from = (int)Math.Min(at.Offset, unpacked.Bytes.Length);
+        return unpacked.Bytes.AsSpan(from, (int)Math.Min(length, unpacked.Bytes.Length - from)).ToArray();
+    }
+
+    private async Task<byte[]> UnpackAsync(int segment, CancellationToken cancellation)
+    {
+        var packed = (await SealedSegment(segment).DownloadContentAsync(cancellation)).Value.Content;
+        using var gzip = new GZipStream(packed.ToStream(), CompressionMode.Decompress);
+        using var bytes = new MemoryStream();
+        await gzip.CopyToAsync(bytes, cancellation);
+        return bytes.ToArray();
     }
 
     public async Task<int> AppendAsync(JournalPosition at, ReadOnlyMemory<byte> block, CancellationToken cancellation = default)
@@ -63,37 +106,76 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         }
     }
 
-    public async Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default)
+    public async Task<long> SealAsync(int segment, CancellationToken cancellation = default)
     {
-        var segments = new List<SegmentListing>();
+        byte[] bytes;
+        DateTimeOffset written;
         try
         {
-            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }, cancellation))
+            var download = (await Segment(segment).DownloadContentAsync(cancellation)).Value;
+            (bytes, written) = (download.Content.ToArray(), download.Details.LastModified);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return 0; // sealed already
+        }
+        using var packed = new MemoryStream(bytes.Length / 4);
+        await using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true)) await gzip.WriteAsync(bytes, cancellation);
+        packed.Position = 0;
+        // One upload: the packed blob exists whole or not at all, and the append blob goes only after it.
+        await SealedSegment(segment).UploadAsync(packed, new BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string>
+            {
+                [LengthKey] = bytes.Length.ToString(CultureInfo.InvariantCulture), [WrittenKey] = written.ToString("O", CultureInfo.InvariantCulture),
+            },
+            TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 256 * 1024 * 1024, MaximumTransferSize = 256 * 1024 * 1024 },
+        }, cancellation);
+        JournalMetrics.Appended((int)packed.Length);
+        await Segment(segment).DeleteIfExistsAsync(cancellationToken: cancellation);
+        return packed.Length;
+    }
+
+    public async Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default)
+    {
+        var segments = new SortedDictionary<int, SegmentListing>();
+        try
+        {
+            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/", Traits = BlobTraits.Metadata }, cancellation))
             {
                 var name = blob.Name[(prefix.Length + 1)..];
-                if (name.Length != Name.Length || !int.TryParse(name.AsSpan(0, 5), out var segment) || !name.EndsWith(".ndjson", StringComparison.Ordinal)) continue;
+                var isSealed = name.EndsWith(Sealed, StringComparison.Ordinal);
+                if (!(isSealed || name.EndsWith(Open, StringComparison.Ordinal)) || !int.TryParse(name.AsSpan(0, name.IndexOf('.')), out var segment)) continue;
                 var properties = blob.Properties;
-                segments.Add(new SegmentListing(segment, properties.ContentLength ?? 0, properties.CreatedOn ?? default, properties.LastModified ?? default));
+                // While a segment is being sealed both forms exist; the open one is what it was.
+                if (isSealed && segments.ContainsKey(segment)) continue;
+                segments[segment] = new SegmentListing(segment, properties.ContentLength ?? 0, properties.CreatedOn ?? default,
+                    isSealed ? WrittenOf(blob.Metadata) : properties.LastModified ?? default, isSealed);
             }
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
             // Nothing was ever written.
         }
-        return [.. segments.OrderBy(s => s.Segment)];
+        return [.. segments.Values];
     }
 
-    public Task DeleteSegmentAsync(int segment, CancellationToken cancellation = default) =>
-        Segment(segment).DeleteIfExistsAsync(cancellationToken: cancellation);
+    public async Task DeleteSegmentAsync(int segment, CancellationToken cancellation = default)
+    {
+        await Segment(segment).DeleteIfExistsAsync(cancellationToken: cancellation);
+        await SealedSegment(segment).DeleteIfExistsAsync(cancellationToken: cancellation);
+    }
 
     public async Task DeleteAsync(CancellationToken cancellation = default)
     {
         foreach (var segment in await SegmentsAsync(cancellation)) await DeleteSegmentAsync(segment.Segment, cancellation);
     }
 
-    private const string Name = "00000.ndjson";
+    private static DateTimeOffset WrittenOf(IDictionary<string, string> metadata) =>
+        metadata.TryGetValue(WrittenKey, out var written) ? DateTimeOffset.Parse(written, CultureInfo.InvariantCulture) : default;
 
-    private AppendBlobClient Segment(int segment) => container.GetAppendBlobClient($"{prefix}/{segment:D5}.ndjson");
+    private AppendBlobClient Segment(int segment) => container.GetAppendBlobClient($"{prefix}/{segment:D5}{Open}");
+    private BlobClient SealedSegment(int segment) => container.GetBlobClient($"{prefix}/{segment:D5}{Sealed}");
 }
 
 /// <summary>Configuration section BorderWatch:Journal: the storage service's limits, smaller in tests.</summary>
@@ -108,10 +190,10 @@ public sealed class JournalOptions
     public int MaxBlocksPerSegment { get; set; } = 48_000;
 
     /// <summary>
-    /// A record segment this long is closed and the next begins: retention deletes whole segments, so this is how
-    /// finely it cuts (Kafka's segment.bytes plays the same part).
+    /// A record segment this long is closed and the next begins; a closed one is sealed (gzip). Retention deletes
+    /// whole segments, so this is also how finely it cuts (Kafka's segment.bytes plays the same part).
     /// </summary>
-    public long RecordSegmentBytes { get; set; } = 64 * 1024 * 1024;
+    public long RecordSegmentBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
     /// A saved-state segment this long is closed; compaction then copies the states still current in it forward and

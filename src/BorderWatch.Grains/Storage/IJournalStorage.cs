@@ -25,6 +25,12 @@ public interface IJournalStorage
     /// </summary>
     Task<int> AppendAsync(JournalPosition at, ReadOnlyMemory<byte> block, CancellationToken cancellation = default);
 
+    /// <summary>
+    /// Rewrites a closed segment in a compact form that reads the same, at the same offsets (the archive's bytes at
+    /// rest, gzip); returns the bytes it now takes (0 when sealed already). A sealed segment takes no appends.
+    /// </summary>
+    Task<long> SealAsync(int segment, CancellationToken cancellation = default);
+
     /// <summary>The segments there are, oldest first: what compaction and retention choose from.</summary>
     Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default);
 
@@ -35,10 +41,11 @@ public interface IJournalStorage
     Task DeleteAsync(CancellationToken cancellation = default);
 }
 
-public readonly record struct SegmentInfo(long Length, int Blocks);
+/// <summary>A segment's length (as read: a sealed one's bytes unpacked), blocks, and when it was last written.</summary>
+public readonly record struct SegmentInfo(long Length, int Blocks, DateTimeOffset LastWritten = default, bool IsSealed = false);
 
-/// <summary>A segment as a listing shows it: when its first and last bytes were written.</summary>
-public readonly record struct SegmentListing(int Segment, long Length, DateTimeOffset Created, DateTimeOffset LastWritten);
+/// <summary>A segment as a listing shows it: its bytes at rest, when its first and last bytes were written, and whether it is sealed.</summary>
+public readonly record struct SegmentListing(int Segment, long Length, DateTimeOffset Created, DateTimeOffset LastWritten, bool IsSealed = false);
 
 /// <summary>Gives each log (a journal shard's, by its prefix) its storage.</summary>
 public interface IJournalStorageProvider

@@ -42,6 +42,8 @@ public sealed class JournalShardGrain(
     private ShardLog _log = null!, _states = null!;
     // State segments before this one are known to be gone (compaction deletes them; at activation none is known).
     private int _compactedBefore;
+    // Record segments before these are sealed, and gone past retention (kept in the checkpoint: no listing of years of segments).
+    private int _sealedBefore, _archiveFrom;
     // Where the last completed flush ended: everything before it is in storage and in the index. A flush in flight
     // has moved the log's end already, but its members are not registered yet, so a checkpoint must not pass it.
     private JournalPosition _durable;
@@ -49,7 +51,8 @@ public sealed class JournalShardGrain(
     private Task? _flushing;
     private ShardTail? _tail;
     private DetectionIds? _ids;
-    private Task? _checkpointing, _maintaining;
+    private Task? _checkpointing;
+    private Task<string>? _maintaining;
     private ExceptionDispatchInfo? _failure;
     private bool _changed, _deleted;
     // Checkpoints built so far, and the last of them stored: compaction deletes only what a stored one no longer names.
@@ -69,6 +72,7 @@ public sealed class JournalShardGrain(
     {
         _members = new(checkpoint.State.Members, StringComparer.Ordinal);
         checkpoint.State.Members = []; // read: _members is the index from here on
+        (_sealedBefore, _archiveFrom) = (checkpoint.State.SealedBefore, checkpoint.State.ArchiveFrom);
         _storage = journals.Open(JournalStore.ShardPrefix(Key));
         _stateStorage = journals.Open(JournalStore.StatePrefix(Key));
         var from = checkpoint.State.From;
@@ -96,8 +100,7 @@ public sealed class JournalShardGrain(
             if (_ids?.From is { } window && window < from)
             {
                 // Retention may have deleted the window's first segments: the ids in them are gone with them.
-                var first = (await _storage.SegmentsAsync(cancellation)).FirstOrDefault().Segment;
-                start = window.Segment >= first ? window : new JournalPosition(first, 0);
+                start = window.Segment >= _archiveFrom ? window : new JournalPosition(_archiveFrom, 0);
                 if (start > from) start = from;
             }
             var segmentBytes = journalOptions.Value;
@@ -332,25 +335,28 @@ public sealed class JournalShardGrain(
 
     public Task<JournalPosition> CheckpointNowAsync() => CheckpointAsync();
 
-    public Task MaintainNowAsync() => MaintainAsync();
+    public Task<string> MaintainNowAsync() => MaintainAsync();
 
     /// <summary>What the timer does: checkpoint, compact the state log, apply retention to the record log, ask members to save.</summary>
-    private async Task MaintainAsync()
+    private async Task<string> MaintainAsync()
     {
         // One at a time: the timer and a caller may meet.
         while (_maintaining is { IsCompleted: false } running) await running;
         var maintaining = MaintainOnceAsync();
         _maintaining = maintaining;
-        await maintaining;
+        return await maintaining;
     }
 
-    private async Task MaintainOnceAsync()
+    /// <summary>Returns what compaction did, or why it did nothing.</summary>
+    private async Task<string> MaintainOnceAsync()
     {
         await CheckpointAsync();
         try
         {
-            await CompactStatesAsync();
+            var compacted = await CompactStatesAsync();
+            await SealClosedSegmentsAsync();
             await ApplyRetentionAsync();
+            return compacted;
         }
         finally
         {
@@ -386,7 +392,7 @@ public sealed class JournalShardGrain(
         if (_deleted || _failure is not null) return checkpoint.State.From;
         var from = _durable;
         foreach (var unsaved in _unsaved.Values) if (unsaved.From < from) from = unsaved.From;
-        if (_changed || from != checkpoint.State.From)
+        if (_changed || from != checkpoint.State.From || _sealedBefore != checkpoint.State.SealedBefore || _archiveFrom != checkpoint.State.ArchiveFrom)
         {
             _changed = false;
             var serial = ++_built;
@@ -394,7 +400,7 @@ public sealed class JournalShardGrain(
             checkpoint.State = new ShardCheckpoint
             {
                 From = from, Members = new(_members, StringComparer.Ordinal), FirstOfDay = _ids?.FirstOfDay ?? [],
-                StatesEnd = _states.End, Layout = ShardCheckpoint.SeparateStates,
+                StatesEnd = _states.End, Layout = ShardCheckpoint.SeparateStates, SealedBefore = _sealedBefore, ArchiveFrom = _archiveFrom,
             };
             try
             {
@@ -417,10 +423,10 @@ public sealed class JournalShardGrain(
     /// end, and once a checkpoint says where they are now, the closed segments are deleted. So the state log holds
     /// the members' current states and what was saved since the last compaction, however long the shard runs.
     /// </summary>
-    private async Task CompactStatesAsync()
+    private async Task<string> CompactStatesAsync()
     {
         var open = _states.End.Segment;
-        if (_compactedBefore >= open) return;
+        if (_compactedBefore >= open) return $"no state segment closed since the last compaction (open: {open})";
         var moving = _members.Where(m => m.Value.Length > 0 && m.Value.At.Segment < open).ToList();
         var copies = new List<Task>(moving.Count);
         foreach (var segment in moving.GroupBy(m => m.Value.At.Segment))
@@ -435,10 +441,11 @@ public sealed class JournalShardGrain(
             }
         }
         await Task.WhenAll(copies);
-        if (_members.Values.Any(m => m.Length > 0 && m.At.Segment < open)) return; // a copy did not land: next time
+        if (_members.Values.FirstOrDefault(m => m.Length > 0 && m.At.Segment < open) is { Length: > 0 } left)
+            return $"a state copied forward did not land as current (one is still at {left.At})"; // next time
         var copied = _built;
         await CheckpointAsync();
-        if (_stored <= copied) return; // not written: the stored checkpoint still points into those segments
+        if (_stored <= copied) return "the checkpoint after the copies was not written"; // the stored one still points into those segments
         var deleted = 0;
         foreach (var segment in await _stateStorage.SegmentsAsync())
         {
@@ -448,6 +455,20 @@ public sealed class JournalShardGrain(
         }
         _compactedBefore = open;
         logger.LogDebug("{Shard}: compacted the state log: {Copied} current states copied forward, {Deleted} segments deleted", Key, moving.Count, deleted);
+        return $"{moving.Count} current states copied forward, {deleted} state segments before {open} deleted";
+    }
+
+    /// <summary>
+    /// Seals the record segments closed since the last pass: gzip takes NDJSON to a fifth or less, and a sealed
+    /// segment reads the same, so recovery, the dedup window and export go on reading it where they did.
+    /// </summary>
+    private async Task SealClosedSegmentsAsync()
+    {
+        for (; _sealedBefore < _log.End.Segment; _sealedBefore++)
+        {
+            var packed = await _storage.SealAsync(_sealedBefore);
+            if (packed > 0) logger.LogDebug("{Shard}: sealed record segment {Segment} into {Bytes:N0} bytes", Key, _sealedBefore, packed);
+        }
     }
 
     /// <summary>
@@ -457,15 +478,16 @@ public sealed class JournalShardGrain(
     private async Task ApplyRetentionAsync()
     {
         var keep = IsDetections ? retention.Value.Detections : retention.Value.Positions;
-        if (keep is not { } period || _log.End.Segment == 0) return;
+        if (keep is not { } period) return;
         var cutoff = DateTimeOffset.UtcNow - period;
         var needed = _ids?.From is { } window && window < checkpoint.State.From ? window.Segment : checkpoint.State.From.Segment;
-        foreach (var segment in await _storage.SegmentsAsync())
+        for (; _archiveFrom < Math.Min(needed, _log.End.Segment); _archiveFrom++)
         {
-            if (segment.Segment >= Math.Min(needed, _log.End.Segment) || segment.LastWritten >= cutoff) break;
-            await _storage.DeleteSegmentAsync(segment.Segment);
+            if (await _storage.SegmentAsync(_archiveFrom) is not { } segment) continue; // gone already
+            if (segment.LastWritten >= cutoff) break;
+            await _storage.DeleteSegmentAsync(_archiveFrom);
             logger.LogInformation("{Shard}: record segment {Segment} ({Bytes:N0} bytes, last written {Written:u}) passed its retention of {Retention}",
-                Key, segment.Segment, segment.Length, segment.LastWritten, period);
+                Key, _archiveFrom, segment.Length, segment.LastWritten, period);
         }
     }
 

@@ -31,4 +31,8 @@ public sealed class ShardCheckpoint
     [Id(6)] public int Layout { get; set; }
 
     public const int SeparateStates = 2;
+
+    /// <summary>Record segments before this one are sealed; those before <see cref="ArchiveFrom"/> passed their retention and are gone.</summary>
+    [Id(7)] public int SealedBefore { get; set; }
+    [Id(8)] public int ArchiveFrom { get; set; }
 }

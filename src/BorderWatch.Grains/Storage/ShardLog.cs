@@ -37,8 +37,10 @@ public sealed class ShardLog
             piece(at, bytes);
             (end, torn) = (at.Plus(bytes.Length), bytes.Length > 0 && bytes[^1] != (byte)'\n');
         }
-        var blocks = (await storage.SegmentAsync(end.Segment, cancellation))?.Blocks ?? 0;
-        return new ShardLog(storage, end, blocks, torn) { SegmentBytes = segmentBytes };
+        var last = await storage.SegmentAsync(end.Segment, cancellation);
+        // A sealed last segment was closed by a write to the next one that never landed: that one starts afresh.
+        if (last is { IsSealed: true }) (end, torn, last) = (new JournalPosition(end.Segment + 1, 0), false, null);
+        return new ShardLog(storage, end, last?.Blocks ?? 0, torn) { SegmentBytes = segmentBytes };
     }
 
     /// <summary>

@@ -47,6 +47,44 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Kill_9_at_random_points_while_saves_compaction_and_checkpoints_run_loses_nothing_acknowledged()
+    {
+        const int seed = 1201, kills = 4;
+        var random = new Random(seed);
+        // Saves, checkpoints and compaction every second, in segments of a few kilobytes: a kill lands amid them.
+        var busy = new Dictionary<string, string>
+        {
+            ["BorderWatch:Counting:SnapshotInterval"] = "00:00:01",
+            ["BorderWatch:Counting:MaxUnsavedAge"] = "00:00:02",
+            ["BorderWatch:Journal:StateSegmentBytes"] = "16384",
+            ["BorderWatch:Journal:RecordSegmentBytes"] = "65536",
+        };
+        await using var azurite = await AzuriteInstance.StartAsync();
+        var scenario = ClusterFixture.NewScenario();
+        var feed = new Feed(scenario);
+        for (var kill = 1; kill <= kills; kill++)
+        {
+            await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, busy);
+            await feed.ResendUnacknowledgedAsync(server.Http);
+            var (counted, _) = await server.Http.RouteTotalAsync(scenario, "eastern-med");
+            Assert.Equal(feed.Expected.Detections, counted);
+            using var stop = new CancellationTokenSource();
+            var feeders = Enumerable.Range(0, 3).Select(f => feed.RunAsync(server.Http, f, stop.Token)).ToArray();
+            var target = feed.Acknowledged + random.Next(10, 60);
+            await Eventually.HoldsAsync(() => Task.FromResult(feed.Acknowledged >= target), $"{target} batches acknowledged");
+            await Task.Delay(random.Next(0, 1500)); // anywhere in a second of saves and checkpoints
+            await server.KillAsync();
+            stop.Cancel();
+            await Task.WhenAll(feeders);
+            output.WriteLine($"kill {kill}: {feed.Acknowledged} batches acknowledged, {feed.Unacknowledged.Count} in flight");
+        }
+
+        await using var last = await ServerProcess.StartAsync(azurite.ConnectionString, busy);
+        await feed.ResendUnacknowledgedAsync(last.Http);
+        Assert.Equal(feed.Expected, await last.Http.RouteTotalAsync(scenario, "eastern-med"));
+    }
+
+    [Fact]
     public async Task With_storage_down_ingest_answers_503_and_a_client_that_retries_ends_with_exact_counts()
     {
         await using var azurite = await AzuriteInstance.StartAsync(onDisk: true);

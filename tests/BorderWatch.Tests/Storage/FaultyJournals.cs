@@ -44,6 +44,8 @@ public sealed class FaultyJournals(IJournalStorageProvider real) : IJournalStora
             return blocks;
         }
 
+        public Task<long> SealAsync(int segment, CancellationToken cancellation = default) => storage.SealAsync(segment, cancellation);
+
         public Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default) => storage.SegmentsAsync(cancellation);
 
         public Task DeleteSegmentAsync(int segment, CancellationToken cancellation = default) => storage.DeleteSegmentAsync(segment, cancellation);

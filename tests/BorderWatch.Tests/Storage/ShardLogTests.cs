@@ -111,6 +111,36 @@ public sealed class ShardLogTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_sealed_segment_reads_the_same_at_the_same_offsets_takes_less_room_and_the_log_goes_on_after_it()
+    {
+        var storage = NewLog();
+        var log = await ShardLog.OpenAsync(storage, default, (_, _) => { }, segmentBytes: 400);
+        var starts = new List<JournalPosition>();
+        for (var write = 0; write < 5; write++) starts.Add(await log.AppendAsync(Lines($"w{write}", 12))); // 492 bytes: a segment each
+        Assert.Equal(Enumerable.Range(0, 5).Select(n => new JournalPosition(n, 0)), starts);
+        var (_, before) = await ReadAsync(storage);
+        var open = (await storage.SegmentsAsync()).Sum(s => s.Length);
+
+        for (var segment = 0; segment < 4; segment++) Assert.True(await storage.SealAsync(segment) > 0);
+        Assert.Equal(0, await storage.SealAsync(0)); // once
+
+        var listed = await storage.SegmentsAsync();
+        Assert.Equal([true, true, true, true, false], listed.Select(s => s.IsSealed));
+        Assert.True(listed.Sum(s => s.Length) < open * 0.6, $"{listed.Sum(s => s.Length):N0} bytes sealed against {open:N0}");
+        Assert.Equal(before, (await ReadAsync(storage)).Lines);
+        Assert.Equal(before[15..], (await ReadAsync(storage, new JournalPosition(1, 3 * 41))).Lines); // mid-segment, as recovery starts
+        var exported = new List<string>();
+        await foreach (var line in ShardLog.ReadLinesAsync(storage)) exported.Add(Encoding.ASCII.GetString(line.Span).TrimEnd());
+        Assert.Equal(before, exported);
+
+        // The open segment sealed too, as when the write that closed it never landed: the log goes on in the next one.
+        await storage.SealAsync(4);
+        var (reopened, _) = await ReadAsync(storage);
+        Assert.Equal(new JournalPosition(5, 0), await reopened.AppendAsync(Lines("after", 1)));
+        Assert.Equal([.. before, "{\"line\":\"after-0\"}"], (await ReadAsync(storage)).Lines);
+    }
+
+    [Fact]
     public async Task A_state_line_cut_by_a_failed_block_stays_a_fragment_after_the_next_write()
     {
         var journals = new FaultyJournals(new JournalStore(new BlobServiceClient(fixture.StorageConnection),
