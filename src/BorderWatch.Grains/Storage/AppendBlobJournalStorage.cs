@@ -191,13 +191,17 @@ public sealed class JournalOptions
 
     /// <summary>
     /// A record segment this long is closed and the next begins; a closed one is sealed (gzip). Retention deletes
-    /// whole segments, so this is also how finely it cuts (Kafka's segment.bytes plays the same part).
+    /// whole segments, so this is also how finely it cuts (Kafka's segment.bytes plays the same part). Smaller costs
+    /// ingest: 16 MiB took a fifth off detections/s in `bench --quick` on Azurite.
     /// </summary>
-    public long RecordSegmentBytes { get; set; } = 16 * 1024 * 1024;
+    public long RecordSegmentBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
     /// A saved-state segment this long is closed; compaction then copies the states still current in it forward and
     /// deletes it. Storage holds at most about this much superseded state per shard beyond two of its live states.
     /// </summary>
     public long StateSegmentBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How long a closed record segment waits before it is sealed: sealing is background work, left for after a burst.</summary>
+    public TimeSpan SealAfter { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -459,16 +459,18 @@ public sealed class JournalShardGrain(
     }
 
     /// <summary>
-    /// Seals the record segments closed since the last pass: gzip takes NDJSON to a fifth or less, and a sealed
-    /// segment reads the same, so recovery, the dedup window and export go on reading it where they did.
+    /// Seals the oldest record segment closed for a while (<see cref="JournalOptions.SealAfter"/>: not while a burst
+    /// of ingest still fills the next ones): gzip takes NDJSON to a fifth or less, and a sealed segment reads the same,
+    /// so recovery, the dedup window and export go on reading it where they did.
     /// </summary>
     private async Task SealClosedSegmentsAsync()
     {
-        for (; _sealedBefore < _log.End.Segment; _sealedBefore++)
-        {
-            var packed = await _storage.SealAsync(_sealedBefore);
-            if (packed > 0) logger.LogDebug("{Shard}: sealed record segment {Segment} into {Bytes:N0} bytes", Key, _sealedBefore, packed);
-        }
+        // One a pass: a backlog (after a replay at full speed) drains in the background instead of taking the CPU.
+        if (_sealedBefore >= _log.End.Segment) return;
+        if (await _storage.SegmentAsync(_sealedBefore) is { IsSealed: false } segment && segment.LastWritten > DateTimeOffset.UtcNow - journalOptions.Value.SealAfter) return;
+        var packed = await _storage.SealAsync(_sealedBefore);
+        if (packed > 0) logger.LogDebug("{Shard}: sealed record segment {Segment} into {Bytes:N0} bytes", Key, _sealedBefore, packed);
+        _sealedBefore++;
     }
 
     /// <summary>

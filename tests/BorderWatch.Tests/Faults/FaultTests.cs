@@ -58,6 +58,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             ["BorderWatch:Counting:MaxUnsavedAge"] = "00:00:02",
             ["BorderWatch:Journal:StateSegmentBytes"] = "16384",
             ["BorderWatch:Journal:RecordSegmentBytes"] = "65536",
+            ["BorderWatch:Journal:SealAfter"] = "00:00:00",
         };
         await using var azurite = await AzuriteInstance.StartAsync();
         var scenario = ClusterFixture.NewScenario();

@@ -37,7 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Small blocks and segments: every test's writes cross block and segment boundaries, as years of ingest do,
             // and compaction and retention (positions kept for seconds) run all the time under every test.
             silo.Services.AddOptions<JournalOptions>().Configure(o =>
-                (o.MaxBlockBytes, o.MaxBlocksPerSegment, o.RecordSegmentBytes, o.StateSegmentBytes) = (16 * 1024, 400, 256 * 1024, 32 * 1024));
+                (o.MaxBlockBytes, o.MaxBlocksPerSegment, o.RecordSegmentBytes, o.StateSegmentBytes, o.SealAfter) = (16 * 1024, 400, 256 * 1024, 32 * 1024, TimeSpan.Zero));
             silo.Services.AddOptions<RetentionOptions>().Configure(o => o.Positions = PositionRetention);
             silo.Services.AddOptions<CountingOptions>().Configure(o => o.SnapshotInterval = TimeSpan.FromSeconds(1));
             silo.Services.AddOptions<AssetOptions>().Configure(o => o.TrackPoints = 5);
