@@ -20,6 +20,8 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
     // The sealed segment last read, whole: reads go through a segment in pieces, in order.
     private (int Segment, byte[] Bytes)? _unpacked;
 
+    private string Scenario => prefix[..prefix.IndexOf('/')];
+
     public int MaxBlockBytes => options.MaxBlockBytes;
     public int MaxBlocksPerSegment => options.MaxBlocksPerSegment;
 
@@ -83,7 +85,7 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         {
             using var stream = BinaryData.FromBytes(block).ToStream();
             var result = await blob.AppendBlockAsync(stream, new AppendBlobAppendBlockOptions { Conditions = conditions }, cancellation);
-            JournalMetrics.Appended(block.Length);
+            JournalMetrics.Appended(Scenario, block.Length);
             return result.Value.BlobCommittedBlockCount;
         }
         catch (RequestFailedException e) when (e.Status == 412)
@@ -108,30 +110,35 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
 
     public async Task<long> SealAsync(int segment, CancellationToken cancellation = default)
     {
-        byte[] bytes;
+        // Streamed through gzip: a 64 MiB segment never sits in memory whole, only its packed fifth.
+        using var packed = new MemoryStream();
+        long length;
         DateTimeOffset written;
         try
         {
-            var download = (await Segment(segment).DownloadContentAsync(cancellation)).Value;
-            (bytes, written) = (download.Content.ToArray(), download.Details.LastModified);
+            var download = (await Segment(segment).DownloadStreamingAsync(cancellationToken: cancellation)).Value;
+            await using (var content = download.Content)
+            await using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await content.CopyToAsync(gzip, cancellation);
+            }
+            (length, written) = (download.Details.ContentLength, download.Details.LastModified);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return 0; // sealed already
         }
-        using var packed = new MemoryStream(bytes.Length / 4);
-        await using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true)) await gzip.WriteAsync(bytes, cancellation);
         packed.Position = 0;
         // One upload: the packed blob exists whole or not at all, and the append blob goes only after it.
         await SealedSegment(segment).UploadAsync(packed, new BlobUploadOptions
         {
             Metadata = new Dictionary<string, string>
             {
-                [LengthKey] = bytes.Length.ToString(CultureInfo.InvariantCulture), [WrittenKey] = written.ToString("O", CultureInfo.InvariantCulture),
+                [LengthKey] = length.ToString(CultureInfo.InvariantCulture), [WrittenKey] = written.ToString("O", CultureInfo.InvariantCulture),
             },
             TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 256 * 1024 * 1024, MaximumTransferSize = 256 * 1024 * 1024 },
         }, cancellation);
-        JournalMetrics.Appended((int)packed.Length);
+        JournalMetrics.Appended(Scenario, (int)packed.Length);
         await Segment(segment).DeleteIfExistsAsync(cancellationToken: cancellation);
         return packed.Length;
     }

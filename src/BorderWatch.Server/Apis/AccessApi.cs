@@ -28,10 +28,12 @@ public static class AccessApi
             return Results.Ok(new { managedBytes = managed, workingSetBytes = self.WorkingSet64 });
         }).RequireAuthorization(Roles.Manage);
 
-        // What this process appended to the journal since it started: bytes at rest shrink with compaction and retention.
-        app.MapGet("/api/diagnostics/storage", () => Results.Ok(new
+        // What this process wrote to the journal since it started, in all or for one scenario: bytes at rest shrink
+        // with compaction, sealing and retention.
+        app.MapGet("/api/diagnostics/storage", (string? scenario) => Results.Ok(new
         {
-            journalBytesWritten = Grains.Storage.JournalMetrics.BytesWritten, journalAppends = Grains.Storage.JournalMetrics.Appends,
+            journalBytesWritten = scenario is null ? Grains.Storage.JournalMetrics.BytesWritten : Grains.Storage.JournalMetrics.BytesWrittenFor(scenario),
+            journalAppends = Grains.Storage.JournalMetrics.Appends,
         })).RequireAuthorization(Roles.Manage);
     }
 }

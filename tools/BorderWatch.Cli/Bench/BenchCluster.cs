@@ -123,10 +123,10 @@ public sealed class BenchCluster : IAsyncDisposable
         return new(json.RootElement.GetProperty("managedBytes").GetInt64(), json.RootElement.GetProperty("workingSetBytes").GetInt64());
     }
 
-    /// <summary>The bytes a silo appended to the journal since it started.</summary>
-    public static async Task<long> JournalWrittenAsync(HttpClient siloHttp)
+    /// <summary>The bytes a silo wrote to the journal of a scenario since it started.</summary>
+    public static async Task<long> JournalWrittenAsync(HttpClient siloHttp, string scenario)
     {
-        using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/storage"));
+        using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync($"/api/diagnostics/storage?scenario={Uri.EscapeDataString(scenario)}"));
         return json.RootElement.GetProperty("journalBytesWritten").GetInt64();
     }
 

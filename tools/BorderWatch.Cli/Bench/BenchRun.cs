@@ -168,13 +168,34 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         // directory cache keeps about 230 bytes per deleted grain until evicted; that is not in this figure.
         var points = await TrackPointsAsync(http, scenario, $"{run}-a0", cancellation);
         var tracked = await BenchCluster.SiloMemoryAsync(http);
-        (await http.DeleteAsync($"/api/scenarios/{scenario}", cancellation)).EnsureSuccessStatusCode();
+        await DeleteScenarioAsync(http, scenario, cancellation);
         var gone = await SettledMemoryAsync(http, cancellation);
         var perTracked = Math.Max(0, tracked.Managed - gone.Managed) / (double)fleet;
         _details[$"fleet{fleet}"] = new { newAssetsPerSecond = newPerSecond, batchesSentAgain = refused, before, after, tracked, deleted = gone, trackPoints = points,
             bytesPerAssetFirstReport = perAsset, residentBytesPerAssetFirstReport = perAssetResident, bytesPerAsset = perTracked };
         Row($"memory per active asset with a track of {points} points ({fleet:N0} assets), managed bytes freed by deleting them", $"{perTracked:N0}", "<= 4,096");
         return (spread.Median, perTracked);
+    }
+
+    /// <summary>
+    /// Deletes a scenario as a client should: a 503 (a storage call of the delete timed out under load) is retried
+    /// after its Retry-After, and said, since the delete of 100,000 assets then took longer than one call may.
+    /// </summary>
+    private async Task DeleteScenarioAsync(HttpClient http, string scenario, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await http.DeleteAsync($"/api/scenarios/{scenario}", cancellation);
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                // A retry may find the scenario gone already: the first attempt did delete it.
+                if (response.StatusCode != System.Net.HttpStatusCode.NotFound || attempt == 1) response.EnsureSuccessStatusCode();
+                return;
+            }
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5);
+            Progress($"deleting {scenario}: 503, retrying in {wait.TotalSeconds:N0} s (attempt {attempt})");
+            await Task.Delay(wait, cancellation);
+        }
     }
 
     /// <summary>The silo's memory once deactivations have run their course: read every second until three readings in a row stop falling.</summary>

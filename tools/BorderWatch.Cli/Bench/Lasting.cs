@@ -29,7 +29,7 @@ public static class Lasting
             if ((n + 1) % 40 == 0) progress($"{(n + 1) * Workloads.BatchSize:N0} detections in sector {Sector}");
         }
         await Task.Delay(Settle, cancellation);
-        var before = await BenchCluster.JournalWrittenAsync(http);
+        var before = await BenchCluster.JournalWrittenAsync(http, Scenario);
 
         long lineBytes = 0;
         for (var n = FillBatches; n < FillBatches + SteadyBatches; n++)
@@ -39,7 +39,7 @@ public static class Lasting
             await PostAsync(http, body, cancellation);
         }
         await Task.Delay(Settle, cancellation);
-        var steady = await BenchCluster.JournalWrittenAsync(http);
+        var steady = await BenchCluster.JournalWrittenAsync(http, Scenario);
         var storage = await StorageAsync(http, cancellation);
         var detections = SteadyBatches * Workloads.BatchSize;
         progress($"steady state: {detections:N0} more detections wrote {steady - before:N0} bytes; {Ids(storage):N0} ids remembered");
@@ -52,7 +52,7 @@ public static class Lasting
             var next = TimeSpan.FromSeconds(2 * (k + 1)) - clock.Elapsed;
             if (next > TimeSpan.Zero) await Task.Delay(next, cancellation);
         }
-        var trickle = await BenchCluster.JournalWrittenAsync(http);
+        var trickle = await BenchCluster.JournalWrittenAsync(http, Scenario);
         var minutes = clock.Elapsed.TotalMinutes;
         progress($"trickle: 30 detections in {minutes * 60:N0} s wrote {trickle - steady:N0} bytes");
 

@@ -31,7 +31,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
 
         var minutes = new List<Minute>();
         var clock = Stopwatch.StartNew();
-        var previous = await BenchCluster.JournalWrittenAsync(http) / 1e6;
+        var previous = await BenchCluster.JournalWrittenAsync(http, Scenario) / 1e6;
         for (var m = 1; m <= (int)Math.Ceiling(duration.TotalMinutes); m++)
         {
             var next = TimeSpan.FromMinutes(m) - clock.Elapsed;
@@ -40,7 +40,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
             var memory = await BenchCluster.SiloMemoryAsync(http);
             var atRest = JsonNode.Parse(await http.GetStringAsync($"/api/scenarios/{Scenario}", cancellation))!["storage"]!["bytes"]!.GetValue<long>() / 1e6;
             var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), 500, 5, $"soak-latency-{m}", null, cancellation);
-            var written = await BenchCluster.JournalWrittenAsync(http) / 1e6;
+            var written = await BenchCluster.JournalWrittenAsync(http, Scenario) / 1e6;
             var minute = new Minute(m, memory.WorkingSet / 1e6, memory.Managed / 1e6, atRest, written - previous, Interlocked.Read(ref rawBytes) / 1e6, probe.Latency?.P99);
             previous = written;
             minutes.Add(minute);
