@@ -118,6 +118,9 @@ public interface IJournalShardGrain : IGrainWithStringKey
     /// <summary>What the shard keeps in memory: the detection ids it remembers.</summary>
     Task<ShardUsage> GetUsageAsync();
 
+    /// <summary>Forgets a member (its scenario is being deleted): no state, no records to recover, no more asking it to save.</summary>
+    Task ForgetAsync(string member);
+
     /// <summary>Every member that ever journaled a record here.</summary>
     Task<string[]> MembersAsync();
 

@@ -190,6 +190,13 @@ public sealed class JournalShardGrain(
 
     public Task<ShardUsage> GetUsageAsync() => Task.FromResult(new ShardUsage(_ids?.Count ?? 0, _ids?.Bytes ?? 0));
 
+    public Task ForgetAsync(string member)
+    {
+        _changed |= _members.Remove(member);
+        _unsaved.Remove(member);
+        return Task.CompletedTask;
+    }
+
     public Task<string[]> MembersAsync() => Task.FromResult(_members.Where(m => !m.Value.StateOnly).Select(m => m.Key).ToArray());
 
     public async Task DeleteAsync()

@@ -125,13 +125,16 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
         return verdicts;
     }
 
-    /// <summary>Forgets the state and deactivates: the grain starts empty next time (its shard deletes the journal).</summary>
-    protected Task ForgetAsync()
+    /// <summary>
+    /// Forgets the state and deactivates: the grain starts empty next time. Its shard forgets it too, so that it
+    /// neither asks the grain to save nor hands it its old records (the shard deletes the journal later).
+    /// </summary>
+    protected async Task ForgetAsync()
     {
         State = new();
         _forgotten = true;
+        await _shard.ForgetAsync(Member);
         DeactivateOnIdle();
-        return Task.CompletedTask;
     }
 
     private async Task SaveAsync(CancellationToken cancellation)
