@@ -156,7 +156,7 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
                 var properties = blob.Properties;
                 // While a segment is being sealed both forms exist; the open one is what it was.
                 if (isSealed && segments.ContainsKey(segment)) continue;
-                segments[segment] = new SegmentListing(segment, properties.ContentLength ?? 0, properties.CreatedOn ?? default,
+                segments[segment] = new SegmentListing(segment, properties.ContentLength ?? 0,
                     isSealed ? WrittenOf(blob.Metadata) : properties.LastModified ?? default, isSealed);
             }
         }

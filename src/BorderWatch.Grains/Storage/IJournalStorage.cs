@@ -44,8 +44,8 @@ public interface IJournalStorage
 /// <summary>A segment's length (as read: a sealed one's bytes unpacked), blocks, and when it was last written.</summary>
 public readonly record struct SegmentInfo(long Length, int Blocks, DateTimeOffset LastWritten = default, bool IsSealed = false);
 
-/// <summary>A segment as a listing shows it: its bytes at rest, when its first and last bytes were written, and whether it is sealed.</summary>
-public readonly record struct SegmentListing(int Segment, long Length, DateTimeOffset Created, DateTimeOffset LastWritten, bool IsSealed = false);
+/// <summary>A segment as a listing shows it: its bytes at rest, when its last bytes were written, and whether it is sealed.</summary>
+public readonly record struct SegmentListing(int Segment, long Length, DateTimeOffset LastWritten, bool IsSealed = false);
 
 /// <summary>Gives each log (a journal shard's, by its prefix) its storage.</summary>
 public interface IJournalStorageProvider
