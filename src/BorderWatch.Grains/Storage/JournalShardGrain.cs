@@ -40,8 +40,8 @@ public sealed class JournalShardGrain(
     private readonly Dictionary<string, Unsaved> _unsaved = new(StringComparer.Ordinal);
     private IJournalStorage _storage = null!, _stateStorage = null!;
     private ShardLog _log = null!, _states = null!;
-    // State segments before this one are known to be gone (compaction deletes them; at activation none is known).
-    private int _compactedBefore;
+    // The oldest state segment the last compaction found (at activation none is known).
+    private int _firstState;
     // Record segments before these are sealed, and gone past retention (kept in the checkpoint: no listing of years of segments).
     private int _sealedBefore, _archiveFrom;
     // Where the last completed flush ended: everything before it is in storage and in the index. A flush in flight
@@ -426,15 +426,24 @@ public sealed class JournalShardGrain(
     }
 
     /// <summary>
-    /// Reclaims superseded states: the states still current in closed segments of the state log are copied to its
-    /// end, and once a checkpoint says where they are now, the closed segments are deleted. So the state log holds
-    /// the members' current states and what was saved since the last compaction, however long the shard runs.
+    /// Reclaims superseded states, as a log-structured store's cleaner does: a closed segment of the state log that is
+    /// less than half current has its current states copied to the log's end, and once a checkpoint says where they
+    /// are now, it is deleted. Copying only such segments costs at most the bytes it frees, and keeps the state log
+    /// under twice its members' current states plus the open segment, however long the shard runs. (Copying every
+    /// closed segment would rewrite a shard's states at each pass once they outgrow a segment.)
     /// </summary>
     private async Task<string> CompactStatesAsync()
     {
         var open = _states.End.Segment;
-        if (_compactedBefore >= open) return $"no state segment closed since the last compaction (open: {open})";
-        var moving = _members.Where(m => m.Value.Length > 0 && m.Value.At.Segment < open).ToList();
+        if (_firstState >= open) return $"no state segment closed (open: {open})";
+        var current = new Dictionary<int, long>();
+        foreach (var at in _members.Values)
+            if (at.Length > 0 && at.At.Segment < open) current[at.At.Segment] = current.GetValueOrDefault(at.At.Segment) + at.Length;
+        var closed = (await _stateStorage.SegmentsAsync()).Where(s => s.Segment < open).ToList();
+        _firstState = closed.Count > 0 ? closed[0].Segment : open;
+        var chosen = closed.Where(s => current.GetValueOrDefault(s.Segment) < s.Length / 2).Select(s => s.Segment).ToHashSet();
+        if (chosen.Count == 0) return $"none of the {closed.Count} closed state segments is less than half current";
+        var moving = _members.Where(m => m.Value.Length > 0 && chosen.Contains(m.Value.At.Segment)).ToList();
         var copies = new List<Task>(moving.Count);
         foreach (var segment in moving.GroupBy(m => m.Value.At.Segment))
         {
@@ -448,21 +457,14 @@ public sealed class JournalShardGrain(
             }
         }
         await Task.WhenAll(copies);
-        if (_members.Values.FirstOrDefault(m => m.Length > 0 && m.At.Segment < open) is { Length: > 0 } left)
+        if (_members.Values.FirstOrDefault(m => m.Length > 0 && chosen.Contains(m.At.Segment)) is { Length: > 0 } left)
             return $"a state copied forward did not land as current (one is still at {left.At})"; // next time
         var copied = _built;
         await CheckpointAsync();
         if (_stored <= copied) return "the checkpoint after the copies was not written"; // the stored one still points into those segments
-        var deleted = 0;
-        foreach (var segment in await _stateStorage.SegmentsAsync())
-        {
-            if (segment.Segment >= open) break;
-            await _stateStorage.DeleteSegmentAsync(segment.Segment);
-            deleted++;
-        }
-        _compactedBefore = open;
-        logger.LogDebug("{Shard}: compacted the state log: {Copied} current states copied forward, {Deleted} segments deleted", Key, moving.Count, deleted);
-        return $"{moving.Count} current states copied forward, {deleted} state segments before {open} deleted";
+        foreach (var segment in chosen) await _stateStorage.DeleteSegmentAsync(segment);
+        logger.LogDebug("{Shard}: compacted the state log: {Copied} current states copied forward, {Deleted} segments deleted", Key, moving.Count, chosen.Count);
+        return $"{moving.Count} current states copied forward, {chosen.Count} of {closed.Count} closed state segments deleted";
     }
 
     /// <summary>

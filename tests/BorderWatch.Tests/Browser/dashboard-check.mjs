@@ -15,6 +15,24 @@ const browser = await chromium.launch({
          "--disable-sync", "--no-first-run", "--disable-quic"],
 });
 const problems = [];
+
+// Playwright's own wait (two animation frames with the same box) can fall in a pause of Leaflet's zoom: wait for
+// the box to stay put for 300 ms and the map to have left its zoom animation.
+async function atRest(page, selector) {
+  const box = async () => JSON.stringify(await page.locator(selector).boundingBox());
+  for (const until = Date.now() + 10000; Date.now() < until;) {
+    const before = await box();
+    await new Promise(r => setTimeout(r, 300));
+    if (before === await box() && !(await page.evaluate(whatTheMapShows)).zooming) return;
+  }
+  throw new Error(`the map did not come to rest within 10 s: ${JSON.stringify(await page.evaluate(whatTheMapShows))}`);
+}
+
+// What a failed step reports: which panel is open, whether the map is moving.
+function whatTheMapShows() {
+  return { panel: document.querySelector("#sector")?.dataset.sector ?? null, zooming: !!document.querySelector(".leaflet-zoom-anim") };
+}
+
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on("pageerror", e => problems.push(String(e)));
@@ -22,9 +40,14 @@ try {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
 
-  // Show the route, then open the sector's panel by clicking it on the map.
+  // Show the route, then open the sector's panel by clicking it on the map once the zoom has come to rest.
   await page.click(`#routes tr[data-route="${route}"]`);
-  await page.click(`path.bw-sector[data-sector="${sector}"]`); // waits until the zoom animation has stopped
+  const onMap = `path.bw-sector[data-sector="${sector}"]`;
+  await atRest(page, onMap);
+  await page.click(onMap);
+  await page.waitForSelector(`#sector[data-sector="${sector}"]`, { state: "attached", timeout: 5000 }).catch(async () => {
+    throw new Error(`clicking ${sector} on the map opened no panel for it: ${JSON.stringify(await page.evaluate(whatTheMapShows))}`);
+  });
   const counter = page.locator(`#sector[data-sector="${sector}"] [data-field="lastHour-detections"]`);
   const before = await counter.textContent();
   say({

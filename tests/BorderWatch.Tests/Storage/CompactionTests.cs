@@ -22,7 +22,7 @@ public sealed class CompactionTests(ClusterFixture fixture)
     private static (string Shard, string[] Assets) OneShard(string scenario, int count)
     {
         var shard = JournalShards.For(scenario, JournalShards.Assets, "patrol-0");
-        return (shard, Enumerable.Range(0, 1000).Select(i => $"patrol-{i}")
+        return (shard, Enumerable.Range(0, 16 * count + 1000).Select(i => $"patrol-{i}")
             .Where(a => JournalShards.For(scenario, JournalShards.Assets, a) == shard).Take(count).ToArray());
     }
 
@@ -59,6 +59,42 @@ public sealed class CompactionTests(ClusterFixture fixture)
             var status = await Asset(scenario, asset).GetStatusAsync();
             Assert.Equal((asset, T0.AddSeconds(rounds - 1), (long)rounds), (asset, status!.Latest.Time, (await Asset(scenario, asset).GetSpanAsync()).Records));
         }
+    }
+
+    [Fact]
+    public async Task Segments_of_states_still_current_are_not_rewritten_and_are_reclaimed_once_superseded()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        var (shardKey, assets) = OneShard(scenario, 240);
+        var states = fixture.Journals.Open(JournalStore.StatePrefix(shardKey));
+        var shard = fixture.Client.GetGrain<IJournalShardGrain>(shardKey);
+        async Task SaveAllAsync(int second)
+        {
+            // A few at a time: saves that meet in one write land in one segment, however large.
+            foreach (var few in assets.Chunk(20))
+                await Task.WhenAll(few.Select(async a =>
+                {
+                    await Asset(scenario, a).ReportAsync(Enumerable.Range(0, 5).Select(s => At(a, second * 10 + s)).ToArray());
+                    await Asset(scenario, a).SaveNowAsync();
+                }));
+        }
+
+        await SaveAllAsync(0);
+        var saved = await states.SegmentsAsync();
+        Assert.True(saved.Count >= 2, $"{assets.Length} states fill {saved.Count} segments of 32 KiB");
+        // Every state is current: compacting would copy them all, at every pass, for nothing.
+        var first = await shard.MaintainNowAsync();
+        var second = await shard.MaintainNowAsync();
+        Assert.Equal(saved.Sum(s => s.Length), (await states.SegmentsAsync()).Sum(s => s.Length));
+        Assert.Contains("less than half current", second);
+
+        await SaveAllAsync(1);
+        var compaction = await shard.MaintainNowAsync();
+        var kept = await states.SegmentsAsync();
+        Assert.True(kept[0].Segment >= saved[^1].Segment, $"the segments of the superseded states are deleted ({first}; {compaction})");
+        await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        foreach (var asset in assets.Take(20))
+            Assert.Equal(T0.AddSeconds(14), (await Asset(scenario, asset).GetStatusAsync())!.Latest.Time);
     }
 
     [Fact]

@@ -120,7 +120,8 @@ public sealed class BenchCluster : IAsyncDisposable
     public static async Task<SiloMemory> SiloMemoryAsync(HttpClient siloHttp)
     {
         using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/memory"));
-        return new(json.RootElement.GetProperty("managedBytes").GetInt64(), json.RootElement.GetProperty("workingSetBytes").GetInt64());
+        var root = json.RootElement;
+        return new(root.GetProperty("managedBytes").GetInt64(), root.GetProperty("workingSetBytes").GetInt64(), root.GetProperty("gcCommittedBytes").GetInt64());
     }
 
     /// <summary>The bytes a silo wrote to the journal of a scenario since it started.</summary>
@@ -130,8 +131,8 @@ public sealed class BenchCluster : IAsyncDisposable
         return json.RootElement.GetProperty("journalBytesWritten").GetInt64();
     }
 
-    /// <summary>A silo's managed heap after a full collection, and its working set, in bytes.</summary>
-    public sealed record SiloMemory(long Managed, long WorkingSet);
+    /// <summary>A silo's managed heap after a full collection, its working set, and what the GC keeps committed, in bytes.</summary>
+    public sealed record SiloMemory(long Managed, long WorkingSet, long GcCommitted);
 
     private static int FreePort()
     {

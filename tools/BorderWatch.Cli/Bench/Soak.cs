@@ -17,7 +17,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
     private static readonly TimeSpan Settling = TimeSpan.FromMinutes(5);
 
     /// <summary>One minute's reading. Bytes written are the silo's journal appends; compaction and retention make at rest smaller.</summary>
-    public sealed record Minute(int At, double ResidentMb, double ManagedMb, double AtRestMb, double WrittenMb, double ArchiveRawMb, double? P99Ms);
+    public sealed record Minute(int At, double ResidentMb, double ManagedMb, double GcCommittedMb, double AtRestMb, double WrittenMb, double ArchiveRawMb, double? P99Ms);
 
     public sealed record Verdicts(double? MemorySpread, double? StorageOverArchive, double? P99First, double? P99Last);
 
@@ -41,10 +41,10 @@ public sealed class Soak(Workloads load, Action<string> progress)
             var atRest = JsonNode.Parse(await http.GetStringAsync($"/api/scenarios/{Scenario}", cancellation))!["storage"]!["bytes"]!.GetValue<long>() / 1e6;
             var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), 500, 5, $"soak-latency-{m}", null, cancellation);
             var written = await BenchCluster.JournalWrittenAsync(http, Scenario) / 1e6;
-            var minute = new Minute(m, memory.WorkingSet / 1e6, memory.Managed / 1e6, atRest, written - previous, Interlocked.Read(ref rawBytes) / 1e6, probe.Latency?.P99);
+            var minute = new Minute(m, memory.WorkingSet / 1e6, memory.Managed / 1e6, memory.GcCommitted / 1e6, atRest, written - previous, Interlocked.Read(ref rawBytes) / 1e6, probe.Latency?.P99);
             previous = written;
             minutes.Add(minute);
-            progress($"{m,4} min  resident {minute.ResidentMb,7:N0} MB  heap {minute.ManagedMb,6:N0} MB  at rest {atRest,8:N0} MB  " +
+            progress($"{m,4} min  resident {minute.ResidentMb,7:N0} MB  heap {minute.ManagedMb,6:N0} MB  GC committed {minute.GcCommittedMb,6:N0} MB  at rest {atRest,8:N0} MB  " +
                 $"written {minute.WrittenMb,6:N1} MB/min  archive raw {minute.ArchiveRawMb,7:N0} MB  p99 {minute.P99Ms?.ToString("N0") ?? "-",5} ms");
         }
         await stop.CancelAsync();
@@ -89,7 +89,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
     {
         (string Title, (string Name, string Colour, Func<Minute, double?> Value)[] Lines)[] panels =
         [
-            ("memory, MB", [("resident", "#1f77b4", m => m.ResidentMb), ("managed heap", "#ff7f0e", m => m.ManagedMb)]),
+            ("memory, MB", [("resident", "#1f77b4", m => m.ResidentMb), ("managed heap", "#ff7f0e", m => m.ManagedMb), ("GC committed", "#8c564b", m => m.GcCommittedMb)]),
             ("storage, MB", [("at rest", "#2ca02c", m => m.AtRestMb), ("archive, raw NDJSON", "#7f7f7f", m => m.ArchiveRawMb)]),
             ("written, MB/min", [("written", "#d62728", m => m.WrittenMb)]),
             ("POST to dashboard p99, ms", [("p99", "#9467bd", m => m.P99Ms)]),
