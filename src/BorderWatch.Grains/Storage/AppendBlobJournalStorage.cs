@@ -110,37 +110,42 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
 
     public async Task<long> SealAsync(int segment, CancellationToken cancellation = default)
     {
-        // Streamed through gzip: a 64 MiB segment never sits in memory whole, only its packed fifth.
-        using var packed = new MemoryStream();
-        long length;
-        DateTimeOffset written;
+        BlobDownloadStreamingResult download;
         try
         {
-            var download = (await Segment(segment).DownloadStreamingAsync(cancellationToken: cancellation)).Value;
-            await using (var content = download.Content)
-            await using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                await content.CopyToAsync(gzip, cancellation);
-            }
-            (length, written) = (download.Details.ContentLength, download.Details.LastModified);
+            download = (await Segment(segment).DownloadStreamingAsync(cancellationToken: cancellation)).Value;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return 0; // sealed already
         }
-        packed.Position = 0;
-        // One upload: the packed blob exists whole or not at all, and the append blob goes only after it.
-        await SealedSegment(segment).UploadAsync(packed, new BlobUploadOptions
+        // Streamed through gzip into staged blocks, committed as one when the stream closes: the packed blob exists
+        // whole or not at all, the append blob goes only after it, and neither form of a 64 MiB segment is ever held
+        // in memory whole (a block of 4 MiB is).
+        var sealedBlob = SealedSegment(segment);
+        await using (var content = download.Content)
         {
-            Metadata = new Dictionary<string, string>
+            var target = await sealedBlob.OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions
             {
-                [LengthKey] = length.ToString(CultureInfo.InvariantCulture), [WrittenKey] = written.ToString("O", CultureInfo.InvariantCulture),
-            },
-            TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 256 * 1024 * 1024, MaximumTransferSize = 256 * 1024 * 1024 },
-        }, cancellation);
-        JournalMetrics.Appended(Scenario, (int)packed.Length);
+                BufferSize = 4 * 1024 * 1024,
+                Metadata = new Dictionary<string, string>
+                {
+                    [LengthKey] = download.Details.ContentLength.ToString(CultureInfo.InvariantCulture),
+                    [WrittenKey] = download.Details.LastModified.ToString("O", CultureInfo.InvariantCulture),
+                },
+            }, cancellation);
+            // A copy that fails midway may still commit what it wrote; the append blob stays, reads go to it, and
+            // the next pass writes the packed blob anew.
+            await using (target)
+            await using (var gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await content.CopyToAsync(gzip, cancellation);
+            }
+        }
+        var packed = (await sealedBlob.GetPropertiesAsync(cancellationToken: cancellation)).Value.ContentLength;
+        JournalMetrics.Appended(Scenario, (int)packed);
         await Segment(segment).DeleteIfExistsAsync(cancellationToken: cancellation);
-        return packed.Length;
+        return packed;
     }
 
     public async Task<IReadOnlyList<SegmentListing>> SegmentsAsync(CancellationToken cancellation = default)
@@ -182,7 +187,7 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         metadata.TryGetValue(WrittenKey, out var written) ? DateTimeOffset.Parse(written, CultureInfo.InvariantCulture) : default;
 
     private AppendBlobClient Segment(int segment) => container.GetAppendBlobClient($"{prefix}/{segment:D5}{Open}");
-    private BlobClient SealedSegment(int segment) => container.GetBlobClient($"{prefix}/{segment:D5}{Sealed}");
+    private BlockBlobClient SealedSegment(int segment) => container.GetBlockBlobClient($"{prefix}/{segment:D5}{Sealed}");
 }
 
 /// <summary>Configuration section BorderWatch:Journal: the storage service's limits, smaller in tests.</summary>
