@@ -19,6 +19,4 @@ FROM ${DOTNET_RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app .
 ENV BorderWatch__Azurite__Start=false
-# Server GC's gen0 pinned at its own maximum (200 MiB a heap): resident memory stays level (see the server's .csproj).
-ENV DOTNET_GCgen0size=0xC800000
 ENTRYPOINT ["dotnet", "BorderWatch.Server.dll"]

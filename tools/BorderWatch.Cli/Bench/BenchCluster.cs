@@ -89,7 +89,6 @@ public sealed class BenchCluster : IAsyncDisposable
         // then be freed in the middle of a memory reading and counted as the fleet's (a 2,000-asset fleet read 19 KB an
         // asset instead of 3.9 KB). Kept, they are the same before and after, as in a server under steady load.
         start.Environment["DOTNET_SYSTEM_BUFFERS_ARRAYPOOL_TRIMSHARED"] = "false";
-        start.Environment["DOTNET_GCgen0size"] = "0xC800000"; // as the launch settings and the Dockerfile run it
         var process = Process.Start(start)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
