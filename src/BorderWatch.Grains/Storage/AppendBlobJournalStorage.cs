@@ -119,9 +119,9 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         {
             return 0; // sealed already
         }
-        // Streamed through gzip into staged blocks, committed as one when the stream closes: the packed blob exists
-        // whole or not at all, the append blob goes only after it, and neither form of a 64 MiB segment is ever held
-        // in memory whole (a block of 4 MiB is).
+        // Streamed through gzip into staged blocks, committed as one block list when the stream closes (a crash
+        // midway leaves no blob), so neither form of a 64 MiB segment is held in memory whole, only a 4 MiB block.
+        // The append blob goes only once the packed one is committed.
         var sealedBlob = SealedSegment(segment);
         await using (var content = download.Content)
         {
@@ -134,8 +134,8 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
                     [WrittenKey] = download.Details.LastModified.ToString("O", CultureInfo.InvariantCulture),
                 },
             }, cancellation);
-            // A copy that fails midway may still commit what it wrote; the append blob stays, reads go to it, and
-            // the next pass writes the packed blob anew.
+            // A copy that throws midway may still commit what it wrote when the stream is disposed; the append blob
+            // then stays, reads go to it first, and the next pass writes the packed blob anew.
             await using (target)
             await using (var gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true))
             {
