@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
@@ -5,8 +6,10 @@ namespace BorderWatch.Grains.Counting;
 
 /// <summary>
 /// The detection ids a scenario remembers for deduplication, each as a 64-bit hash with the member (sector) that
-/// holds it and its event day: 12 bytes an id in one sorted array, plus a small set of recent ones merged into it
-/// now and then, so that memory stays near 13-16 bytes an id whatever the count. Two different ids sharing a hash
+/// holds it and its event day: 12 bytes an id in one sorted sequence, plus a small set of recent ones merged into it
+/// now and then, so that memory stays near 13-16 bytes an id whatever the count. The sequence is held in fixed
+/// chunks under the large object heap's threshold: growing it adds chunks and copies nothing, where one array would
+/// need its old and new copies at once (tens of millions of ids: twice a gigabyte) and leave the old one as garbage. Two different ids sharing a hash
 /// would take some 4 x 10^9 ids to become likely; a million ids make it a chance in 10^7.
 /// </summary>
 public sealed class IdIndex
@@ -20,18 +23,21 @@ public sealed class IdIndex
     }
 
     private const int MinMerge = 4096;
+    private const int ChunkBits = 12, ChunkSize = 1 << ChunkBits; // 48 KB a chunk
 
-    private Entry[] _sorted = [];
+    private readonly List<Entry[]> _chunks = [];
     private int _count;
     private readonly Dictionary<ulong, (ushort Member, ushort Day)> _recent = [];
-    // Where each hash prefix starts in _sorted: a binary search then covers a few dozen entries, not millions.
+    // Where each hash prefix starts in the sequence: a binary search then covers a few dozen entries, not millions.
     private int[] _starts = [0, 0];
     private int _prefixShift = 64;
 
     public int Count => _count + _recent.Count;
 
     /// <summary>The bytes the index holds: its arrays and the recent set.</summary>
-    public long Bytes => _sorted.Length * 12L + _starts.Length * 4L + _recent.Count * 24L;
+    public long Bytes => _chunks.Count * ChunkSize * 12L + _starts.Length * 4L + _recent.Count * 24L;
+
+    private ref Entry At(int i) => ref _chunks[i >> ChunkBits][i & (ChunkSize - 1)];
 
     public static ulong Hash(string id) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(id.AsSpan()));
 
@@ -50,13 +56,13 @@ public sealed class IdIndex
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var at = _sorted[mid].Hash;
-            if (at == hash)
+            ref var entry = ref At(mid);
+            if (entry.Hash == hash)
             {
-                member = _sorted[mid].Member;
+                member = entry.Member;
                 return true;
             }
-            if (at < hash) lo = mid + 1;
+            if (entry.Hash < hash) lo = mid + 1;
             else hi = mid - 1;
         }
         member = 0;
@@ -82,30 +88,40 @@ public sealed class IdIndex
         var kept = 0;
         for (var i = 0; i < _count; i++)
         {
-            if (!Old(_sorted[i].Member, _sorted[i].Day)) _sorted[kept++] = _sorted[i];
+            var entry = At(i);
+            if (!Old(entry.Member, entry.Day)) At(kept++) = entry;
         }
         if (kept == _count) return;
         _count = kept;
-        if (_sorted.Length > 2 * _count + MinMerge) Array.Resize(ref _sorted, _count + _count / 5);
+        var needed = (_count + ChunkSize - 1) >> ChunkBits;
+        _chunks.RemoveRange(needed, _chunks.Count - needed);
         Index();
     }
 
-    /// <summary>Moves the recent ids into the sorted array, merging from the back so that no second array is needed.</summary>
+    /// <summary>Moves the recent ids into the sorted sequence, merging from the back so that nothing is copied twice.</summary>
     private void Merge()
     {
-        var recent = new Entry[_recent.Count];
-        var n = 0;
-        foreach (var (hash, (member, day)) in _recent) recent[n++] = new Entry { Hash = hash, Member = member, Day = day };
-        _recent.Clear();
-        Array.Sort(recent, (a, b) => a.Hash.CompareTo(b.Hash));
-        var total = _count + n;
-        if (total > _sorted.Length) Array.Resize(ref _sorted, total + total / 5);
-        int i = _count - 1, j = n - 1;
-        for (var k = total - 1; j >= 0; k--)
+        var n = _recent.Count;
+        var recent = ArrayPool<Entry>.Shared.Rent(n);
+        try
         {
-            _sorted[k] = i >= 0 && _sorted[i].Hash > recent[j].Hash ? _sorted[i--] : recent[j--];
+            var k = 0;
+            foreach (var (hash, (member, day)) in _recent) recent[k++] = new Entry { Hash = hash, Member = member, Day = day };
+            _recent.Clear();
+            recent.AsSpan(0, n).Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
+            var total = _count + n;
+            while (_chunks.Count * ChunkSize < total) _chunks.Add(new Entry[ChunkSize]);
+            int i = _count - 1, j = n - 1;
+            for (k = total - 1; j >= 0; k--)
+            {
+                At(k) = i >= 0 && At(i).Hash > recent[j].Hash ? At(i--) : recent[j--];
+            }
+            _count = total;
         }
-        _count = total;
+        finally
+        {
+            ArrayPool<Entry>.Shared.Return(recent);
+        }
         Index();
     }
 
@@ -114,12 +130,12 @@ public sealed class IdIndex
         // About 16 entries a prefix.
         var bits = Math.Clamp((int)Math.Log2(Math.Max(1, _count / 16)), 0, 20);
         _prefixShift = bits == 0 ? 64 : 64 - bits;
-        var starts = new int[(1 << bits) + 1];
+        var starts = _starts.Length == (1 << bits) + 1 ? _starts : new int[(1 << bits) + 1];
         var at = 0;
         for (var p = 0; p < starts.Length - 1; p++)
         {
             starts[p] = at;
-            while (at < _count && (bits == 0 || (int)(_sorted[at].Hash >> _prefixShift) == p)) at++;
+            while (at < _count && (bits == 0 || (int)(At(at).Hash >> _prefixShift) == p)) at++;
         }
         starts[^1] = _count;
         _starts = starts;

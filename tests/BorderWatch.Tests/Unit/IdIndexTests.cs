@@ -44,6 +44,22 @@ public sealed class IdIndexTests
         Assert.False(index.TryGet(Spread(8), out _));  // day 20,008
     }
 
+    [Fact]
+    public void Memory_held_shrinks_when_most_ids_are_forgotten()
+    {
+        var index = new IdIndex();
+        for (ulong i = 1; i <= 200_000; i++) index.Add(Spread(i), 1, (ushort)(20_000 + (i <= 190_000 ? 0 : 5)));
+        var before = index.Bytes;
+        index.Prune([0, 20_001]);
+        Assert.Equal(10_000, index.Count);
+        Assert.InRange(index.Bytes, 0, before / 10);
+        Assert.True(index.TryGet(Spread(200_000), out _));
+        for (ulong i = 200_001; i <= 210_000; i++) index.Add(Spread(i), 1, 20_006);
+        Assert.Equal(20_000, index.Count);
+        Assert.True(index.TryGet(Spread(190_001), out _));
+        Assert.True(index.TryGet(Spread(210_000), out _));
+    }
+
     private static ulong Spread(ulong i) => unchecked(i * 0x9E3779B97F4A7C15UL);
 
     [Fact]

@@ -16,10 +16,14 @@ public sealed class Soak(Workloads load, Action<string> progress)
     private const int DetectionsPerSecond = 2_000, Assets = 10_000, ReportEvery = 10;
     private static readonly TimeSpan Settling = TimeSpan.FromMinutes(5);
 
-    /// <summary>One minute's reading. Bytes written are the silo's journal appends; compaction and retention make at rest smaller.</summary>
-    public sealed record Minute(int At, double ResidentMb, double ManagedMb, double GcCommittedMb, double AtRestMb, double WrittenMb, double ArchiveRawMb, double? P99Ms);
+    /// <summary>
+    /// One minute's reading. Bytes written are the silo's journal appends; compaction and retention make at rest
+    /// smaller. The id index is what the scenario remembers for dedup: it grows by design until the dedup window
+    /// (30 days by default) is full, so memory is judged with and without it.
+    /// </summary>
+    public sealed record Minute(int At, double ResidentMb, double ManagedMb, double GcCommittedMb, double IdIndexMb, double AtRestMb, double WrittenMb, double ArchiveRawMb, double? P99Ms);
 
-    public sealed record Verdicts(double? MemorySpread, double? StorageOverArchive, double? P99First, double? P99Last);
+    public sealed record Verdicts(double? MemorySpread, double? MemorySpreadLessIds, double? StorageOverArchive, double? P99First, double? P99Last);
 
     public async Task<(List<Minute> Minutes, Verdicts Verdicts)> RunAsync(BenchCluster cluster, HttpClient http, TimeSpan duration, CancellationToken cancellation)
     {
@@ -38,13 +42,14 @@ public sealed class Soak(Workloads load, Action<string> progress)
             if (next > TimeSpan.Zero) await Task.Delay(next, cancellation);
             if (feeds.IsFaulted) await feeds;
             var memory = await BenchCluster.SiloMemoryAsync(http);
-            var atRest = JsonNode.Parse(await http.GetStringAsync($"/api/scenarios/{Scenario}", cancellation))!["storage"]!["bytes"]!.GetValue<long>() / 1e6;
+            var storage = JsonNode.Parse(await http.GetStringAsync($"/api/scenarios/{Scenario}", cancellation))!["storage"]!;
+            var (atRest, idIndex) = (storage["bytes"]!.GetValue<long>() / 1e6, storage["idBytes"]!.GetValue<long>() / 1e6);
             var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), 500, 5, $"soak-latency-{m}", null, cancellation);
             var written = await BenchCluster.JournalWrittenAsync(http, Scenario) / 1e6;
-            var minute = new Minute(m, memory.WorkingSet / 1e6, memory.Managed / 1e6, memory.GcCommitted / 1e6, atRest, written - previous, Interlocked.Read(ref rawBytes) / 1e6, probe.Latency?.P99);
+            var minute = new Minute(m, memory.WorkingSet / 1e6, memory.Managed / 1e6, memory.GcCommitted / 1e6, idIndex, atRest, written - previous, Interlocked.Read(ref rawBytes) / 1e6, probe.Latency?.P99);
             previous = written;
             minutes.Add(minute);
-            progress($"{m,4} min  resident {minute.ResidentMb,7:N0} MB  heap {minute.ManagedMb,6:N0} MB  GC committed {minute.GcCommittedMb,6:N0} MB  at rest {atRest,8:N0} MB  " +
+            progress($"{m,4} min  resident {minute.ResidentMb,7:N0} MB  heap {minute.ManagedMb,6:N0} MB  GC committed {minute.GcCommittedMb,6:N0} MB  id index {idIndex,5:N0} MB  at rest {atRest,8:N0} MB  " +
                 $"written {minute.WrittenMb,6:N1} MB/min  archive raw {minute.ArchiveRawMb,7:N0} MB  p99 {minute.P99Ms?.ToString("N0") ?? "-",5} ms");
         }
         await stop.CancelAsync();
@@ -56,12 +61,12 @@ public sealed class Soak(Workloads load, Action<string> progress)
     private static Verdicts Judge(List<Minute> minutes)
     {
         var settled = minutes.Where(m => m.At >= Settling.TotalMinutes).ToList();
-        if (settled.Count < 2) return new Verdicts(null, null, null, null); // too short to judge
-        var mean = settled.Average(m => m.ResidentMb);
-        var spread = settled.Max(m => Math.Abs(m.ResidentMb - mean)) / mean;
+        if (settled.Count < 2) return new Verdicts(null, null, null, null, null); // too short to judge
+        static double Spread(IReadOnlyList<double> values) => values.Max(v => Math.Abs(v - values.Average())) / values.Average();
         var (first, last) = (settled[0], settled[^1]);
         var storage = (last.AtRestMb - first.AtRestMb) / Math.Max(1e-9, last.ArchiveRawMb - first.ArchiveRawMb);
-        return new Verdicts(spread, storage, first.P99Ms, last.P99Ms);
+        return new Verdicts(Spread([.. settled.Select(m => m.ResidentMb)]), Spread([.. settled.Select(m => m.ResidentMb - m.IdIndexMb)]),
+            storage, first.P99Ms, last.P99Ms);
     }
 
     /// <summary>Posts one batch a second, as a feeder on a schedule would; a late second is sent at once.</summary>
@@ -89,7 +94,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
     {
         (string Title, (string Name, string Colour, Func<Minute, double?> Value)[] Lines)[] panels =
         [
-            ("memory, MB", [("resident", "#1f77b4", m => m.ResidentMb), ("managed heap", "#ff7f0e", m => m.ManagedMb), ("GC committed", "#8c564b", m => m.GcCommittedMb)]),
+            ("memory, MB", [("resident", "#1f77b4", m => m.ResidentMb), ("managed heap", "#ff7f0e", m => m.ManagedMb), ("GC committed", "#8c564b", m => m.GcCommittedMb), ("id index", "#17becf", m => m.IdIndexMb)]),
             ("storage, MB", [("at rest", "#2ca02c", m => m.AtRestMb), ("archive, raw NDJSON", "#7f7f7f", m => m.ArchiveRawMb)]),
             ("written, MB/min", [("written", "#d62728", m => m.WrittenMb)]),
             ("POST to dashboard p99, ms", [("p99", "#9467bd", m => m.P99Ms)]),
@@ -115,7 +120,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
                 var (name, colour, value) = lines[l];
                 var points = string.Join(' ', minutes.Where(m => value(m) is not null).Select(m => string.Create(CultureInfo.InvariantCulture, $"{X(m.At):F1},{Y(value(m)!.Value):F1}")));
                 svg.Append($"""<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>""");
-                svg.Append(CultureInfo.InvariantCulture, $"""<text x="{width - right - 150 * (lines.Length - l)}" y="{y0 + 16}" fill="{colour}">{name}</text>""");
+                svg.Append(CultureInfo.InvariantCulture, $"""<text x="{width - right - 120 * (lines.Length - l)}" y="{y0 + 16}" fill="{colour}">{name}</text>""");
             }
         }
         return svg.Append("</svg>").ToString();
