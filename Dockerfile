@@ -19,4 +19,7 @@ FROM ${DOTNET_RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app .
 ENV BorderWatch__Azurite__Start=false
+# Not root: Microsoft's .NET images have the user "app" (APP_UID, 1654), which may read /app and write nothing there.
+ARG APP_UID=1654
+USER $APP_UID
 ENTRYPOINT ["dotnet", "BorderWatch.Server.dll"]

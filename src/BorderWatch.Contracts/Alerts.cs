@@ -56,7 +56,7 @@ public sealed class Alert
 [GenerateSerializer, Immutable, Alias("bw.Acknowledgement")]
 public sealed record Acknowledgement([property: Id(0)] string By, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string? Comment);
 
-/// <summary>What became of a webhook notice: delivered, or dead-lettered after the last try.</summary>
+/// <summary>What became of a webhook notice: delivered, or dead-lettered after the last try. Webhook is the hook's name, never its address.</summary>
 [GenerateSerializer, Immutable, Alias("bw.Delivery")]
 public sealed record DeliveryRecord(
     [property: Id(0)] string Webhook, [property: Id(1)] int Version, [property: Id(2)] bool Delivered,
@@ -120,4 +120,35 @@ public interface IAlertsGrain : IGrainWithStringKey
     Task RecordDeliveryAsync(string alertId, DeliveryRecord delivery);
 
     Task DeleteAsync();
+}
+
+/// <summary>A notice waiting for one webhook: the body is made when the alert changed, so every try sends the same.</summary>
+[GenerateSerializer, Immutable, Alias("bw.WebhookNotice")]
+public sealed record WebhookNotice(
+    [property: Id(0)] string Id, [property: Id(1)] string Scenario, [property: Id(2)] string AlertId, [property: Id(3)] int Version,
+    [property: Id(4)] string Event, [property: Id(5)] string Body, [property: Id(6)] DateTimeOffset QueuedAt);
+
+[GenerateSerializer, Immutable, Alias("bw.WebhookLogEntry")]
+public sealed record WebhookLogEntry(
+    [property: Id(0)] string NoticeId, [property: Id(1)] string Scenario, [property: Id(2)] string AlertId, [property: Id(3)] string Event,
+    [property: Id(4)] DeliveryRecord Delivery);
+
+/// <summary>A webhook's notices waiting, and its latest deliveries, newest first.</summary>
+[GenerateSerializer, Immutable, Alias("bw.WebhookStatus")]
+public sealed record WebhookStatus([property: Id(0)] int Waiting, [property: Id(1)] WebhookLogEntry[] Log);
+
+/// <summary>
+/// One per configured webhook (keyed by its name): its outbox in grain state, so that notices not yet delivered
+/// survive a restart, and its delivery log. The silos' senders lease notices from it and report what became of them.
+/// </summary>
+public interface IWebhookGrain : IGrainWithStringKey
+{
+    Task QueueAsync(WebhookNotice notice);
+
+    /// <summary>The oldest notice no sender holds, leased for <paramref name="lease"/>; null when none waits.</summary>
+    Task<WebhookNotice?> TakeAsync(TimeSpan lease);
+
+    Task CompleteAsync(WebhookNotice notice, DeliveryRecord delivery);
+
+    Task<WebhookStatus> GetStatusAsync();
 }

@@ -1,6 +1,7 @@
 using BorderWatch.Grains.Alerting;
 using BorderWatch.Grains.Live;
 using BorderWatch.Grains.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -9,8 +10,11 @@ namespace BorderWatch.Grains;
 
 public static class GrainServices
 {
-    /// <summary>What the grains need in a silo beyond its storage clients: the journal store, shard references, the live publisher.</summary>
-    public static IServiceCollection AddBorderWatchGrains(this IServiceCollection services)
+    /// <summary>
+    /// What the grains need in a silo beyond its storage clients: the journal store, shard references, the live
+    /// publisher, and the webhooks' senders with an HttpClient each (from <paramref name="configuration"/>).
+    /// </summary>
+    public static IServiceCollection AddBorderWatchGrains(this IServiceCollection services, IConfiguration? configuration = null)
     {
         services.TryAddSingleton<JournalStore>();   // front ends use it too, to list, export and delete scenarios
         services.TryAddSingleton<IJournalStorageProvider>(sp => sp.GetRequiredService<JournalStore>());
@@ -21,7 +25,9 @@ public static class GrainServices
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LivePublisher>());
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
         services.AddSingleton<AlertNotifier>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AlertNotifier>());
+        services.AddHostedService<WebhookSender>();
+        if (configuration is not null) WebhookSender.AddWebhookClients(services, configuration);
+        services.AddHttpClient();
         return services;
     }
 }

@@ -19,9 +19,11 @@ catch (CatalogueException e)
 var azuriteOptions = builder.Configuration.GetSection(AzuriteOptions.Section).Get<AzuriteOptions>() ?? new();
 await using var azurite = await LocalAzurite.StartIfConfiguredAsync(azuriteOptions, builder.Environment.ContentRootPath, Console.Out);
 
-var devKeys = DevelopmentKeys.AddIfNeeded(builder);
+string? devKeys;
 try
 {
+    builder.AddKeysFile();
+    devKeys = DevelopmentKeys.AddIfNeeded(builder);
     builder.AddBorderWatch(catalogue);
 }
 catch (SecurityConfigurationException e)

@@ -39,6 +39,7 @@ public sealed partial class AlertsGrain(
 
     private readonly AlertOptions _options = options.Value;
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly List<WebhookNotice> _notices = []; // made as alerts change, queued once the book is written
     private DateTimeOffset? _pendingFrom;
     private IGrainTimer? _timer;
 
@@ -68,10 +69,10 @@ public sealed partial class AlertsGrain(
         _pendingFrom = null;
         try
         {
+            _notices.Clear();
             var changed = await EvaluateAsync(sectors, from);
             if (changed.Count == 0) return;
-            await state.WriteStateAsync(cancellation);
-            live.AlertsChanged(Scenario);
+            await SaveAndNotifyAsync();
         }
         catch (Exception e)
         {
@@ -93,9 +94,8 @@ public sealed partial class AlertsGrain(
         alert.Acknowledgement = new Acknowledgement(by, time.GetUtcNow(), comment);
         if (alert.State == AlertState.Firing) alert.State = AlertState.Acknowledged;
         alert.Version++;
-        await state.WriteStateAsync();
         Notify(alert, "acknowledged");
-        live.AlertsChanged(Scenario);
+        await SaveAndNotifyAsync();
         return alert;
     }
 
@@ -147,7 +147,17 @@ public sealed partial class AlertsGrain(
 
     private void Notify(Alert alert, string what)
     {
-        if (alert.SilencedBy is null) notifier.Enqueue(Scenario, what, alert);
+        if (alert.SilencedBy is null && notifier.Notice(Scenario, what, alert) is { } notice) _notices.Add(notice);
+    }
+
+    /// <summary>The book first, then its notices into the webhooks' outboxes: a notice never tells of a change that was not kept.</summary>
+    private async Task SaveAndNotifyAsync()
+    {
+        await state.WriteStateAsync();
+        live.AlertsChanged(Scenario);
+        var notices = _notices.ToList();
+        _notices.Clear();
+        await notifier.QueueAsync(notices);
     }
 
     private ISectorGrain Sector(string id) => GrainFactory.GetGrain<ISectorGrain>(GrainKeys.For(Scenario, id));

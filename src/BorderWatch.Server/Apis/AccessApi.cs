@@ -15,7 +15,7 @@ public static class AccessApi
             scenarios = user.FindAll(Roles.ScenarioClaim).Select(c => c.Value),
         })).RequireAuthorization(p => p.RequireAuthenticatedUser());
 
-        app.MapGet("/api/keys", (Keyring keyring) => Results.Ok(keyring.Holders.Select(h => new
+        app.MapGet("/api/keys", (KeyringSource keys) => Results.Ok(keys.Current.Holders.Select(h => new
         {
             h.Name, h.Role, h.Scenarios, h.RequestsPerSecond,
         }))).RequireAuthorization(Roles.Manage);

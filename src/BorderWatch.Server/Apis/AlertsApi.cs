@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
+using BorderWatch.Grains.Alerting;
 
 namespace BorderWatch.Server.Apis;
 
@@ -29,6 +30,17 @@ public static class AlertsApi
             var alerts = await grains.GetGrain<IAlertsGrain>(name).QueryAsync(new AlertQuery(wanted, route, from, to));
             return Results.Ok(new { scenario = name, alerts });
         });
+
+        // Admins only: where notices went and what became of them. Names, never URLs or secrets.
+        app.MapGet("/api/webhooks", async (IConfiguration configuration, IGrainFactory grains) =>
+        {
+            var hooks = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>()?.Webhooks ?? [];
+            return Results.Ok(await Task.WhenAll(hooks.Select(async hook =>
+            {
+                var status = await grains.GetGrain<IWebhookGrain>(hook.Name).GetStatusAsync();
+                return new { hook.Name, scenarios = hook.Scenarios.Count == 0 ? [Scenarios.Live] : hook.Scenarios, status.Waiting, status.Log };
+            })));
+        }).RequireAuthorization(Security.Roles.Manage);
 
         app.MapPost("/api/alerts/{id}/ack", async (string id, string? scenario, AckRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
         {

@@ -32,7 +32,7 @@ public static class AssetsApi
                 },
             });
             return Results.Ok(new { type = "FeatureCollection", scenario = name, asOf = clock, features });
-        });
+        }).RequireRateLimiting(Security.SecurityHosting.ExpensiveReads);
 
         app.MapGet("/api/assets/{id}/track", async (string id, string? scenario, DateTimeOffset? from, DateTimeOffset? to, IGrainFactory grains) =>
         {

@@ -11,13 +11,13 @@ public static class ScenariosApi
     public static void MapScenariosApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/scenarios", async (HttpContext context, ScenarioDirectory directory) =>
-            Results.Ok(await directory.ListAsync(context.User.MayUse)));
+            Results.Ok(await directory.ListAsync(context.User.MayUse))).RequireRateLimiting(SecurityHosting.ExpensiveReads);
 
         app.MapGet("/api/scenarios/{name}", async (string name, ScenarioDirectory directory) =>
         {
             if (ScenarioQuery.Validate(name, out _) is { } invalid) return invalid;
             return await directory.SummarizeAsync(name) is { } summary ? Results.Ok(summary) : Problems.NotFound("scenario", name);
-        });
+        }).RequireRateLimiting(SecurityHosting.ExpensiveReads);
 
         app.MapDelete("/api/scenarios/{name}", async (string name, bool? confirmLive, System.Security.Claims.ClaimsPrincipal user, ScenarioDirectory directory, ILogger<ScenarioDirectory> logger) =>
         {
@@ -41,6 +41,6 @@ public static class ScenariosApi
             context.Response.ContentType = "application/x-ndjson";
             await export.WriteAsync(name, new ExportFilter(route, sector, from, to), context.Response.Body, context.RequestAborted);
             return Results.Empty;
-        });
+        }).RequireRateLimiting(SecurityHosting.ExpensiveReads);
     }
 }

@@ -43,18 +43,16 @@
   if (!me.roles.some(r => r === "operator" || r === "admin")) signIn(`The key '${me.name}' is a ${me.roles.join(", ")} key; the dashboard needs an operator's.`);
   $("#who").textContent = `${me.name} (${me.roles.join(", ")})`;
 
-  // Catalogue and settings: geometry does not depend on the scenario.
+  // Catalogue and settings: geometry does not depend on the scenario. A key scoped to some scenarios opens on its first.
   const settings = await (await api("api/dashboard")).json();
   state.staleAfterMs = settings.staleAfterSeconds * 1000;
   state.scenario ??= settings.defaultScenario;
-  const [sectors, routes] = await Promise.all([
-    api("api/sectors").then(r => r.json()),
-    api("api/routes").then(r => r.json()),
-  ]);
-  for (const f of sectors.features) state.sectors.set(f.properties.id, f.properties);
-  for (const r of routes.routes) state.routes.set(r.id, r.name);
+  if (me.scenarios.length > 0 && !me.scenarios.includes(state.scenario)) state.scenario = me.scenarios[0];
+  const catalogue = await (await api("api/catalogue")).json();
+  for (const f of catalogue.features) state.sectors.set(f.properties.id, f.properties);
+  for (const r of catalogue.routes) state.routes.set(r.id, r.name);
   buildRouteTable();
-  borderMap.drawSectors(sectors, select);
+  borderMap.drawSectors(catalogue, select);
   const basemapDrawn = borderMap.basemap(settings); // the outlines load beside the live connection
 
   // The server sends a connection its snapshot and then changes in order: the last message is the current value.
@@ -224,7 +222,7 @@
   // listing them counts every scenario's records, not something to do on every page load.
   $("#scenario").addEventListener("focus", () => {
     api("api/scenarios").then(r => r.json()).then(list => {
-      const names = new Set(["live", ...list.map(s => s.name)]);
+      const names = new Set([...(me.scenarios.length > 0 ? [] : ["live"]), ...list.map(s => s.name)]);
       $("#scenarios").replaceChildren(...[...names].map(name => Object.assign(document.createElement("option"), { value: name })));
     }).catch(() => {});
   }, { once: true });

@@ -39,7 +39,7 @@ const borderMap = (() => {
       const layer = L.geoJSON(feature, {
         style: { color: impactColours[p.impactLevel] || "#555", weight: p.kind === "area" ? 1.5 : 2.5, ...fill(0) },
       }).addTo(map);
-      layer.bindTooltip(p.name, { sticky: true });
+      layer.bindTooltip(textLines([p.name]), { sticky: true });
       layer.on("click", () => onSelect(p.id));
       layer.eachLayer(l => {
         const e = l.getElement();
@@ -73,8 +73,18 @@ const borderMap = (() => {
     return L.divIcon({
       className: "bw-asset" + (stale ? " stale" : ""),
       iconSize: [18, 18],
-      html: `<svg width="18" height="18" viewBox="-9 -9 18 18"><path transform="rotate(${course || 0})" d="M0,-8 L5,7 L0,3 L-5,7 Z"/></svg>`,
+      html: `<svg width="18" height="18" viewBox="-9 -9 18 18"><path transform="rotate(${Number(course) || 0})" d="M0,-8 L5,7 L0,3 L-5,7 Z"/></svg>`,
     });
+  }
+
+  // Leaflet takes a string tooltip as markup; what feeders and the catalogue name goes in as text nodes.
+  function textLines(lines) {
+    const box = document.createElement("span");
+    lines.forEach((line, i) => {
+      if (i > 0) box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(line));
+    });
+    return box;
   }
 
   function moveAsset(a) {
@@ -93,7 +103,7 @@ const borderMap = (() => {
     entry.trail.setLatLngs(entry.points);
     entry.marker.setLatLng(at).setIcon(arrowIcon(a.latest.courseDeg, a.stale));
     const speed = a.latest.speedKn == null ? "" : `, ${a.latest.speedKn} kn`;
-    entry.marker.bindTooltip(`${a.asset} (${a.kind || "asset"})${speed}<br>${a.latest.time}${a.stale ? "<br>silent" : ""}`);
+    entry.marker.bindTooltip(textLines([`${a.asset} (${a.kind || "asset"})${speed}`, a.latest.time, ...(a.stale ? ["silent"] : [])]));
     entry.marker.getElement()?.setAttribute("data-asset", a.asset);
   }
 

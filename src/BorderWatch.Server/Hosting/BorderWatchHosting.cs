@@ -49,11 +49,13 @@ public static class BorderWatchHosting
 
         // Orleans reads its own section (Orleans:Clustering, Orleans:Endpoints, Orleans:Membership): the same code
         // runs on one machine, against Azurite or Azure, or as several silos, by configuration alone.
+        var tls = ClusterTls.Load(builder.Configuration, builder.Environment.ContentRootPath);
         if (builder.Configuration.GetValue("BorderWatch:Role", ServerRole.Silo) == ServerRole.Silo)
         {
             builder.UseOrleans(silo =>
             {
-                silo.Services.AddBorderWatchGrains();
+                if (tls is not null) silo.UseTls(tls.Own, o => ClusterTls.Configure(o, tls));
+                silo.Services.AddBorderWatchGrains(builder.Configuration);
                 // Grain state beside the journal, in the same account: set in code, so that front ends (Orleans clients,
                 // which know no grain storage) can share the configuration.
                 silo.AddAzureBlobGrainStorage(StorageNames.GrainState, options => options.Configure<IServiceProvider>((o, services) =>
@@ -69,7 +71,10 @@ public static class BorderWatchHosting
         }
         else
         {
-            builder.UseOrleansClient();
+            builder.UseOrleansClient(client =>
+            {
+                if (tls is not null) client.UseTls(tls.Own, o => ClusterTls.Configure(o, tls));
+            });
         }
         builder.AddLiveDashboard();
 
@@ -80,6 +85,7 @@ public static class BorderWatchHosting
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableHandler>();
+        services.AddSingleton<ReadinessCheck>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("storage-and-cluster");
     }
 
@@ -120,6 +126,7 @@ public static class BorderWatchHosting
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccessApi();
         app.MapIngestApi();
+        app.MapCatalogueApi();
         app.MapRoutesApi();
         app.MapSectorsApi();
         app.MapAssetsApi();

@@ -45,7 +45,7 @@ public static class DashboardHosting
         var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         // A new user lands on the moving demo; where the demo is off (operations), on the live picture.
         app.MapGet("/api/dashboard", (IOptions<DashboardOptions> dashboard, IOptions<AssetOptions> assets, IOptions<DemoOptions> demo) =>
             Results.Ok(new

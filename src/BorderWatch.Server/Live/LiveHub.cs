@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace BorderWatch.Server.Live;
 
 /// <summary>The dashboards' hub at /hubs/live: subscribe to a scenario (optionally routes, sectors or a box), then listen.</summary>
-public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits) : Hub<IDashboardClient>
+public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits, KeyringSource keys, KeyedConnections keyed) : Hub<IDashboardClient>
 {
     public const string Path = "/hubs/live";
 
@@ -35,8 +35,15 @@ public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOpt
 
     public void Unsubscribe() => feeds.Unsubscribe(Context.ConnectionId);
 
+    public override Task OnConnectedAsync()
+    {
+        keyed.Opened(Context, keys.Current);
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        keyed.Closed(Context.ConnectionId);
         feeds.Unsubscribe(Context.ConnectionId);
         Recent.TryRemove(Context.ConnectionId, out _);
         return base.OnDisconnectedAsync(exception);

@@ -11,19 +11,23 @@ namespace BorderWatch.Server.Security;
 /// Authenticates the X-Api-Key header, or the access_token query parameter on the live hub (a browser's
 /// WebSocket cannot carry headers).
 /// </summary>
-public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Keyring keyring)
+public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, KeyringSource keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
+    /// <summary>The SHA-256 of the key a caller presented: what a hub connection is checked against when keys change.</summary>
+    public const string DigestClaim = "borderwatch/key-digest";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = PresentedKey(Request);
         if (string.IsNullOrEmpty(presented)) return Task.FromResult(AuthenticateResult.NoResult());
-        if (keyring.Find(presented) is not { } holder) return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        var digest = Keyring.Digest(presented);
+        if (keys.Current.Find(digest) is not { } holder) return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, holder.Name), new(ClaimTypes.Role, holder.Role) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, holder.Name), new(ClaimTypes.Role, holder.Role), new(DigestClaim, Convert.ToHexString(digest)) };
         claims.AddRange(holder.Scenarios.Select(s => new Claim(Roles.ScenarioClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));

@@ -1,3 +1,6 @@
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+
 namespace BorderWatch.Server.Security;
 
 /// <summary>Configuration section BorderWatch:Auth: who may call the server.</summary>
@@ -6,6 +9,12 @@ public sealed class AuthOptions
     public const string Section = "BorderWatch:Auth";
 
     public List<ApiKeyEntry> Keys { get; set; } = [];
+
+    /// <summary>
+    /// A JSON configuration file read beside the others and re-read when it changes, for keys kept apart from the
+    /// rest of the settings (a mounted secret): a revoked key is refused without a restart.
+    /// </summary>
+    public string? KeysFile { get; set; }
 
     /// <summary>Bearer tokens from an identity provider, instead of or beside API keys.</summary>
     public JwtOptions Jwt { get; set; } = new();
@@ -48,5 +57,42 @@ public sealed class JwtOptions
     /// <summary>The claim (repeated) naming the scenarios the token may use; none means all.</summary>
     public string ScenarioClaim { get; set; } = "scenarios";
 
+    /// <summary>The signing algorithms accepted; empty means RS256 from an identity provider, HS256 with a SigningKey.</summary>
+    public List<string> Algorithms { get; set; } = [];
+
     public bool Enabled => !string.IsNullOrEmpty(Authority) || !string.IsNullOrEmpty(SigningKey);
+
+    private bool Shared => !string.IsNullOrEmpty(SigningKey);
+
+    private static readonly string[] Asymmetric =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    private static readonly string[] Symmetric = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512];
+
+    public IReadOnlyList<string> AcceptedAlgorithms =>
+        Algorithms.Count > 0 ? Algorithms : [Shared ? SecurityAlgorithms.HmacSha256 : SecurityAlgorithms.RsaSha256];
+
+    /// <summary>Refuses settings under which tokens issued for someone else, or signed some other way, would be accepted.</summary>
+    public void Validate()
+    {
+        if (!Enabled) return;
+        const string at = AuthOptions.Section + ":Jwt";
+        if (!string.IsNullOrEmpty(Authority) && Shared)
+            throw new SecurityConfigurationException($"{at}: give Authority (an identity provider's keys) or SigningKey (a shared secret), not both.");
+        if (string.IsNullOrEmpty(Audience))
+            throw new SecurityConfigurationException($"{at}:Audience is not set: without it every token of the identity provider is accepted, " +
+                "whichever application it was issued for. Set it to the audience (application id) the provider puts in BorderWatch's tokens.");
+        if (Shared && string.IsNullOrEmpty(Issuer))
+            throw new SecurityConfigurationException($"{at}:Issuer is not set: with a SigningKey it is what tells this provider's tokens from any other signed with the same secret.");
+        if (Shared && Encoding.UTF8.GetByteCount(SigningKey!) < 32)
+            throw new SecurityConfigurationException($"{at}:SigningKey is shorter than 32 bytes: HS256 needs a secret of at least 256 bits.");
+        var possible = Shared ? Symmetric : Asymmetric;
+        foreach (var algorithm in Algorithms.Where(a => !possible.Contains(a)))
+            throw new SecurityConfigurationException($"{at}:Algorithms: '{algorithm}' is not one of {string.Join(", ", possible)} " +
+                $"(the algorithms for {(Shared ? "a SigningKey" : "an Authority")}).");
+    }
 }

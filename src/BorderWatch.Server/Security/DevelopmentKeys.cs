@@ -26,7 +26,7 @@ public static class DevelopmentKeys
             if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             using (var writer = new StreamWriter(path, create)) writer.Write(json);
         }
-        builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: true);
         return path;
     }
 

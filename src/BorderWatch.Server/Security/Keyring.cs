@@ -9,7 +9,11 @@ public sealed class SecurityConfigurationException(string message) : Exception(m
 /// <summary>The configured API keys, held as SHA-256 digests and looked up in constant time.</summary>
 public sealed class Keyring
 {
-    public sealed record Holder(string Name, string Role, IReadOnlyList<string> Scenarios, double? RequestsPerSecond);
+    public sealed record Holder(string Name, string Role, IReadOnlyList<string> Scenarios, double? RequestsPerSecond)
+    {
+        /// <summary>Grants the same rights: a connection opened under one may stay open under the other.</summary>
+        public bool SameRights(Holder other) => Name == other.Name && Role == other.Role && Scenarios.SequenceEqual(other.Scenarios);
+    }
 
     private readonly (byte[] Digest, Holder Holder)[] _keys;
 
@@ -47,16 +51,22 @@ public sealed class Keyring
             keys.Add((digest, new Holder(entry.Name, entry.Role, entry.Scenarios, entry.RequestsPerSecond)));
         }
         _keys = [.. keys];
+        _byName = keys.ToDictionary(k => k.Item2.Name, k => k.Item2, StringComparer.Ordinal);
     }
+
+    private readonly Dictionary<string, Holder> _byName;
+
+    public Holder? Named(string name) => _byName.GetValueOrDefault(name);
 
     public bool IsEmpty => _keys.Length == 0;
 
     public IEnumerable<Holder> Holders => _keys.Select(k => k.Holder);
 
     /// <summary>The holder of a presented key. Every key is compared, in constant time, whatever matches.</summary>
-    public Holder? Find(string presented)
+    public Holder? Find(string presented) => Find(Digest(presented));
+
+    public Holder? Find(byte[] digest)
     {
-        var digest = Digest(presented);
         Holder? found = null;
         foreach (var (known, holder) in _keys)
         {

@@ -11,6 +11,12 @@ public sealed class LimitOptions
     /// <summary>How many requests above the rate a caller may send at once.</summary>
     public int Burst { get; set; } = 200;
 
+    /// <summary>Anonymous /health requests per second per address (probes ask every few seconds).</summary>
+    public double HealthRequestsPerSecond { get; set; } = 5;
+
+    /// <summary>Expensive reads (exports, listings) one key may have running at once; more wait their turn briefly, then 429.</summary>
+    public int ExpensiveReadsPerKey { get; set; } = 2;
+
     /// <summary>Largest SignalR message a dashboard may send (a subscription is a few hundred bytes).</summary>
     public long MaxHubMessageBytes { get; set; } = 16 * 1024;
 

@@ -6,6 +6,7 @@ using BorderWatch.Server.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace BorderWatch.Server.Security;
@@ -15,17 +16,25 @@ public static class SecurityHosting
 {
     private const string Selector = "BorderWatch";
 
+    /// <summary>The rate-limiting policy of endpoints that read a whole scenario.</summary>
+    public const string ExpensiveReads = "expensive-reads";
+
     public static void AddBorderWatchSecurity(this WebApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
         var limits = builder.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new();
         var keyring = new Keyring(auth.Keys);
+        auth.Jwt.Validate();
+        var alerts = builder.Configuration.GetSection(Grains.Alerting.AlertOptions.Section).Get<Grains.Alerting.AlertOptions>() ?? new();
+        if (alerts.WebhookProblems().FirstOrDefault() is { } webhook) throw new SecurityConfigurationException(webhook);
         if (keyring.IsEmpty && !auth.Jwt.Enabled)
             throw new SecurityConfigurationException($"No credentials are configured: add {AuthOptions.Section}:Keys (Name, Role, Hash) or {AuthOptions.Section}:Jwt. " +
                 "`dotnet run --project tools/BorderWatch.Cli -- key --name NAME --role operator` makes a key and its hash; in Development a key file is made by itself.");
 
         var services = builder.Services;
-        services.AddSingleton(keyring);
+        services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
+        services.AddSingleton(sp => new KeyringSource(keyring, sp.GetRequiredService<IOptionsMonitor<AuthOptions>>(), sp.GetRequiredService<ILogger<KeyringSource>>()));
+        services.AddSingleton<KeyedConnections>();
         services.AddSingleton(limits);
         var authentication = services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "API key or bearer token", o => o.ForwardDefaultSelector = context =>
@@ -44,23 +53,31 @@ public static class SecurityHosting
         services.AddRateLimiter(o =>
         {
             // Keys with a rate of their own get it (and a burst of two seconds of it); everyone else the configured one.
-            var ownRates = keyring.Holders.Where(h => h.RequestsPerSecond is not null).ToDictionary(h => h.Name, h => h.RequestsPerSecond!.Value);
+            // A key's partition is named with its rate, so that a changed rate takes effect with the changed keys.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (context.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
+                if (context.Request.Path.StartsWithSegments("/health"))
+                    return RateLimitPartition.GetTokenBucketLimiter("health:" + context.Connection.RemoteIpAddress,
+                        _ => TokenBucket(limits.HealthRequestsPerSecond, (int)Math.Ceiling(2 * limits.HealthRequestsPerSecond)));
                 var who = context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
-                if (who is not null && ownRates.TryGetValue(who, out var own))
-                    return RateLimitPartition.GetTokenBucketLimiter("key:" + who, _ => TokenBucket(own, (int)Math.Ceiling(2 * own)));
+                var own = who is null || context.User.FindFirst(ApiKeyHandler.DigestClaim) is null ? null
+                    : context.RequestServices.GetRequiredService<KeyringSource>().Current.Named(who)?.RequestsPerSecond;
+                if (own is { } rate)
+                    return RateLimitPartition.GetTokenBucketLimiter($"key:{who}:{rate}", _ => TokenBucket(rate, (int)Math.Ceiling(2 * rate)));
                 var partition = who is null ? "ip:" + context.Connection.RemoteIpAddress : "key:" + who;
                 return RateLimitPartition.GetTokenBucketLimiter(partition, _ => TokenBucket(limits.RequestsPerSecond, limits.Burst));
             });
+            // Exports and listings read a whole scenario: a few at a time per key, whatever its request rate.
+            o.AddPolicy(ExpensiveReads, context => RateLimitPartition.GetConcurrencyLimiter(
+                context.User.Identity?.Name ?? "ip:" + context.Connection.RemoteIpAddress,
+                _ => new ConcurrencyLimiterOptions { PermitLimit = limits.ExpensiveReadsPerKey, QueueLimit = limits.ExpensiveReadsPerKey }));
             o.OnRejected = async (context, _) =>
             {
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
                 await Problems.Status(StatusCodes.Status429TooManyRequests, "X-Api-Key",
-                    $"Too many requests for this key; send again in {seconds} s (Retry-After).").ExecuteAsync(context.HttpContext);
+                    $"Too many requests from this key (or address, before a key is known); send again in {seconds} s (Retry-After).").ExecuteAsync(context.HttpContext);
             };
         });
 
@@ -70,6 +87,15 @@ public static class SecurityHosting
                 .WithHeaders(ApiKeyHandler.Header, "Content-Type", "Authorization", "X-Requested-With", "X-SignalR-User-Agent")
                 .WithMethods("GET", "POST", "PUT", "DELETE").AllowCredentials()));
         }
+    }
+
+    /// <summary>Adds the keys file (BorderWatch:Auth:KeysFile) to the configuration, re-read whenever it changes.</summary>
+    public static void AddKeysFile(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration[$"{AuthOptions.Section}:KeysFile"] is not { Length: > 0 } file) return;
+        var path = Path.GetFullPath(file, builder.Environment.ContentRootPath);
+        if (!File.Exists(path)) throw new SecurityConfigurationException($"{AuthOptions.Section}:KeysFile: there is no file {path}.");
+        builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: true);
     }
 
     /// <summary>Headers first (every answer carries them), then who is calling, their rate, their rights, their scenarios.</summary>
@@ -106,8 +132,8 @@ public static class SecurityHosting
         var tiles = Uri.TryCreate(configuration["BorderWatch:Dashboard:TileUrl"]?.Replace("{s}", "a"), UriKind.Absolute, out var tile)
             ? " " + tile.GetLeftPart(UriPartial.Authority).Replace("//a.", "//*.")
             : "";
-        // Leaflet positions its panes with inline styles.
-        return $"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:{tiles}; " +
+        // No inline styles: Leaflet positions its panes through the DOM's style properties, which the policy allows.
+        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; " +
                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
     }
 
@@ -136,12 +162,13 @@ public static class SecurityHosting
     {
         o.MapInboundClaims = false;
         if (!string.IsNullOrEmpty(jwt.Authority)) o.Authority = jwt.Authority;
+        // Validate() made sure there is an audience, and an issuer (given, or the Authority's own).
         o.TokenValidationParameters = new TokenValidationParameters
         {
-            ValidateAudience = !string.IsNullOrEmpty(jwt.Audience),
             ValidAudience = jwt.Audience,
-            ValidateIssuer = !string.IsNullOrEmpty(jwt.Issuer) || !string.IsNullOrEmpty(jwt.Authority),
-            ValidIssuer = jwt.Issuer,
+            ValidIssuer = string.IsNullOrEmpty(jwt.Issuer) ? null : jwt.Issuer,
+            ValidAlgorithms = jwt.AcceptedAlgorithms,
+            ClockSkew = TimeSpan.FromSeconds(30),
             RoleClaimType = jwt.RoleClaim,
             NameClaimType = "name",
             IssuerSigningKey = string.IsNullOrEmpty(jwt.SigningKey) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey)),
@@ -155,9 +182,11 @@ public static class SecurityHosting
                     context.Token = token;
                 return Task.CompletedTask;
             },
-            // Scenario scope arrives in the token's own claim; keep one claim type for it.
+            // Scenario scope arrives in the token's own claim; keep one claim type for it. The token's expiry is
+            // the ticket's, so that a hub connection closes when its token expires.
             OnTokenValidated = context =>
             {
+                context.Properties.ExpiresUtc = context.SecurityToken.ValidTo;
                 if (context.Principal?.Identity is ClaimsIdentity identity)
                 {
                     foreach (var claim in identity.FindAll(jwt.ScenarioClaim).ToList()) identity.AddClaim(new Claim(Roles.ScenarioClaim, claim.Value));

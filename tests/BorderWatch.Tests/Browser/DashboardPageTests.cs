@@ -9,6 +9,8 @@ namespace BorderWatch.Tests.Browser;
 [Collection(ServerCollection.Name)]
 public sealed class DashboardPageTests(ServerFixture fixture)
 {
+    private static readonly DateTimeOffset T0 = new(2023, 9, 12, 6, 10, 0, TimeSpan.Zero);
+
     [Fact]
     public async Task The_page_draws_the_sectors_and_a_posted_detection_changes_the_sector_counter_within_two_seconds()
     {
@@ -23,16 +25,50 @@ public sealed class DashboardPageTests(ServerFixture fixture)
         Assert.True(ready["countries"]!.GetValue<int>() > 100, "the offline basemap drew the countries");
         Assert.Equal(("connected", "0"), (ready["connection"]!.GetValue<string>(), ready["counter"]!.GetValue<string>()));
 
-        var t0 = new DateTimeOffset(2023, 9, 12, 6, 10, 0, TimeSpan.Zero);
-        using var response = await fixture.Server.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [ApiClient.Detection("b-1", t0, 35.50, 12.60, 42)]);
+        var changed = await PostAndWatchAsync(browser, scenario, "b-1");
+        Assert.Equal(("1", "42"), (changed["counter"]!.GetValue<string>(), changed["routeLastHour"]!.GetValue<string>()));
+        Assert.True(File.Exists(screenshot), "the screenshot is kept as a test artifact");
+
+        // Feeder text is text: markup in an asset's id and kind shows as written, and nothing of it runs or styles the page.
+        const string asset = "<b class=\"bw-injected\">boat</b><style>body{display:none}</style>";
+        const string kind = "<img class=\"bw-injected\" src=x>";
+        var position = System.Text.Json.JsonSerializer.Serialize(new { asset, kind, time = T0.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat = 35.5, lon = 12.6, speedKn = 4, courseDeg = 90 });
+        using (var posted = await fixture.Server.Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", [position]))
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        await browser.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new { asset }));
+        var tooltip = await browser.ReadAsync("tooltip");
+        Assert.Contains($"{asset} ({kind}), 4 kn", tooltip["text"]!.GetValue<string>());
+        Assert.All(tooltip["elements"]!.AsArray(), e => Assert.Contains(e!.GetValue<string>(), new[] { "span", "br" }));
+        Assert.Equal(0, tooltip["injected"]!.GetValue<int>());
+        Assert.Empty(tooltip["problems"]!.AsArray()); // no Content Security Policy violation either
+    }
+
+    [Fact]
+    public async Task A_key_scoped_to_one_exercise_opens_the_page_on_it_and_sees_it_live()
+    {
+        var screenshot = Path.Combine(Paths.Root, "TestResults", "dashboard-scoped.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await using var browser = BrowserScript.Start(new Uri(fixture.Server.Address, $"/#key={TestKeys.Scoped}"), "central-med", "lampedusa", screenshot);
+
+        var ready = await browser.ReadAsync("ready");
+        Assert.Equal((46, TestKeys.ScopedScenario, "connected"),
+            (ready["sectors"]!.GetValue<int>(), ready["scenario"]!.GetValue<string>(), ready["connection"]!.GetValue<string>()));
+        var before = int.Parse(ready["counter"]!.GetValue<string>());
+
+        var changed = await PostAndWatchAsync(browser, TestKeys.ScopedScenario, $"scoped-{Guid.NewGuid():N}");
+        Assert.Equal(before + 1, int.Parse(changed["counter"]!.GetValue<string>()));
+    }
+
+    /// <summary>Posts a detection of 42 in Lampedusa and returns what the page showed once its counter changed.</summary>
+    private async Task<System.Text.Json.Nodes.JsonNode> PostAndWatchAsync(BrowserScript browser, string scenario, string id)
+    {
+        using var response = await fixture.Server.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [ApiClient.Detection(id, T0, 35.50, 12.60, 42)]);
         Assert.True(response.IsSuccessStatusCode);
         await browser.WriteAsync("posted");
-
         var changed = await browser.ReadAsync("changed");
-        Assert.Equal(("1", "42"), (changed["counter"]!.GetValue<string>(), changed["routeLastHour"]!.GetValue<string>()));
         Assert.True(changed["ms"]!.GetValue<int>() < 2000, $"the counter changed {changed["ms"]} ms after the POST was acknowledged");
         Assert.Empty(changed["problems"]!.AsArray());
-        Assert.True(File.Exists(screenshot), "the screenshot is kept as a test artifact");
+        return changed;
     }
 }
 

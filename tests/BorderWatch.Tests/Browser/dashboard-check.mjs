@@ -1,7 +1,7 @@
 // Drives the dashboard in Chromium as an operator would and reports what the page shows, one JSON line per step.
 // The .NET test (DashboardPageTests) starts the server, posts the detection and judges the report.
 //   node dashboard-check.mjs <page url> <route> <sector> <screenshot.png> <chromium executable>
-// stdin: the test writes "posted" once its detection was acknowledged.
+// stdin: the test writes "posted" once its detection was acknowledged, then the JSON of a position it posted.
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
 
@@ -37,6 +37,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on("pageerror", e => problems.push(String(e)));
   page.on("requestfailed", r => problems.push(`request failed: ${r.url()}`));
+  page.on("console", m => { if (m.type() === "error" && m.text().includes("Content Security Policy")) problems.push(m.text()); });
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
 
@@ -55,6 +56,7 @@ try {
     sectors: await page.locator("path.bw-sector").count(),
     countries: await page.locator("path.bw-country").count(),
     connection: await page.locator("#connection").textContent(),
+    scenario: await page.evaluate(() => document.body.dataset.scenario),
     counter: before,
   });
 
@@ -69,6 +71,20 @@ try {
     ms,
     counter: await counter.textContent(),
     routeLastHour: await page.locator(`#routes tr[data-route="${route}"] [data-field="lastHour"]`).textContent(),
+    problems,
+  });
+
+  // An asset whose id and kind are markup: its tooltip must show them as text.
+  const posted2 = JSON.parse((await lines.next()).value);
+  const marker = await page.waitForFunction(id => [...document.querySelectorAll(".bw-asset")].find(e => e.dataset.asset === id),
+    posted2.asset, { timeout: 10000 });
+  await marker.asElement().dispatchEvent("mouseover");
+  await page.waitForSelector(".leaflet-tooltip", { timeout: 5000 });
+  say({
+    event: "tooltip",
+    text: await page.evaluate(() => [...document.querySelectorAll(".leaflet-tooltip")].map(t => t.innerText).join("\n")),
+    elements: await page.evaluate(() => [...document.querySelectorAll(".leaflet-tooltip *")].map(e => e.tagName.toLowerCase())),
+    injected: await page.evaluate(() => document.querySelectorAll(".bw-injected").length),
     problems,
   });
 } catch (e) {

@@ -28,8 +28,12 @@ public sealed class ServerProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the server; with <paramref name="waitHealthy"/> returns once /health answers 200.</summary>
-    public static async Task<ServerProcess> StartAsync(string storage, IDictionary<string, string>? settings = null, bool waitHealthy = true, int? port = null)
+    /// <summary>
+    /// Starts the server; with <paramref name="waitHealthy"/> returns once /health answers 200. Without
+    /// <paramref name="testKeys"/> its keys are only those the settings give.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string storage, IDictionary<string, string>? settings = null, bool waitHealthy = true, int? port = null,
+        bool testKeys = true)
     {
         port ??= Paths.FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -50,7 +54,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["BorderWatch:Counting:SnapshotInterval"] = "00:00:01",
             ["BorderWatch:Demo:Enabled"] = "false",
         };
-        foreach (var (k, v) in TestKeys.Settings()) all[k] = v;
+        if (testKeys) foreach (var (k, v) in TestKeys.Settings()) all[k] = v;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
         foreach (var (k, v) in all) start.ArgumentList.Add($"--{k}={v}");
 

@@ -47,7 +47,8 @@ public static class TestKeys
     public const string JwtIssuer = "https://idp.test.example";
 
     /// <summary>A token as the identity provider would issue it: a name, roles, optionally scenarios.</summary>
-    public static string Token(string name, string[] roles, string signingKey = JwtSigningKey, string[]? scenarios = null)
+    public static string Token(string name, string[] roles, string signingKey = JwtSigningKey, string[]? scenarios = null,
+        string algorithm = Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256, TimeSpan? lifetime = null)
     {
         var claims = new Dictionary<string, object> { ["name"] = name, ["roles"] = roles };
         if (scenarios is not null) claims["scenarios"] = scenarios;
@@ -56,9 +57,9 @@ public static class TestKeys
             Issuer = JwtIssuer,
             Audience = "borderwatch",
             Claims = claims,
-            Expires = DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)),
-                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+            NotBefore = DateTime.UtcNow.AddMinutes(-1),
+            Expires = DateTime.UtcNow + (lifetime ?? TimeSpan.FromMinutes(10)),
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), algorithm),
         });
     }
 

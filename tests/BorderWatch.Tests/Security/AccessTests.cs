@@ -107,6 +107,43 @@ public sealed class AccessTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Health_is_open_to_probes_but_limited_per_address()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Server.Address };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await anonymous.GetAsync("/health");
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        // The bucket (5 a second, 10 at once) fills again for the other tests from this address.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+    }
+
+    [Fact]
+    public async Task Tokens_signed_with_another_algorithm_than_the_pinned_one_are_refused()
+    {
+        // The same secret, HS384 instead of the pinned HS256: the signature is genuine, the algorithm is not.
+        using var http = new HttpClient { BaseAddress = Server.Address };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", TestKeys.Token("watch-officer", ["admin"], algorithm: Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha384));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/routes")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hub_connection_closes_when_its_token_expires()
+    {
+        var token = TestKeys.Token("short-shift", ["operator"], lifetime: TimeSpan.FromSeconds(4));
+        var expires = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo; // whole seconds
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(ClusterFixture.NewScenario()), token);
+        await using var keyed = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(ClusterFixture.NewScenario()));
+        await Eventually.HoldsAsync(() => Task.FromResult(dashboard.State == HubConnectionState.Disconnected), "the connection closed when its token expired", 20);
+        Assert.True(DateTime.UtcNow >= expires, $"closed at {DateTime.UtcNow:HH:mm:ss.fff}, before the token expired at {expires:HH:mm:ss}");
+        Assert.Equal(HubConnectionState.Connected, keyed.State);
+    }
+
+    [Fact]
     public async Task A_key_scoped_to_an_exercise_reaches_that_scenario_only()
     {
         using var scoped = Server.ClientWith(TestKeys.Scoped);
