@@ -75,3 +75,28 @@ public sealed record AssetStatus(
     [property: Id(2)] TrackPoint Latest,
     [property: Id(3)] string? Sector,
     [property: Id(4)] IReadOnlyList<SectorTransition> Transitions);
+
+/// <summary>Where a listing of assets, newest report first, goes on from: the last asset of the page before.</summary>
+[GenerateSerializer, Immutable, Alias("bw.AssetCursor")]
+public sealed record AssetCursor([property: Id(0)] DateTimeOffset Time, [property: Id(1)] string Asset);
+
+/// <summary>
+/// One page of a scenario's assets, newest report first, with the cursor of the next page (null on the last) and
+/// how many there are. Not <see cref="Complete"/> while the index is still reading the assets it did not see report.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("bw.AssetPage")]
+public sealed record AssetPage([property: Id(0)] AssetMoved[] Assets, [property: Id(1)] AssetCursor? Next, [property: Id(2)] int Total, [property: Id(3)] bool Complete);
+
+/// <summary>
+/// A scenario's assets by their latest report, kept from the silos' live changes: what listings and dashboard
+/// snapshots read instead of calling every asset grain.
+/// </summary>
+public interface IAssetIndexGrain : IGrainWithStringKey
+{
+    [Orleans.Concurrency.OneWay]
+    Task MovedAsync(AssetMoved[] moves);
+
+    Task<AssetPage> PageAsync(AssetCursor? after, int limit);
+
+    Task ClearAsync();
+}

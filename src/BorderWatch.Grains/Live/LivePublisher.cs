@@ -6,7 +6,8 @@ namespace BorderWatch.Grains.Live;
 
 /// <summary>
 /// One per silo. Grains note what changed (a dictionary write, no grain call); every
-/// <see cref="LiveOptions.PublishInterval"/> the merged changes go one-way to every front end's observer.
+/// <see cref="LiveOptions.PublishInterval"/> the merged changes go one-way to every front end's observer, to the
+/// alert books and to the asset indexes.
 /// A burst of any size thus costs each front end a few messages a second, and ingest never waits on them.
 /// </summary>
 public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> options, ILogger<LivePublisher> logger) : BackgroundService
@@ -80,6 +81,11 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         foreach (var scenario in sectors.Select(s => (Key: GrainKeys.Parse(s.Key), Earliest: s.Value)).GroupBy(s => s.Key.Scenario))
         {
             _ = grains.GetGrain<IAlertsGrain>(scenario.Key).CountsChangedAsync([.. scenario.Select(s => s.Key.Id)], scenario.Min(s => s.Earliest));
+        }
+        // The scenarios' asset indexes take the newest positions: one-way too, one call a scenario.
+        foreach (var scenario in changes.Assets.GroupBy(a => a.Scenario))
+        {
+            _ = grains.GetGrain<IAssetIndexGrain>(scenario.Key).MovedAsync([.. scenario]);
         }
         foreach (var observer in observers)
         {

@@ -459,7 +459,10 @@ public sealed class JournalShardGrain(
         await Task.WhenAll(copies);
         if (_members.Values.FirstOrDefault(m => m.Length > 0 && chosen.Contains(m.At.Segment)) is { Length: > 0 } left)
             return $"a state copied forward did not land as current (one is still at {left.At})"; // next time
+        // A checkpoint built from here on says where the copies are. One may be under way (the timer's): built
+        // before or after they landed, it cannot tell, so a checkpoint of this pass's own is written.
         var copied = _built;
+        _changed = true;
         await CheckpointAsync();
         if (_stored <= copied) return "the checkpoint after the copies was not written"; // the stored one still points into those segments
         foreach (var segment in chosen) await _stateStorage.DeleteSegmentAsync(segment);

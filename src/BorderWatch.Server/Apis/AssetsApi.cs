@@ -1,21 +1,46 @@
 using BorderWatch.Contracts;
 using BorderWatch.Grains;
+using System.Buffers.Text;
 using Microsoft.Extensions.Options;
 
 namespace BorderWatch.Server.Apis;
 
 public static class AssetsApi
 {
+    public const int DefaultPage = 1_000, MaxPage = 10_000;
+
+    /// <summary>Opaque to clients: the last asset of a page, its report's time in ticks and its id, URL-safe.</summary>
+    public static string FormatCursor(AssetCursor cursor) =>
+        Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes($"{cursor.Time.UtcTicks}~{cursor.Asset}"));
+
+    public static AssetCursor? ParseCursor(string text)
+    {
+        try
+        {
+            var decoded = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text));
+            var split = decoded.IndexOf('~');
+            return split > 0 && long.TryParse(decoded.AsSpan(0, split), out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? new AssetCursor(new DateTimeOffset(ticks, TimeSpan.Zero), decoded[(split + 1)..])
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     public static void MapAssetsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/assets", async (string? scenario, IGrainFactory grains, IOptions<AssetOptions> options) =>
+        // A page of the scenario's assets from its index, the most recently reporting first; `next` goes on.
+        app.MapGet("/api/assets", async (string? scenario, int? limit, string? cursor, IGrainFactory grains, IOptions<AssetOptions> options) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
-            var scenarioGrain = grains.GetGrain<IScenarioGrain>(name);
-            var clock = await scenarioGrain.GetClockAsync();
-            var statuses = await Task.WhenAll((await scenarioGrain.GetAssetsAsync())
-                .Select(id => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, id)).GetStatusAsync()));
-            var features = statuses.OfType<AssetStatus>().Select(s => new
+            if (limit is < 1 or > MaxPage) return Problems.BadRequest("limit", $"limit is 1 to {MaxPage:N0}.");
+            AssetCursor? after = null;
+            if (cursor is not null && (after = ParseCursor(cursor)) is null) return Problems.BadRequest("cursor", "cursor is the `next` of the page before, as it was given.");
+            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            var page = await grains.GetGrain<IAssetIndexGrain>(name).PageAsync(after, limit ?? DefaultPage);
+            var features = page.Assets.Select(s => new
             {
                 type = "Feature",
                 id = s.Asset,
@@ -31,7 +56,11 @@ public static class AssetsApi
                     stale = options.Value.IsStale(s.Latest, clock),
                 },
             });
-            return Results.Ok(new { type = "FeatureCollection", scenario = name, asOf = clock, features });
+            return Results.Ok(new
+            {
+                type = "FeatureCollection", scenario = name, asOf = clock, total = page.Total, complete = page.Complete,
+                next = page.Next is { } next ? FormatCursor(next) : null, features,
+            });
         }).RequireRateLimiting(Security.SecurityHosting.ExpensiveReads);
 
         app.MapGet("/api/assets/{id}/track", async (string id, string? scenario, DateTimeOffset? from, DateTimeOffset? to, IGrainFactory grains) =>

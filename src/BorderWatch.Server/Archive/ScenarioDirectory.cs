@@ -75,6 +75,7 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
             .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).DeleteAsync()));
         await grains.GetGrain<IScenarioGrain>(name).DeleteAsync();
         await grains.GetGrain<IAlertsGrain>(name).DeleteAsync();
+        await grains.GetGrain<IAssetIndexGrain>(name).ClearAsync();
         await journals.DeleteAllAsync(name);
         return true;
     }

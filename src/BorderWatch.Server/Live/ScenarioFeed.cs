@@ -221,10 +221,9 @@ internal sealed class ScenarioFeed
 
     private async Task<AssetUpdate[]> ReadAssetsAsync(SubscriptionScope scope, DateTimeOffset clock)
     {
-        var ids = await _grains.GetGrain<IScenarioGrain>(_scenario).GetAssetsAsync();
-        var statuses = await Task.WhenAll(ids.Take(_options.MaxSnapshotAssets)
-            .Select(id => _grains.GetGrain<IAssetGrain>(GrainKeys.For(_scenario, id)).GetStatusAsync()));
-        return statuses.OfType<AssetStatus>()
+        // One call whatever the fleet: the most recently reporting assets first.
+        var page = await _grains.GetGrain<IAssetIndexGrain>(_scenario).PageAsync(null, _options.MaxSnapshotAssets);
+        return page.Assets
             .Where(s => scope.HasAsset(s.Sector, s.Latest))
             .Select(s => Update(s.Asset, s.Kind, s.Latest, s.Sector, clock))
             .ToArray();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using BorderWatch.Tests.Infrastructure;
 using static BorderWatch.Tests.Api.ApiClient;
+using BorderWatch.Tests.Alerts;
 
 namespace BorderWatch.Tests.Api;
 
@@ -157,7 +158,9 @@ public sealed class IngestApiTests(ServerFixture fixture)
         using var post = await Http.PostAsJsonAsync($"/api/positions?scenario={scenario}", positions);
         Assert.Equal(2, (await post.JsonAsync())["accepted"]!.GetValue<int>());
 
-        var assets = await Http.GetJsonAsync($"/api/assets?scenario={scenario}");
+        // The listing reads the scenario's asset index, which trails ingest by a publish round.
+        System.Text.Json.Nodes.JsonNode assets = null!;
+        await Eventually.HoldsAsync(async () => (assets = await Http.GetJsonAsync($"/api/assets?scenario={scenario}"))["features"]!.AsArray().Count == 1, "the asset is listed", 10);
         var asset = assets["features"]!.AsArray().Single()!;
         Assert.Equal([12.6, 35.5], asset["geometry"]!["coordinates"]!.AsArray().Select(c => c!.GetValue<double>()));
         Assert.Equal("lampedusa", asset["properties"]!["sector"]!.GetValue<string>());
@@ -166,5 +169,34 @@ public sealed class IngestApiTests(ServerFixture fixture)
         var track = await Http.GetJsonAsync($"/api/assets/IT-CP-301/track?scenario={scenario}");
         Assert.Equal(2, track["points"]!.AsArray().Count);
         Assert.Equal("lampedusa", track["transitions"]!.AsArray().Last()!["to"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Assets_are_listed_newest_report_first_a_page_at_a_time()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        var lines = Enumerable.Range(0, 25).Select(i => System.Text.Json.JsonSerializer.Serialize(
+            new { asset = $"boat-{i:D2}", time = T0.AddMinutes(i).ToString("yyyy-MM-ddTHH:mm:ssZ"), lat = 35.5, lon = 12.6, kind = "vessel" }));
+        Assert.True((await Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", lines)).IsSuccessStatusCode);
+        await Eventually.HoldsAsync(async () => (await Http.GetJsonAsync($"/api/assets?scenario={scenario}&limit=1"))["total"]!.GetValue<int>() == 25, "all 25 are indexed", 10);
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Http.GetJsonAsync($"/api/assets?scenario={scenario}&limit=10" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            seen.AddRange(page["features"]!.AsArray().Select(f => f!["id"]!.GetValue<string>()));
+            cursor = page["next"]?.GetValue<string>();
+            pages++;
+        } while (cursor is not null && pages < 10);
+        Assert.Equal(3, pages);
+        Assert.Equal(Enumerable.Range(0, 25).Reverse().Select(i => $"boat-{i:D2}"), seen);
+
+        foreach (var (query, field) in new[] { ("limit=0", "limit"), ("limit=10001", "limit"), ("cursor=%25%25", "cursor"), ("cursor=bm90LWEtY3Vyc29y", "cursor") })
+        {
+            using var response = await Http.GetAsync($"/api/assets?scenario={scenario}&{query}");
+            Assert.Equal((HttpStatusCode.BadRequest, field), (response.StatusCode, (await response.JsonAsync()).Text("field")));
+        }
     }
 }

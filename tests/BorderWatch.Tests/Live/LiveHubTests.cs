@@ -64,9 +64,23 @@ public sealed class LiveHubTests(ServerFixture fixture)
 
         // An hour later on the scenario clock another asset reports; the first has been silent longer than 10 minutes.
         await PostPositionsAsync(scenario, Position("GR-HCG-12", T0.AddHours(1), 36.40, 28.30, 9.0, 90));
+        await dashboard.WaitUntilAsync(d => d.Assets.ContainsKey("GR-HCG-12"), Patience); // and so the index has it
         await using var late = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
         Assert.True(late.Snapshot!.Assets.Single(a => a.Asset == "IT-CP-301").Stale);
         Assert.False(late.Snapshot!.Assets.Single(a => a.Asset == "GR-HCG-12").Stale);
+    }
+
+    [Fact]
+    public async Task Snapshots_list_the_most_recently_reporting_assets_first()
+    {
+        // Names that sort first alphabetically do not push a real asset out of the snapshot.
+        var scenario = ClusterFixture.NewScenario();
+        await PostPositionsAsync(scenario, [.. Enumerable.Range(0, 5).Select(i => Position($"!junk-{i}", T0, 35.40, 12.50, 0, 0)),
+            Position("IT-CP-301", T0.AddMinutes(30), 35.40, 12.50, 14.2, 210)]);
+        await Eventually.HoldsAsync(async () => (await Http.GetJsonAsync($"/api/assets?scenario={scenario}"))["total"]!.GetValue<int>() == 6, "all six are indexed", 10);
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+        Assert.Equal("IT-CP-301", dashboard.Snapshot!.Assets[0].Asset);
+        Assert.Equal(6, dashboard.Snapshot.Assets.Count);
     }
 
     [Fact]
