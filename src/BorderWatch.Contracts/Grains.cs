@@ -70,6 +70,11 @@ public interface IScenarioGrain : IGrainWithStringKey
     /// <summary>The newest event time accepted: the event-time watermark alerts judge buckets closed by.</summary>
     Task<DateTimeOffset?> GetNewestEventAsync();
 
+    /// <summary>The summary last stored, for listings: one call a scenario instead of one a member.</summary>
+    Task<ScenarioSummary?> GetSummaryAsync();
+
+    Task StoreSummaryAsync(ScenarioSummary summary);
+
     /// <summary>Forgets the scenario's clock (its sectors, assets and shards are deleted by their own grains).</summary>
     Task DeleteAsync();
 }

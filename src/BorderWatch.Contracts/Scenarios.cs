@@ -10,3 +10,21 @@ public static partial class Scenarios
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     public static partial Regex ValidName();
 }
+
+/// <summary>What a scenario holds, at a glance, as of <see cref="SummarizedAt"/>.</summary>
+[GenerateSerializer, Immutable, Alias("bw.ScenarioSummary")]
+public sealed record ScenarioSummary(
+    [property: Id(0)] string Name, [property: Id(1)] long Detections, [property: Id(2)] long Persons, [property: Id(3)] long Positions,
+    [property: Id(4)] int Sectors, [property: Id(5)] int Assets, [property: Id(6)] DateTimeOffset? FirstEvent, [property: Id(7)] DateTimeOffset? LastEvent,
+    [property: Id(8)] DateTimeOffset Clock, [property: Id(9)] ScenarioStorage Storage, [property: Id(10)] DateTimeOffset SummarizedAt);
+
+/// <summary>
+/// What a scenario keeps in storage: its journal's bytes at rest, split into the record archive and saved states;
+/// when the oldest detection and position the archive keeps were stored (retention counts from then); and the
+/// detection ids it remembers for deduplication, with their memory.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("bw.ScenarioStorage")]
+public sealed record ScenarioStorage(
+    [property: Id(0)] long Bytes, [property: Id(1)] long ArchiveBytes, [property: Id(2)] long StateBytes,
+    [property: Id(3)] DateTimeOffset? DetectionsStoredSince, [property: Id(4)] DateTimeOffset? PositionsStoredSince,
+    [property: Id(5)] int IdsRemembered, [property: Id(6)] long IdBytes);

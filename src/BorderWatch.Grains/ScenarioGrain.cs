@@ -7,6 +7,7 @@ public sealed class ScenarioState
 {
     [Id(0)] public DateTimeOffset? NewestEvent { get; set; }
     [Id(1)] public DateTimeOffset? NewestArrival { get; set; }
+    [Id(2)] public ScenarioSummary? Summary { get; set; }
 }
 
 public sealed class ScenarioGrain(
@@ -49,6 +50,15 @@ public sealed class ScenarioGrain(
     {
         var shards = JournalShards.All(this.GetPrimaryKeyString(), JournalShards.Assets).Select(k => GrainFactory.GetGrain<IJournalShardGrain>(k).MembersAsync());
         return (await Task.WhenAll(shards)).SelectMany(m => m).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    public Task<ScenarioSummary?> GetSummaryAsync() => Task.FromResult(state.State.Summary);
+
+    public async Task StoreSummaryAsync(ScenarioSummary summary)
+    {
+        state.State.Summary = summary;
+        await state.WriteStateAsync();
+        _clockDirty = false; // written with it
     }
 
     public async Task DeleteAsync()

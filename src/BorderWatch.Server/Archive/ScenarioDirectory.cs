@@ -4,36 +4,57 @@ using BorderWatch.Grains.Storage;
 
 namespace BorderWatch.Server.Archive;
 
-/// <summary>What a scenario holds, at a glance.</summary>
-public sealed record ScenarioSummary(
-    string Name, long Detections, long Persons, long Positions, int Sectors, int Assets,
-    DateTimeOffset? FirstEvent, DateTimeOffset? LastEvent, DateTimeOffset Clock, ScenarioStorage Storage);
-
-/// <summary>
-/// What a scenario keeps in storage: its journal's bytes at rest, split into the record archive and saved states;
-/// when the oldest detection and position the archive keeps were stored (retention counts from then); and the
-/// detection ids it remembers for deduplication, with their memory.
-/// </summary>
-public sealed record ScenarioStorage(long Bytes, long ArchiveBytes, long StateBytes,
-    DateTimeOffset? DetectionsStoredSince, DateTimeOffset? PositionsStoredSince, int IdsRemembered, long IdBytes);
-
 /// <summary>
 /// The scenarios that exist are the ones with a journal: the journal container's top-level folders. Counts come
-/// from the grains themselves, so a listing agrees with every other answer of the API.
+/// from the grains themselves, so a summary agrees with every other answer of the API as of its summarizedAt.
 /// </summary>
-public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grains)
+public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grains, TimeProvider time, ILogger<ScenarioDirectory> logger)
 {
+    /// <summary>A listing shows a stored summary up to this old; an older one is made anew in the background.</summary>
+    public static readonly TimeSpan SummaryMaxAge = TimeSpan.FromMinutes(1);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _refreshing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every scenario's stored summary: one grain call a scenario, whatever it holds. Counting a scenario wakes each
+    /// of its sectors and assets, so a listing does that only for a scenario never counted, and at most once a
+    /// minute a scenario in the background.
+    /// </summary>
     public async Task<List<ScenarioSummary>> ListAsync(Func<string, bool> include)
     {
         var names = await journals.ChildrenAsync(null);
-        var summaries = await Task.WhenAll(names.Where(n => Scenarios.ValidName().IsMatch(n) && include(n)).Select(SummarizeAsync));
+        var summaries = await Task.WhenAll(names.Where(n => Scenarios.ValidName().IsMatch(n) && include(n)).Select(StoredSummaryAsync));
         return [.. summaries.OfType<ScenarioSummary>().OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    private async Task<ScenarioSummary?> StoredSummaryAsync(string name)
+    {
+        if (await grains.GetGrain<IScenarioGrain>(name).GetSummaryAsync() is not { } stored) return await SummarizeAsync(name);
+        if (time.GetUtcNow() - stored.SummarizedAt > SummaryMaxAge && _refreshing.TryAdd(name, 0))
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await SummarizeAsync(name);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Could not summarize scenario {Scenario}", name);
+                }
+                finally
+                {
+                    _refreshing.TryRemove(name, out _);
+                }
+            });
+        }
+        return stored;
     }
 
     /// <summary>Whether the scenario holds anything: one listing call, no grain woken.</summary>
     public async Task<bool> ExistsAsync(string name) => (await journals.ChildrenAsync(name)).Count > 0;
 
-    /// <summary>The scenario's summary, or null when it holds nothing.</summary>
+    /// <summary>The scenario's summary counted now (and stored for listings), or null when it holds nothing.</summary>
     public async Task<ScenarioSummary?> SummarizeAsync(string name)
     {
         var (sectors, assets) = await MembersAsync(name);
@@ -43,9 +64,11 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         var positions = (await Task.WhenAll(assets.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).GetSpanAsync())))
             .Aggregate(RecordSpan.Empty, (a, b) => a + b);
         var all = detections + positions;
-        var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
-        return new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Length, assets.Length, all.First, all.Last, clock,
-            await StorageAsync(name));
+        var scenario = grains.GetGrain<IScenarioGrain>(name);
+        var summary = new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Length, assets.Length, all.First, all.Last,
+            await scenario.GetClockAsync(), await StorageAsync(name), time.GetUtcNow());
+        await scenario.StoreSummaryAsync(summary);
+        return summary;
     }
 
     private async Task<ScenarioStorage> StorageAsync(string name)

@@ -199,4 +199,21 @@ public sealed class IngestApiTests(ServerFixture fixture)
             Assert.Equal((HttpStatusCode.BadRequest, field), (response.StatusCode, (await response.JsonAsync()).Text("field")));
         }
     }
+
+    [Fact]
+    public async Task The_scenario_listing_answers_from_stored_summaries_and_one_scenario_is_counted_when_asked()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        Assert.True((await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("l-1", T0, 35.50, 12.60, 4)])).IsSuccessStatusCode);
+        var counted = await Http.GetJsonAsync($"/api/scenarios/{scenario}");
+        Assert.Equal(1, counted["detections"]!.GetValue<long>());
+
+        // More arrives: the listing shows the summary as counted (and when), asking for the scenario counts again.
+        Assert.True((await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("l-2", T0, 35.50, 12.60, 4)])).IsSuccessStatusCode);
+        var listed = (await Http.GetJsonAsync("/api/scenarios")).AsArray().Single(s => s!.Text("name") == scenario)!;
+        Assert.Equal((1L, counted.Text("summarizedAt")), (listed["detections"]!.GetValue<long>(), listed.Text("summarizedAt")));
+        Assert.Equal(2, (await Http.GetJsonAsync($"/api/scenarios/{scenario}"))["detections"]!.GetValue<long>());
+        listed = (await Http.GetJsonAsync("/api/scenarios")).AsArray().Single(s => s!.Text("name") == scenario)!;
+        Assert.Equal(2, listed["detections"]!.GetValue<long>());
+    }
 }
