@@ -51,6 +51,10 @@ public sealed class CliProcess : IDisposable
     }
 
     /// <summary>What Ctrl-C sends.</summary>
+    /// <summary>
+    /// Ctrl+C. A process started in the background by a shell without job control inherits SIGINT ignored, and so
+    /// does every process under it: run the tests in the foreground (as CI does) for this to reach the tool.
+    /// </summary>
     public void Interrupt() => Process.Start("kill", ["-INT", _process.Id.ToString()])!.WaitForExit();
 
     private void Append(string? line)

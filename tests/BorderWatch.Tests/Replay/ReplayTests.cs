@@ -63,12 +63,11 @@ public sealed partial class ReplayTests(ServerFixture fixture)
     [Fact]
     public async Task An_interrupted_replay_says_where_to_resume_and_the_resumed_one_counts_nothing_twice()
     {
-        // 10 minutes of feed: 30 s at speed 20, time enough to interrupt it midway on a busy machine.
-        var feed = Detections(TempDirectory(), 120, TimeSpan.FromSeconds(5));
+        var feed = Detections(TempDirectory(), 120, TimeSpan.FromSeconds(5)); // 10 minutes: 10 s at speed 60
         var scenario = ClusterFixture.NewScenario();
         int code;
         string first;
-        using (var replay = CliProcess.Start("replay", feed, "--speed", "20", "--scenario", scenario, "--url", Url(fixture)))
+        using (var replay = CliProcess.Start("replay", feed, "--speed", "60", "--scenario", scenario, "--url", Url(fixture)))
         {
             // Route counts, not the scenario's summary: the summary reads every member and is slow on a busy machine.
             await Eventually.HoldsAsync(async () => (await Api.ApiClient.RouteTotalAsync(Http, scenario, "central-med")).Detections >= 20, "the replay stored 20 detections");

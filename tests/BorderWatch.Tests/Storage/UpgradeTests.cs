@@ -32,7 +32,8 @@ public sealed class UpgradeTests(ClusterFixture fixture)
         var asset = fixture.Client.GetGrain<IAssetGrain>(GrainKeys.For(scenario, member));
         await asset.ReportAsync(Enumerable.Range(0, 10).Select(s => At(member, s)).ToArray());
         await asset.SaveNowAsync();
-        await DeactivateAllAsync();
+        var shard = fixture.Client.GetGrain<IJournalShardGrain>(shardKey);
+        await DeactivateAllAsync(asset, shard);
 
         // Rewrite what the new layout wrote as the old one had it: the saved state as a line of the record log, then
         // records the state does not hold, a checkpoint of layout 0 pointing into the record log, no state log.
@@ -69,11 +70,22 @@ public sealed class UpgradeTests(ClusterFixture fixture)
         Assert.Contains(copies, c => c.AsSpan().SequenceEqual(state));
 
         // From the new layout on, a restart reads it as any other.
-        await DeactivateAllAsync();
+        await DeactivateAllAsync(asset, shard);
         Assert.Equal((15L, T0.AddSeconds(14)), ((await asset.GetSpanAsync()).Records, (await asset.GetStatusAsync())!.Latest.Time));
         await asset.ReportAsync([At(member, 15)]);
         Assert.Equal(16L, (await asset.GetSpanAsync()).Records);
     }
 
-    private Task DeactivateAllAsync() => fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+    /// <summary>Collects every idle activation, and waits until the given grains are gone: a busy one goes a moment later.</summary>
+    private async Task DeactivateAllAsync(params IAddressable[] gone)
+    {
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        await Eventually.HoldsAsync(async () =>
+        {
+            await management.ForceActivationCollection(TimeSpan.Zero);
+            foreach (var grain in gone)
+                if ((await management.GetActiveGrains(grain.GetGrainId().Type)).Contains(grain.GetGrainId())) return false;
+            return true;
+        }, "the grains were deactivated", 30);
+    }
 }
