@@ -4,21 +4,26 @@ namespace BorderWatch.Grains;
 /// A scenario's assets ordered by their latest report, newest first, in memory: fed by every silo's live publisher
 /// (one one-way call a round per scenario, however many positions), so it trails ingest by a publish interval. On
 /// activation it reads, in the background and once, the assets it has not heard from (their grains, 256 at a time);
-/// until then its pages say they are not complete. It stays active for a day without changes.
+/// until then its pages say they are not complete. It stays active for a day without changes. An entry is the
+/// asset's id, its 16-byte latest point and shared kind and sector strings: some 200 bytes an asset.
 /// </summary>
 [CollectionAgeLimit(Days = 1)]
 public sealed class AssetIndexGrain : Grain, IAssetIndexGrain
 {
     private const int ReadAtOnce = 256;
 
-    private static readonly Comparer<AssetCursor> NewestFirst = Comparer<AssetCursor>.Create((a, b) =>
+    private readonly record struct Entry(string Asset, TrackPoint Latest, string? Kind, string? Sector);
+
+    private static readonly Comparer<(DateTimeOffset Time, string Asset)> NewestFirst = Comparer<(DateTimeOffset Time, string Asset)>.Create((a, b) =>
     {
         var byTime = b.Time.CompareTo(a.Time);
         return byTime != 0 ? byTime : string.CompareOrdinal(a.Asset, b.Asset);
     });
 
-    private readonly Dictionary<string, AssetMoved> _latest = new(StringComparer.Ordinal);
-    private readonly SortedSet<AssetCursor> _order = new(NewestFirst);
+    private readonly Dictionary<string, Entry> _latest = new(StringComparer.Ordinal);
+    private readonly SortedSet<(DateTimeOffset Time, string Asset)> _order = new(NewestFirst);
+    // Kinds and sectors are a few dozen strings; every message brings its own copies.
+    private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
     private bool _complete;
 
     private string Scenario => this.GetPrimaryKeyString();
@@ -37,12 +42,14 @@ public sealed class AssetIndexGrain : Grain, IAssetIndexGrain
 
     public Task<AssetPage> PageAsync(AssetCursor? after, int limit)
     {
-        IEnumerable<AssetCursor> from = _order;
+        IEnumerable<(DateTimeOffset Time, string Asset)> from = _order;
         if (after is not null)
         {
-            from = _order.Count == 0 || NewestFirst.Compare(after, _order.Max!) >= 0 ? [] : _order.GetViewBetween(after, _order.Max!).SkipWhile(k => NewestFirst.Compare(k, after) <= 0);
+            var key = (after.Time, after.Asset);
+            from = _order.Count == 0 || NewestFirst.Compare(key, _order.Max) >= 0 ? [] : _order.GetViewBetween(key, _order.Max).SkipWhile(k => NewestFirst.Compare(k, key) <= 0);
         }
-        var page = from.Take(limit + 1).Select(k => _latest[k.Asset]).ToArray();
+        var page = from.Take(limit + 1).Select(k => _latest[k.Asset])
+            .Select(e => new AssetMoved(Scenario, e.Asset, e.Kind, e.Latest, e.Sector)).ToArray();
         var next = page.Length > limit ? new AssetCursor(page[limit - 1].Latest.Time, page[limit - 1].Asset) : null;
         return Task.FromResult(new AssetPage(page.Length > limit ? page[..limit] : page, next, _latest.Count, _complete));
     }
@@ -51,19 +58,29 @@ public sealed class AssetIndexGrain : Grain, IAssetIndexGrain
     {
         _latest.Clear();
         _order.Clear();
+        _shared.Clear();
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
 
     private void Take(AssetMoved move)
     {
-        if (_latest.TryGetValue(move.Asset, out var known))
+        var asset = move.Asset;
+        if (_latest.TryGetValue(asset, out var known))
         {
             if (known.Latest.Time > move.Latest.Time) return; // a late report: the newest position stays
-            _order.Remove(new AssetCursor(known.Latest.Time, known.Asset));
+            _order.Remove((known.Latest.Time, known.Asset));
+            asset = known.Asset; // the one copy of the id kept
         }
-        _latest[move.Asset] = move;
-        _order.Add(new AssetCursor(move.Latest.Time, move.Asset));
+        _latest[asset] = new Entry(asset, move.Latest, Shared(move.Kind), Shared(move.Sector));
+        _order.Add((move.Latest.Time, asset));
+    }
+
+    private string? Shared(string? text)
+    {
+        if (text is null) return null;
+        if (_shared.TryGetValue(text, out var shared)) return shared;
+        return _shared.Count < 10_000 ? _shared[text] = text : text;
     }
 
     private async Task ReadSilentAssetsAsync()
