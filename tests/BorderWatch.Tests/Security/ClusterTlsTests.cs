@@ -7,12 +7,12 @@ using static BorderWatch.Tests.Api.ApiClient;
 namespace BorderWatch.Tests.Security;
 
 /// <summary>Processes of their own: two silos and a front end on mutual TLS, and front ends kept out.</summary>
-public sealed class ClusterTlsTests
+[Collection(ServerCollection.Name)] // not beside the shared server's timed tests: these start servers of their own
+public sealed class ClusterTlsTests(ServerFixture fixture)
 {
     [Fact]
     public async Task Two_silos_and_a_front_end_work_over_mutual_TLS_and_a_front_end_without_the_cluster_certificate_gets_no_answer()
     {
-        await using var azurite = await AzuriteInstance.StartAsync();
         var folder = Directory.CreateTempSubdirectory("borderwatch-tls-");
         try
         {
@@ -26,9 +26,9 @@ public sealed class ClusterTlsTests
                 ["Orleans:Tls:Certificate"] = clusterCertificate,
                 ["Orleans:Tls:Password"] = "test",
             };
-            await using var siloA = await ServerProcess.StartAsync(azurite.ConnectionString, cluster);
-            await using var siloB = await ServerProcess.StartAsync(azurite.ConnectionString, cluster);
-            await using var frontEnd = await ServerProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>(cluster) { ["BorderWatch:Role"] = "Client" });
+            await using var siloA = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, cluster);
+            await using var siloB = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, cluster);
+            await using var frontEnd = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, new Dictionary<string, string>(cluster) { ["BorderWatch:Role"] = "Client" });
 
             // Records through the front end land on grains of both silos; each silo reads the same totals.
             var scenario = ClusterFixture.NewScenario();
@@ -46,7 +46,7 @@ public sealed class ClusterTlsTests
             };
             foreach (var settings in intruders)
             {
-                await using var intruder = await ServerProcess.StartAsync(azurite.ConnectionString, settings, waitHealthy: false);
+                await using var intruder = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, settings, waitHealthy: false);
                 for (var i = 0; i < 15 && !intruder.HasExited; i++)
                 {
                     try

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace BorderWatch.Tests.Security;
 
 /// <summary>Server processes of their own: credentials that stop start-up, and keys re-read while it runs.</summary>
-public sealed class CredentialTests
+[Collection(ServerCollection.Name)] // not beside the shared server's timed tests: these start servers of their own
+public sealed class CredentialTests(ServerFixture fixture)
 {
     public static TheoryData<string, string, string> UnsafeJwtSettings => new()
     {
@@ -38,7 +39,6 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_key_removed_from_the_keys_file_is_refused_within_10_s_and_its_dashboards_closed()
     {
-        await using var azurite = await AzuriteInstance.StartAsync();
         var file = Path.Combine(Path.GetTempPath(), $"borderwatch-keys-{Guid.NewGuid():N}.json");
         const string added = "test-relief-operator-key-71d0";
         static string Keys(params (string Name, string Role, string? Key)[] keys) =>
@@ -46,7 +46,7 @@ public sealed class CredentialTests
         await File.WriteAllTextAsync(file, Keys(("test-admin", "admin", TestKeys.Admin), ("night-shift", "operator", TestKeys.Operator)));
         try
         {
-            await using var server = await ServerProcess.StartAsync(azurite.ConnectionString,
+            await using var server = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString,
                 new Dictionary<string, string> { ["BorderWatch:Auth:KeysFile"] = file }, testKeys: false);
             using var night = server.ClientWith(TestKeys.Operator);
             Assert.Equal(HttpStatusCode.OK, (await night.GetAsync("/api/routes")).StatusCode);
