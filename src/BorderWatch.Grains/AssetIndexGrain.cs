@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace BorderWatch.Grains;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace BorderWatch.Grains;
 /// asset's id, its 16-byte latest point and shared kind and sector strings: some 200 bytes an asset.
 /// </summary>
 [CollectionAgeLimit(Days = 1)]
-public sealed class AssetIndexGrain : Grain, IAssetIndexGrain
+public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IAssetIndexGrain
 {
     private const int ReadAtOnce = 256;
 
@@ -95,9 +97,10 @@ public sealed class AssetIndexGrain : Grain, IAssetIndexGrain
             }
             _complete = true;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            DeactivateOnIdle(); // the next call activates it again and reads afresh
+            logger.LogWarning(e, "Asset index of {Scenario}: could not read the assets that have not reported; it reads them again on its next activation", Scenario);
+            DeactivateOnIdle();
         }
     }
 }
