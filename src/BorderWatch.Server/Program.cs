@@ -3,6 +3,10 @@ using BorderWatch.Server.Hosting;
 using BorderWatch.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
+// 127.0.0.1:5080 unless an address is given: ASPNETCORE_URLS, --urls, Urls, or the HTTP_PORTS of a container image.
+// Not in appsettings.json, where it would win over ASPNETCORE_URLS.
+if (new[] { "urls", "http_ports", "https_ports" }.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
 SectorCatalogue catalogue;
 var cataloguePath = Path.GetFullPath(builder.Configuration["BorderWatch:Catalogue"] ?? "Catalogue/sectors.geojson", builder.Environment.ContentRootPath);

@@ -53,4 +53,12 @@ public sealed class RestartTests
             File.Delete(catalogue);
         }
     }
+
+    [Fact]
+    public async Task ASPNETCORE_URLS_sets_the_address_the_server_listens_on()
+    {
+        await using var azurite = await AzuriteInstance.StartAsync();
+        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, addressByEnvironment: true);
+        Assert.True((await server.Http.GetAsync("/health")).IsSuccessStatusCode); // on the port ASPNETCORE_URLS named
+    }
 }
