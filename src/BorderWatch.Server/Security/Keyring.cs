@@ -16,6 +16,7 @@ public sealed class Keyring
     }
 
     private readonly (byte[] Digest, Holder Holder)[] _keys;
+    private readonly Dictionary<string, Holder> _byName;
 
     public Keyring(IEnumerable<ApiKeyEntry> entries)
     {
@@ -53,8 +54,6 @@ public sealed class Keyring
         _keys = [.. keys];
         _byName = keys.ToDictionary(k => k.Item2.Name, k => k.Item2, StringComparer.Ordinal);
     }
-
-    private readonly Dictionary<string, Holder> _byName;
 
     public Holder? Named(string name) => _byName.GetValueOrDefault(name);
 
