@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace BorderWatch.Server.Live;
 
 /// <summary>The dashboards' hub at /hubs/live: subscribe to a scenario (optionally routes, sectors or a box), then listen.</summary>
-public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits, KeyringSource keys, KeyedConnections keyed) : Hub<IDashboardClient>
+public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits, KeyedConnections keyed) : Hub<IDashboardClient>
 {
     public const string Path = "/hubs/live";
 
@@ -37,7 +37,7 @@ public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOpt
 
     public override Task OnConnectedAsync()
     {
-        keyed.Opened(Context, keys.Current);
+        keyed.Opened(Context);
         return base.OnConnectedAsync();
     }
 

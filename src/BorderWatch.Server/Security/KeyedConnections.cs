@@ -12,13 +12,19 @@ public sealed class KeyedConnections
 {
     private readonly ConcurrentDictionary<string, (HubCallerContext Connection, byte[] Digest, Keyring.Holder Holder)> _open = new();
 
-    public KeyedConnections(KeyringSource keys) => keys.Changed += CloseRevoked;
+    private readonly KeyringSource _keys;
 
-    public void Opened(HubCallerContext connection, Keyring keyring)
+    public KeyedConnections(KeyringSource keys)
+    {
+        _keys = keys;
+        keys.Changed += CloseRevoked;
+    }
+
+    public void Opened(HubCallerContext connection)
     {
         if (connection.User?.FindFirst(ApiKeyHandler.DigestClaim)?.Value is not { } hex) return;
         var digest = Convert.FromHexString(hex);
-        if (keyring.Find(digest) is { } holder) _open[connection.ConnectionId] = (connection, digest, holder);
+        if (_keys.Current.Find(digest) is { } holder) _open[connection.ConnectionId] = (connection, digest, holder);
         else connection.Abort(); // revoked while it connected
     }
 
