@@ -98,5 +98,19 @@ public interface IAssetIndexGrain : IGrainWithStringKey
 
     Task<AssetPage> PageAsync(AssetCursor? after, int limit);
 
+    /// <summary>
+    /// Which of <paramref name="assets"/> (distinct, in the order of a request) the scenario does not take: those it
+    /// has not seen beyond the first <paramref name="newAtMost"/>, or beyond <paramref name="quota"/> assets in all.
+    /// The others are known from then on.
+    /// </summary>
+    Task<AssetAdmission> AdmitAsync(string[] assets, int newAtMost, int quota);
+
     Task ClearAsync();
+}
+
+/// <summary>The assets refused: the scenario is full, or the request brought too many new ones.</summary>
+[GenerateSerializer, Immutable, Alias("bw.AssetAdmission")]
+public sealed record AssetAdmission([property: Id(0)] string[] OverQuota, [property: Id(1)] string[] OverRequest)
+{
+    public static readonly AssetAdmission All = new([], []);
 }

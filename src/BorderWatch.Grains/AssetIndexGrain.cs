@@ -5,9 +5,11 @@ namespace BorderWatch.Grains;
 /// <summary>
 /// A scenario's assets ordered by their latest report, newest first, in memory: fed by every silo's live publisher
 /// (one one-way call a round per scenario, however many positions), so it trails ingest by a publish interval. On
-/// activation it reads, in the background and once, the assets it has not heard from (their grains, 256 at a time);
-/// until then its pages say they are not complete. It stays active for a day without changes. An entry is the
-/// asset's id, its 16-byte latest point and shared kind and sector strings: some 200 bytes an asset.
+/// activation it learns every asset's id from the asset shards, then reads, in the background and once, the assets
+/// it has not heard from (their grains, 256 at a time); until then its pages say they are not complete. Knowing
+/// every id from the start, it admits new assets against the scenario's quota. It stays active for a day without
+/// changes. An entry is the asset's id, its 16-byte latest point and shared kind and sector strings: some 200
+/// bytes an asset.
 /// </summary>
 [CollectionAgeLimit(Days = 1)]
 public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IAssetIndexGrain
@@ -26,14 +28,20 @@ public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IA
     private readonly SortedSet<(DateTimeOffset Time, string Asset)> _order = new(NewestFirst);
     // Kinds and sectors are a few dozen strings; every message brings its own copies.
     private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+    // Assets known but not yet in _latest: those still to be read after activation, and those admitted since and not yet published.
+    private readonly HashSet<string> _unread = new(StringComparer.Ordinal);
     private bool _complete;
 
     private string Scenario => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellation)
+    private int Known => _latest.Count + _unread.Count;
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
     {
-        _ = ReadSilentAssetsAsync();
-        return Task.CompletedTask;
+        // Awaited: admitting new assets needs every id. The shards answer from memory, without waking an asset.
+        var ids = await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetAssetsAsync();
+        _unread.UnionWith(ids);
+        _ = ReadSilentAssetsAsync(ids);
     }
 
     public Task MovedAsync(AssetMoved[] moves)
@@ -53,12 +61,31 @@ public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IA
         var page = from.Take(limit + 1).Select(k => _latest[k.Asset])
             .Select(e => new AssetMoved(Scenario, e.Asset, e.Kind, e.Latest, e.Sector)).ToArray();
         var next = page.Length > limit ? new AssetCursor(page[limit - 1].Latest.Time, page[limit - 1].Asset) : null;
-        return Task.FromResult(new AssetPage(page.Length > limit ? page[..limit] : page, next, _latest.Count, _complete));
+        return Task.FromResult(new AssetPage(page.Length > limit ? page[..limit] : page, next, Known, _complete));
+    }
+
+    public Task<AssetAdmission> AdmitAsync(string[] assets, int newAtMost, int quota)
+    {
+        List<string>? overQuota = null, overRequest = null;
+        var admitted = 0;
+        foreach (var asset in assets)
+        {
+            if (_latest.ContainsKey(asset) || _unread.Contains(asset)) continue;
+            if (Known >= quota) (overQuota ??= []).Add(asset);
+            else if (admitted >= newAtMost) (overRequest ??= []).Add(asset);
+            else
+            {
+                _unread.Add(asset);
+                admitted++;
+            }
+        }
+        return Task.FromResult(overQuota is null && overRequest is null ? AssetAdmission.All : new AssetAdmission([.. overQuota ?? []], [.. overRequest ?? []]));
     }
 
     public Task ClearAsync()
     {
         _latest.Clear();
+        _unread.Clear();
         _order.Clear();
         _shared.Clear();
         DeactivateOnIdle();
@@ -74,6 +101,7 @@ public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IA
             _order.Remove((known.Latest.Time, known.Asset));
             asset = known.Asset; // the one copy of the id kept
         }
+        else _unread.Remove(asset);
         _latest[asset] = new Entry(asset, move.Latest, Shared(move.Kind), Shared(move.Sector));
         _order.Add((move.Latest.Time, asset));
     }
@@ -85,11 +113,10 @@ public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IA
         return _shared.Count < 10_000 ? _shared[text] = text : text;
     }
 
-    private async Task ReadSilentAssetsAsync()
+    private async Task ReadSilentAssetsAsync(string[] ids)
     {
         try
         {
-            var ids = await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetAssetsAsync();
             foreach (var chunk in ids.Where(id => !_latest.ContainsKey(id)).Chunk(ReadAtOnce))
             {
                 var statuses = await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IAssetGrain>(GrainKeys.For(Scenario, id)).GetStatusAsync()));

@@ -41,6 +41,7 @@ public static class AlertLatency
     private static async Task<double> TimeOneAsync(IHubConnectionBuilder hubBuilder, HttpClient http, string scenario, CancellationToken cancellation)
     {
         var start = new DateTimeOffset(2023, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await ScenarioClient.CreateAsync(http, scenario, "alert-latency: 12 weeks of steady crossings, then a surge", cancellation);
         await PostAsync(http, scenario, Enumerable.Range(0, 84 * 10).Select(i => Line($"bg-{i}", start.AddHours(2.4 * i), 40)), cancellation);
 
         var alerted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

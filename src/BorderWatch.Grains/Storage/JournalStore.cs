@@ -16,9 +16,16 @@ public sealed class JournalStore([FromKeyedServices(StorageNames.BlobClient)] Bl
     /// <summary>Deletes every journal blob under the prefix (a shard's log, or a whole scenario's).</summary>
     public async Task DeleteAllAsync(string prefix)
     {
-        await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }))
+        try
         {
-            await _container.DeleteBlobIfExistsAsync(blob.Name);
+            await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }))
+            {
+                await _container.DeleteBlobIfExistsAsync(blob.Name);
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // No container yet: nothing was ever journaled, so nothing to delete.
         }
     }
 

@@ -36,5 +36,14 @@ public static class AccessApi
             journalBytesWritten = scenario is null ? Grains.Storage.JournalMetrics.BytesWritten : Grains.Storage.JournalMetrics.BytesWrittenFor(scenario),
             journalAppends = Grains.Storage.JournalMetrics.Appends,
         })).RequireAuthorization(Roles.Manage);
+
+        // Which grains of a scenario are in memory across the cluster, by type: `of`, not `scenario`, so that a
+        // scenario that does not exist can be looked for too (and found holding none).
+        app.MapGet("/api/diagnostics/activations", async (string of, IGrainFactory grains) =>
+        {
+            var all = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+            return Results.Ok(all.Where(a => a.GrainId.Key.ToString() is { } key && (key == of || key.StartsWith(of + "/", StringComparison.Ordinal)))
+                .GroupBy(a => a.GrainType).ToDictionary(g => g.Key, g => g.Count()));
+        }).RequireAuthorization(Roles.Manage).RequireRateLimiting(SecurityHosting.ExpensiveReads);
     }
 }

@@ -1,42 +1,113 @@
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
 using BorderWatch.Grains.Storage;
+using BorderWatch.Server.Apis;
+using BorderWatch.Server.Security;
+using Microsoft.Extensions.Options;
 
 namespace BorderWatch.Server.Archive;
 
 /// <summary>
-/// The scenarios that exist are the ones with a journal: the journal container's top-level folders. Counts come
-/// from the grains themselves, so a summary agrees with every other answer of the API as of its summarizedAt.
+/// The scenarios that exist are the registry's: made by POST /api/scenarios, live always. Counts come from the
+/// grains themselves, so a summary agrees with every other answer of the API as of its summarizedAt.
 /// </summary>
-public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grains, TimeProvider time, ILogger<ScenarioDirectory> logger)
+public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grains, TimeProvider time, IOptions<QuotaOptions> quotas, ILogger<ScenarioDirectory> logger)
 {
     /// <summary>A listing shows a stored summary up to this old; an older one is made anew in the background.</summary>
     public static readonly TimeSpan SummaryMaxAge = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long this front end trusts its list of scenarios: one deleted through another front end is refused here within it.</summary>
+    public static readonly TimeSpan KnownFor = TimeSpan.FromSeconds(10);
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _refreshing = new(StringComparer.Ordinal);
+    private readonly Lock _reading = new();
+    private (IReadOnlyDictionary<string, ScenarioEntry> Entries, DateTimeOffset ReadAt) _known = (new Dictionary<string, ScenarioEntry>(), DateTimeOffset.MinValue);
+    private Task<IReadOnlyDictionary<string, ScenarioEntry>>? _reads;
+
+    private IScenarioRegistryGrain Registry => grains.GetGrain<IScenarioRegistryGrain>(IScenarioRegistryGrain.Key);
 
     /// <summary>
-    /// Every scenario's stored summary: one grain call a scenario, whatever it holds. Counting a scenario wakes each
-    /// of its sectors and assets, so a listing does that only for a scenario never counted, and at most once a
-    /// minute a scenario in the background.
+    /// The scenario, or null if there is none of that name: from this front end's list, read again every
+    /// <see cref="KnownFor"/>; a name not on it is asked of the registry, in case another front end just made it.
+    /// </summary>
+    public async ValueTask<ScenarioEntry?> FindAsync(string name)
+    {
+        var known = _known;
+        var entries = time.GetUtcNow() - known.ReadAt <= KnownFor ? known.Entries : await ReadKnownAsync();
+        return entries.TryGetValue(name, out var entry) ? entry : await Registry.FindAsync(name);
+    }
+
+    /// <summary>
+    /// Null when the scenario exists; else the problem to answer: 404 naming <c>scenario</c>, or 503 when the
+    /// registry cannot be asked.
+    /// </summary>
+    public async Task<IResult?> CheckAsync(string name)
+    {
+        try
+        {
+            if (await FindAsync(name) is not null) return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Cannot read the scenario registry");
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "scenario", "The cluster cannot say which scenarios exist right now; try again.");
+        }
+        return Problems.Status(StatusCodes.Status404NotFound, "scenario",
+            $"There is no scenario '{name}'. An operator or admin creates one with POST /api/scenarios {{\"name\": \"{name}\", \"description\": \"...\"}}.");
+    }
+
+    /// <summary>One read of the registry at a time, whatever the number of requests waiting for it.</summary>
+    private Task<IReadOnlyDictionary<string, ScenarioEntry>> ReadKnownAsync()
+    {
+        lock (_reading) return _reads ??= ReadAsync();
+
+        async Task<IReadOnlyDictionary<string, ScenarioEntry>> ReadAsync()
+        {
+            try
+            {
+                var entries = (await Registry.ListAsync()).ToDictionary(e => e.Name, StringComparer.Ordinal);
+                _known = (entries, time.GetUtcNow());
+                return entries;
+            }
+            finally
+            {
+                lock (_reading) _reads = null;
+            }
+        }
+    }
+
+    private void Forget() => _known = (_known.Entries, DateTimeOffset.MinValue);
+
+    /// <summary>Makes a scenario, unless one of that name exists or the cluster holds as many as <see cref="QuotaOptions.Scenarios"/>.</summary>
+    public async Task<ScenarioCreation> CreateAsync(string name, string description, string? by)
+    {
+        var created = await Registry.CreateAsync(new ScenarioEntry(name, description, time.GetUtcNow(), by), quotas.Value.Scenarios);
+        if (created == ScenarioCreation.Created) Forget();
+        return created;
+    }
+
+    /// <summary>
+    /// Every scenario the caller may see, with its stored summary: one grain call a scenario, whatever it holds.
+    /// Counting a scenario wakes each of its sectors and assets, so a listing does that only for a scenario never
+    /// counted, and at most once a minute a scenario in the background.
     /// </summary>
     public async Task<List<ScenarioSummary>> ListAsync(Func<string, bool> include)
     {
-        var names = await journals.ChildrenAsync(null);
-        var summaries = await Task.WhenAll(names.Where(n => Scenarios.ValidName().IsMatch(n) && include(n)).Select(StoredSummaryAsync));
-        return [.. summaries.OfType<ScenarioSummary>().OrderBy(s => s.Name, StringComparer.Ordinal)];
+        var entries = await Registry.ListAsync();
+        return [.. await Task.WhenAll(entries.Where(e => include(e.Name)).Select(StoredSummaryAsync))];
     }
 
-    private async Task<ScenarioSummary?> StoredSummaryAsync(string name)
+    private async Task<ScenarioSummary> StoredSummaryAsync(ScenarioEntry entry)
     {
-        if (await grains.GetGrain<IScenarioGrain>(name).GetSummaryAsync() is not { } stored) return await SummarizeAsync(name);
+        var name = entry.Name;
+        if (await grains.GetGrain<IScenarioGrain>(name).GetSummaryAsync() is not { } stored) return await SummarizeAsync(entry);
         if (time.GetUtcNow() - stored.SummarizedAt > SummaryMaxAge && _refreshing.TryAdd(name, 0))
         {
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    await SummarizeAsync(name);
+                    await SummarizeAsync(entry);
                 }
                 catch (Exception e)
                 {
@@ -48,17 +119,14 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
                 }
             });
         }
-        return stored;
+        return stored with { Description = entry.Description, CreatedAt = entry.CreatedAt };
     }
 
-    /// <summary>Whether the scenario holds anything: one listing call, no grain woken.</summary>
-    public async Task<bool> ExistsAsync(string name) => (await journals.ChildrenAsync(name)).Count > 0;
-
-    /// <summary>The scenario's summary counted now (and stored for listings), or null when it holds nothing.</summary>
-    public async Task<ScenarioSummary?> SummarizeAsync(string name)
+    /// <summary>The scenario's summary counted now (and stored for listings).</summary>
+    public async Task<ScenarioSummary> SummarizeAsync(ScenarioEntry entry)
     {
+        var name = entry.Name;
         var (sectors, assets) = await MembersAsync(name);
-        if (sectors.Length == 0 && assets.Length == 0) return null;
         var detections = (await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).GetSpanAsync())))
             .Aggregate(RecordSpan.Empty, (a, b) => a + b);
         var positions = (await Task.WhenAll(assets.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).GetSpanAsync())))
@@ -66,7 +134,7 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         var all = detections + positions;
         var scenario = grains.GetGrain<IScenarioGrain>(name);
         var summary = new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Length, assets.Length, all.First, all.Last,
-            await scenario.GetClockAsync(), await StorageAsync(name), time.GetUtcNow());
+            await scenario.GetClockAsync(), await StorageAsync(name), time.GetUtcNow(), entry.Description, entry.CreatedAt);
         await scenario.StoreSummaryAsync(summary);
         return summary;
     }
@@ -85,12 +153,13 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
 
     /// <summary>
     /// Makes every sector and asset forget its state, deletes the shards' logs, then the scenario's own state and
-    /// whatever journal is left. Feeding a scenario while it is deleted is not supported: stop its feeds first.
+    /// whatever journal is left, and the scenario itself (live stays, empty). False if there is no such scenario.
+    /// Feeding a scenario while it is deleted is not supported: stop its feeds first.
     /// </summary>
     public async Task<bool> DeleteAsync(string name)
     {
+        if (await Registry.FindAsync(name) is null) return false;
         var (sectors, assets) = await MembersAsync(name);
-        if (sectors.Length == 0 && assets.Length == 0) return false;
         await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).DeleteAsync()));
         foreach (var chunk in assets.Chunk(256))
             await Task.WhenAll(chunk.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).DeleteAsync()));
@@ -100,6 +169,8 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         await grains.GetGrain<IAlertsGrain>(name).DeleteAsync();
         await grains.GetGrain<IAssetIndexGrain>(name).ClearAsync();
         await journals.DeleteAllAsync(name);
+        await Registry.RemoveAsync(name);
+        Forget();
         return true;
     }
 

@@ -74,10 +74,11 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
     private async Task LoopAsync(string[] feeds, CancellationToken stopping)
     {
         var records = new FeedReader(feeds).Read(p => logger.LogWarning("Demo feed: {Problem}", p)).ToList();
-        var newest = (await scenarios.SummarizeAsync(_options.Scenario))?.LastEvent;
+        var newest = (await scenarios.SummarizeAsync(await CreateScenarioAsync())).LastEvent;
         if (newest >= records[^1].Time)
         {
             await scenarios.DeleteAsync(_options.Scenario);   // a loop ended: start again from the beginning
+            await CreateScenarioAsync();
             newest = null;
         }
         var preloadEnd = _options.PreloadUntil;
@@ -87,6 +88,14 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
         await foreach (var batch in paced.BatchAsync(remaining.SkipWhile(r => r.Time < preloadEnd), stopping)) await SendAsync(batch);
         await scenarios.DeleteAsync(_options.Scenario);
         logger.LogInformation("Demo: the feed ended; starting again");
+    }
+
+    /// <summary>The demo scenario, made if it does not exist (on the first start, and after each loop deletes it).</summary>
+    private async Task<ScenarioEntry> CreateScenarioAsync()
+    {
+        if (await scenarios.CreateAsync(_options.Scenario, "The bundled demo: September 2023, Lampedusa, replayed in a loop", "demo feed") == ScenarioCreation.Full)
+            throw new InvalidOperationException($"The demo cannot create scenario {_options.Scenario}: the cluster holds as many scenarios as its quota");
+        return await scenarios.FindAsync(_options.Scenario) ?? throw new InvalidOperationException($"Scenario {_options.Scenario} was deleted as it was made");
     }
 
     private async Task SendAsync(IReadOnlyList<FeedRecord> batch)

@@ -36,6 +36,9 @@ public static class BorderWatchHosting
         services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section);
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
+        services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section)
+            .Validate(q => q.Scenarios > 0 && q.Assets > 0 && q.NewAssetsPerRequest > 0, $"{QuotaOptions.Section}: Scenarios, Assets and NewAssetsPerRequest must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<RecordParser>();
         services.AddSingleton<IngestService>();
         services.TryAddSingleton<JournalStore>();

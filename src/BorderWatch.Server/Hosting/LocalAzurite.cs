@@ -86,8 +86,9 @@ public sealed class LocalAzurite : IAsyncDisposable
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
+                var exit = process.HasExited ? process.ExitCode.ToString() : "none"; // read before disposing, which forgets it
                 await azurite.DisposeAsync();
-                throw new InvalidOperationException($"Azurite did not come up on 127.0.0.1:{blobPort} (exit code {(process.HasExited ? process.ExitCode : "none")}).");
+                throw new InvalidOperationException($"Azurite did not come up on 127.0.0.1:{blobPort} (exit code {exit}).");
             }
             await Task.Delay(100);
         }

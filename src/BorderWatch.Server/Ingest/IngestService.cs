@@ -1,5 +1,6 @@
 using BorderWatch.Contracts;
 using BorderWatch.Grains;
+using BorderWatch.Server.Security;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -9,7 +10,8 @@ namespace BorderWatch.Server.Ingest;
 /// Sends validated records to their grains (sector for detections, asset for positions) and turns the grains'
 /// verdicts back into per-line answers. Nothing is acknowledged until every grain has journaled its part.
 /// </summary>
-public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> ingest, IOptions<CountingOptions> counting, IOptions<AssetOptions> assets)
+public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> ingest, IOptions<CountingOptions> counting, IOptions<AssetOptions> assets,
+    IOptions<QuotaOptions> quotas)
 {
     /// <summary>A record with the line it came from.</summary>
     public readonly record struct Lined<T>(int Line, T Record);
@@ -27,7 +29,7 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
 
     public async Task<IngestResult> IngestPositionsAsync(string scenario, List<Lined<Position>> records, List<LineError> rejected)
     {
-        var unique = InBatchDuplicates(records, p => (p.Asset, p.Time), rejected, out var duplicates);
+        var unique = await AdmitAsync(scenario, InBatchDuplicates(records, p => (p.Asset, p.Time), rejected, out var duplicates), rejected);
         var reported = await DispatchAsync(unique, p => p.Asset,
             (asset, batch) => grains.GetGrain<IAssetGrain>(GrainKeys.For(scenario, asset)).ReportAsync(batch));
         var verdicts = Array.ConvertAll(reported, v => new Judged(v));
@@ -58,6 +60,33 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
             else rejected.Add(new LineError(record.Line, key(record.Record).ToString(), "id", $"repeats the id of line {earlier.Line} with different content"));
         }
         return unique;
+    }
+
+    /// <summary>The positions of the assets the scenario's quota lets in; those of the others are refused line by line.</summary>
+    private async Task<List<Lined<Position>>> AdmitAsync(string scenario, List<Lined<Position>> records, List<LineError> rejected)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var assets = new List<string>();
+        foreach (var record in records)
+            if (seen.Add(record.Record.Asset)) assets.Add(record.Record.Asset);
+        var quota = quotas.Value;
+        var admission = await grains.GetGrain<IAssetIndexGrain>(scenario).AdmitAsync([.. assets], quota.NewAssetsPerRequest, quota.Assets);
+        if (admission.OverQuota.Length == 0 && admission.OverRequest.Length == 0) return records;
+
+        var overQuota = admission.OverQuota.ToHashSet(StringComparer.Ordinal);
+        var overRequest = admission.OverRequest.ToHashSet(StringComparer.Ordinal);
+        var admitted = new List<Lined<Position>>(records.Count);
+        foreach (var record in records)
+        {
+            var asset = record.Record.Asset;
+            if (overQuota.Contains(asset))
+                rejected.Add(new LineError(record.Line, asset, "asset", $"scenario '{scenario}' holds {quota.Assets} assets, its quota ({QuotaOptions.Section}:Assets)"));
+            else if (overRequest.Contains(asset))
+                rejected.Add(new LineError(record.Line, asset, "asset",
+                    $"one request may bring at most {quota.NewAssetsPerRequest} assets new to the scenario ({QuotaOptions.Section}:NewAssetsPerRequest); send this line again"));
+            else admitted.Add(record);
+        }
+        return admitted;
     }
 
     /// <summary>Groups records by grain and calls the grains in parallel, in bounded batches; verdicts come back in record order.</summary>

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
+using BorderWatch.Server.Archive;
 using BorderWatch.Server.Security;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BorderWatch.Server.Live;
 
 /// <summary>The dashboards' hub at /hubs/live: subscribe to a scenario (optionally routes, sectors or a box), then listen.</summary>
-public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits, KeyedConnections keyed) : Hub<IDashboardClient>
+public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits, KeyedConnections keyed, ScenarioDirectory scenarios) : Hub<IDashboardClient>
 {
     public const string Path = "/hubs/live";
 
@@ -15,12 +16,12 @@ public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOpt
     private static readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> Recent = new();
 
     /// <summary>Starts (or replaces) this connection's subscription; a <c>Snapshot</c> message follows, then changes.</summary>
-    public Task Subscribe(Subscription subscription)
+    public async Task Subscribe(Subscription subscription)
     {
-        if (subscription.Scenario is { } scenario && !Context.User!.MayUse(scenario))
-            throw new HubException($"scenario: this key may not use scenario '{scenario}'.");
         if ((subscription.Routes?.Length ?? 0) + (subscription.Sectors?.Length ?? 0) > limits.MaxSubscriptionItems)
             throw new HubException($"sectors: a subscription names at most {limits.MaxSubscriptionItems} routes and sectors together.");
+        var scope = SubscriptionScope.Create(subscription, catalogue);
+        if (!Context.User!.MayUse(scope.Scenario)) throw new HubException($"scenario: this key may not use scenario '{scope.Scenario}'.");
         var recent = Recent.GetOrAdd(Context.ConnectionId, _ => new Queue<DateTimeOffset>());
         lock (recent)
         {
@@ -30,7 +31,8 @@ public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOpt
                 throw new HubException($"subscribe: at most {limits.SubscriptionsPerMinute} subscriptions a minute per connection; wait and subscribe again.");
             recent.Enqueue(now);
         }
-        return feeds.SubscribeAsync(Context.ConnectionId, SubscriptionScope.Create(subscription, catalogue));
+        if (await scenarios.FindAsync(scope.Scenario) is null) throw new HubException($"scenario: there is no scenario '{scope.Scenario}'.");
+        await feeds.SubscribeAsync(Context.ConnectionId, scope);
     }
 
     public void Unsubscribe() => feeds.Unsubscribe(Context.ConnectionId);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BorderWatch.Contracts;
 using BorderWatch.Server.Apis;
+using BorderWatch.Server.Archive;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace BorderWatch.Server.Security;
@@ -16,20 +17,26 @@ public static class ScenarioAccess
 
     /// <summary>
     /// Refuses, before the endpoint runs, a request whose scenario (the <c>scenario</c> query parameter, default
-    /// live, or the scenario in the path) is outside the caller's scope.
+    /// live, or the scenario in the path) is outside the caller's scope (403), or does not exist (404): a made-up
+    /// name wakes no grain but the registry. A name that is not a scenario name is left to the endpoint's 400.
     /// </summary>
     public static IApplicationBuilder UseScenarioAccess(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.User.Identity?.IsAuthenticated == true && ScenarioOf(context) is { } scenario)
+        if (ScenarioOf(context) is { } scenario && await RefusalAsync(context, scenario) is { } refusal)
         {
-            if (!context.User.MayUse(scenario))
-            {
-                await Problems.Status(StatusCodes.Status403Forbidden, "scenario", $"This key may not use scenario '{scenario}'.").ExecuteAsync(context);
-                return;
-            }
+            await refusal.ExecuteAsync(context);
+            return;
         }
         await next(context);
     });
+
+    private static async Task<IResult?> RefusalAsync(HttpContext context, string scenario)
+    {
+        if (context.User.Identity?.IsAuthenticated == true && !context.User.MayUse(scenario))
+            return Problems.Status(StatusCodes.Status403Forbidden, "scenario", $"This key may not use scenario '{scenario}'.");
+        if (!Scenarios.ValidName().IsMatch(scenario)) return null;
+        return await context.RequestServices.GetRequiredService<ScenarioDirectory>().CheckAsync(scenario);
+    }
 
     /// <summary>The scenario an endpoint works on: /api/scenarios/{name}, or its <c>scenario</c> parameter (default live); null for the others.</summary>
     private static string? ScenarioOf(HttpContext context)

@@ -16,7 +16,7 @@ public sealed class AlertApiTests(ServerFixture fixture)
     [Fact]
     public async Task One_surge_raises_exactly_one_alert_for_its_route_in_its_window_which_is_acknowledged_and_then_resolves()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         await PostAsync(Http, scenario, Lines(0, SurgeTo + 1).Select(l => l.Line));
         var firing = await SettledAlertsAsync(Http, scenario, a => a.Route().Any());
 
@@ -52,7 +52,7 @@ public sealed class AlertApiTests(ServerFixture fixture)
     [Fact]
     public async Task A_silence_holds_back_delivery_but_keeps_the_alert_and_a_firing_alert_raises_its_sectors_impact_level()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         using (var created = await Http.PostAsJsonAsync($"/api/silences?scenario={scenario}",
             new { route = "central-med", from = Day(80), to = Day(90), reason = "planned exercise" }))
         {
@@ -88,8 +88,8 @@ public sealed class AlertApiTests(ServerFixture fixture)
     public async Task Replaying_a_feed_in_order_and_receiving_it_live_out_of_order_raise_the_same_alerts()
     {
         var lines = Lines();
-        var replay = ClusterFixture.NewScenario();
-        var live = ClusterFixture.NewScenario();
+        var replay = await fixture.Server.NewScenarioAsync();
+        var live = await fixture.Server.NewScenarioAsync();
         await PostAsync(Http, replay, lines.Select(l => l.Line), batch: 5000);
         // Live: small batches, each three-day stretch shuffled, so records arrive late and out of order.
         var random = new Random(5);
@@ -113,7 +113,7 @@ public sealed class AlertApiTests(ServerFixture fixture)
     [Fact]
     public async Task Bad_alert_requests_are_refused_naming_the_field()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         using (var r = await Http.GetAsync($"/api/alerts?scenario={scenario}&state=sleeping"))
             Assert.Equal((HttpStatusCode.BadRequest, "state"), (r.StatusCode, (await r.JsonAsync()).Text("field")));
         using (var r = await Http.PostAsJsonAsync($"/api/alerts/nope/ack?scenario={scenario}", new { comment = "seen" }))

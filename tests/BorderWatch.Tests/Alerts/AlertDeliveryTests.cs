@@ -40,6 +40,7 @@ public sealed class AlertDeliveryTests(ServerFixture fixture)
         string id;
         await using (var server = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, settings))
         {
+            await server.Http.CreateScenarioAsync(scenario);
             await PostAsync(server.Http, scenario, Lines(0, SurgeFrom).Select(l => l.Line));
             await using var dashboard = await DashboardClient.SubscribeAsync(server.Address, new Subscription(scenario));
             Assert.Empty(dashboard.Read(d => d.Alerts!.Alerts));

@@ -8,6 +8,13 @@ namespace BorderWatch.Tests.Api;
 /// <summary>Small helpers to talk to the server as a feeder or a dashboard would.</summary>
 public static class ApiClient
 {
+    /// <summary>Creates a scenario (the client needs an operator or admin key), as anyone must before records go into it.</summary>
+    public static async Task CreateScenarioAsync(this HttpClient http, string name)
+    {
+        using var response = await http.PostAsJsonAsync("/api/scenarios", new { name, description = "made by a test" });
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"POST /api/scenarios {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     public static Task<HttpResponseMessage> PostNdjsonAsync(this HttpClient http, string path, IEnumerable<string> lines) =>
         http.PostAsync(path, new StringContent(string.Join('\n', lines) + "\n", Encoding.UTF8, "application/x-ndjson"));
 

@@ -16,7 +16,7 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task Posted_detections_show_in_route_and_sector_counts_and_a_retry_counts_once()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         string[] batch =
         [
             Detection("d-1", T0, 35.50, 12.60, 42),        // Lampedusa
@@ -50,7 +50,7 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task A_detection_sent_again_with_coordinates_in_another_sector_is_a_duplicate_naming_the_sector_that_counts_it()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("d-1", T0, 35.50, 12.60, 42)]); // Lampedusa
         var corrected = await (await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}",
             [Detection("d-2", T0, 35.9, 14.45, 5), Detection("d-1", T0, 35.9, 14.45, 42)])).JsonAsync(); // Malta
@@ -71,7 +71,7 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task One_bad_line_is_reported_by_line_and_field_and_the_rest_is_accepted()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         string[] lines =
         [
             Detection("ok-1", T0, 35.5, 12.6, 2),
@@ -92,7 +92,7 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task A_json_array_is_accepted_and_a_batch_with_nothing_valid_is_a_400_problem()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var array = $"[{Detection("a-1", T0, 36.73, 14.85, 11)},{Detection("a-2", T0, 36.73, 14.85, 4)}]";
         using var ok = await Http.PostAsync($"/api/detections?scenario={scenario}", new StringContent(array, Encoding.UTF8, "application/json"));
         Assert.Equal(2, (await ok.JsonAsync())["accepted"]!.GetValue<int>());
@@ -109,7 +109,7 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task Duplicate_ids_inside_one_batch_count_once_or_are_refused_when_they_differ()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var body = await (await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}",
             [Detection("same", T0, 35.5, 12.6, 5), Detection("same", T0, 35.5, 12.6, 5), Detection("same", T0, 35.5, 12.6, 9)])).JsonAsync();
         Assert.Equal((1, 1), (body["accepted"]!.GetValue<int>(), body["duplicates"]!.GetValue<int>()));
@@ -149,7 +149,7 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task Positions_make_assets_with_a_track_and_a_sector()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var positions = new[]
         {
             new { asset = "IT-CP-301", time = "2023-09-12T06:10:00Z", lat = 36.0, lon = 13.5, speedKn = 14.2, courseDeg = 210, kind = "vessel" },
@@ -174,11 +174,11 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task Assets_are_listed_newest_report_first_a_page_at_a_time()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var lines = Enumerable.Range(0, 25).Select(i => System.Text.Json.JsonSerializer.Serialize(
             new { asset = $"boat-{i:D2}", time = T0.AddMinutes(i).ToString("yyyy-MM-ddTHH:mm:ssZ"), lat = 35.5, lon = 12.6, kind = "vessel" }));
         Assert.True((await Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", lines)).IsSuccessStatusCode);
-        await Eventually.HoldsAsync(async () => (await Http.GetJsonAsync($"/api/assets?scenario={scenario}&limit=1"))["total"]!.GetValue<int>() == 25, "all 25 are indexed", 10);
+        await Eventually.HoldsAsync(async () => (await Http.GetJsonAsync($"/api/assets?scenario={scenario}"))["features"]!.AsArray().Count == 25, "all 25 are indexed", 10);
 
         var seen = new List<string>();
         string? cursor = null;
@@ -203,7 +203,7 @@ public sealed class IngestApiTests(ServerFixture fixture)
     [Fact]
     public async Task The_scenario_listing_answers_from_stored_summaries_and_one_scenario_is_counted_when_asked()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         Assert.True((await Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("l-1", T0, 35.50, 12.60, 4)])).IsSuccessStatusCode);
         var counted = await Http.GetJsonAsync($"/api/scenarios/{scenario}");
         Assert.Equal(1, counted["detections"]!.GetValue<long>());

@@ -18,6 +18,7 @@ public sealed class RestartTests
 
         await using (var server = await ServerProcess.StartAsync(azurite.ConnectionString, settings))
         {
+            await server.Http.CreateScenarioAsync(scenario);
             for (var batch = 0; batch < 20; batch++)
             {
                 var lines = Enumerable.Range(0, 50).Select(i => Detection($"k-{batch}-{i}", t0.AddMinutes(batch * 50 + i), 39.11, 26.55, 1 + i % 5));

@@ -14,7 +14,7 @@ public sealed class DashboardPageTests(ServerFixture fixture)
     [Fact]
     public async Task The_page_draws_the_sectors_and_a_posted_detection_changes_the_sector_counter_within_two_seconds()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var screenshot = Path.Combine(Paths.Root, "TestResults", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         File.Delete(screenshot);

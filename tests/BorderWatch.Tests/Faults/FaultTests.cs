@@ -29,6 +29,7 @@ public sealed class FaultTests(ITestOutputHelper output)
 
         await using (var server = await ServerProcess.StartAsync(azurite.ConnectionString, SlowSnapshots))
         {
+            await server.Http.CreateScenarioAsync(scenario);
             using var stop = new CancellationTokenSource();
             var feeders = Enumerable.Range(0, 4).Select(f => feed.RunAsync(server.Http, f, stop.Token)).ToArray();
             await Eventually.HoldsAsync(() => Task.FromResult(feed.Acknowledged >= 40), "40 batches acknowledged");
@@ -66,6 +67,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         for (var kill = 1; kill <= kills; kill++)
         {
             await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, busy);
+            if (kill == 1) await server.Http.CreateScenarioAsync(scenario);
             await feed.ResendUnacknowledgedAsync(server.Http);
             var (counted, _) = await server.Http.RouteTotalAsync(scenario, "eastern-med");
             Assert.Equal(feed.Expected.Detections, counted);
@@ -90,7 +92,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         await using var azurite = await AzuriteInstance.StartAsync(onDisk: true);
         await using var server = await ServerProcess.StartAsync(azurite.ConnectionString);
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await server.NewScenarioAsync();
         var feed = new Feed(scenario);
         Assert.True(await feed.SendAsync(server.Http, feed.NextBatch(0)));
 
@@ -135,7 +137,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var siloB = await ServerProcess.StartAsync(azurite.ConnectionString, cluster);
         await using var frontEnd = await ServerProcess.StartAsync(azurite.ConnectionString, frontEndSettings);
 
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await frontEnd.NewScenarioAsync();
         var feed = new Feed(scenario);
         await using var dashboard = await DashboardClient.SubscribeAsync(frontEnd.Address, new Subscription(scenario));
         // Batches over five sectors of the route: with the route, scenario and alert grains, grains on both silos.

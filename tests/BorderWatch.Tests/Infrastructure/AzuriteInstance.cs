@@ -20,9 +20,19 @@ public sealed class AzuriteInstance : IAsyncDisposable
     public static async Task<AzuriteInstance> StartAsync(bool onDisk = false)
     {
         var location = onDisk ? Path.Combine(Path.GetTempPath(), $"azurite-{Guid.NewGuid():N}") : null;
-        var azurite = new AzuriteInstance(Paths.FreePort(), Paths.FreePort(), Paths.FreePort(), location);
-        await azurite.StartAgainAsync();
-        return azurite;
+        for (var attempt = 1; ; attempt++)
+        {
+            // A port found free can be taken by another test's process before Azurite binds it: then other ports.
+            var azurite = new AzuriteInstance(Paths.FreePort(), Paths.FreePort(), Paths.FreePort(), location);
+            try
+            {
+                await azurite.StartAgainAsync();
+                return azurite;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Stops the process (storage outage); what it wrote stays on disk.</summary>

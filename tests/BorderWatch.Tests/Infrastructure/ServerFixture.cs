@@ -10,6 +10,7 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         Azurite = await AzuriteInstance.StartAsync();
         Server = await ServerProcess.StartAsync(Azurite.ConnectionString);
+        await Api.ApiClient.CreateScenarioAsync(Server.Http, TestKeys.ScopedScenario);
     }
 
     public async Task DisposeAsync()

@@ -24,6 +24,14 @@ public sealed class ServerProcess : IAsyncDisposable
     public HttpClient Http { get; }
 
     public HttpClient ClientWith(string key) => TestKeys.Client(Address, key);
+
+    /// <summary>A scenario of the test's own, created on this server.</summary>
+    public async Task<string> NewScenarioAsync()
+    {
+        var name = ClusterFixture.NewScenario();
+        await Api.ApiClient.CreateScenarioAsync(Http, name);
+        return name;
+    }
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;

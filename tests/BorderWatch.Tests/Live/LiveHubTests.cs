@@ -20,7 +20,7 @@ public sealed class LiveHubTests(ServerFixture fixture)
     [Fact]
     public async Task A_dashboard_gets_a_snapshot_then_the_sector_and_route_counts_a_detection_changed()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
         var snapshot = dashboard.Snapshot!;
         Assert.Equal(47, snapshot.Sectors.Count); // 46 sectors and "unassigned"
@@ -40,7 +40,7 @@ public sealed class LiveHubTests(ServerFixture fixture)
     [Fact]
     public async Task A_dashboard_subscribed_to_one_route_hears_only_of_that_route()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario, Routes: ["eastern-med"]));
         Assert.DoesNotContain(dashboard.Snapshot!.Routes, r => r.Id == "central-med");
 
@@ -55,7 +55,7 @@ public sealed class LiveHubTests(ServerFixture fixture)
     [Fact]
     public async Task Asset_positions_reach_the_dashboard_and_a_silent_asset_shows_as_stale()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
         await PostPositionsAsync(scenario, Position("IT-CP-301", T0, 35.40, 12.50, 14.2, 210));
         await dashboard.WaitUntilAsync(d => d.Assets.ContainsKey("IT-CP-301"), Patience);
@@ -74,10 +74,10 @@ public sealed class LiveHubTests(ServerFixture fixture)
     public async Task Snapshots_list_the_most_recently_reporting_assets_first()
     {
         // Names that sort first alphabetically do not push a real asset out of the snapshot.
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         await PostPositionsAsync(scenario, [.. Enumerable.Range(0, 5).Select(i => Position($"!junk-{i}", T0, 35.40, 12.50, 0, 0)),
             Position("IT-CP-301", T0.AddMinutes(30), 35.40, 12.50, 14.2, 210)]);
-        await Eventually.HoldsAsync(async () => (await Http.GetJsonAsync($"/api/assets?scenario={scenario}"))["total"]!.GetValue<int>() == 6, "all six are indexed", 10);
+        await Eventually.HoldsAsync(async () => (await Http.GetJsonAsync($"/api/assets?scenario={scenario}"))["features"]!.AsArray().Count == 6, "all six are indexed", 10);
         await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
         Assert.Equal("IT-CP-301", dashboard.Snapshot!.Assets[0].Asset);
         Assert.Equal(6, dashboard.Snapshot.Assets.Count);
@@ -86,7 +86,7 @@ public sealed class LiveHubTests(ServerFixture fixture)
     [Fact]
     public async Task A_subscription_naming_an_unknown_route_is_refused_with_the_field_named()
     {
-        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(ClusterFixture.NewScenario()));
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(await fixture.Server.NewScenarioAsync()));
         var refused = await Assert.ThrowsAsync<HubException>(() => dashboard.InvokeAsync("Subscribe", new Subscription("x", Routes: ["atlantis"])));
         Assert.Contains("routes: there is no route 'atlantis'", refused.Message);
         var badBox = await Assert.ThrowsAsync<HubException>(() => dashboard.InvokeAsync("Subscribe", new Subscription("x", Bbox: [20, 40, 10, 45])));
@@ -96,7 +96,7 @@ public sealed class LiveHubTests(ServerFixture fixture)
     [Fact]
     public async Task A_dashboard_that_never_reads_holds_up_neither_ingest_nor_other_dashboards()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         using var stuck = await ConnectWithoutReadingAsync(scenario);
         await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
 

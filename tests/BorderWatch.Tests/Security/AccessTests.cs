@@ -44,7 +44,7 @@ public sealed class AccessTests(ServerFixture fixture)
     [MemberData(nameof(Calls))]
     public async Task Each_role_may_do_its_work_and_nothing_else(string key, string method, string path, HttpStatusCode expected)
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         using var http = Server.ClientWith(key);
         if (key == "") http.DefaultRequestHeaders.Remove("X-Api-Key");
         if (path.Contains("{scenario}"))
@@ -68,7 +68,7 @@ public sealed class AccessTests(ServerFixture fixture)
     [Fact]
     public async Task The_live_hub_wants_an_operator_key()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         foreach (var (key, status) in new[] { ("", 401), ("wrong-key-0000000000", 401), (TestKeys.Feeder, 403) })
         {
             var refused = await Assert.ThrowsAsync<HttpRequestException>(() => DashboardClient.SubscribeAsync(Server.Address, new Subscription(scenario), key));
@@ -102,7 +102,7 @@ public sealed class AccessTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(TestKeys.Token("guest", ["operator"], scenarios: ["exercise-x"]), "/api/routes")).Item1);
 
         // Browsers hand the token to the hub as access_token, as they do keys.
-        await using var dashboard = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(ClusterFixture.NewScenario()), operatorToken);
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(await fixture.Server.NewScenarioAsync()), operatorToken);
         Assert.NotNull(dashboard.Snapshot);
     }
 
@@ -136,8 +136,8 @@ public sealed class AccessTests(ServerFixture fixture)
     {
         var token = TestKeys.Token("short-shift", ["operator"], lifetime: TimeSpan.FromSeconds(4));
         var expires = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo; // whole seconds
-        await using var dashboard = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(ClusterFixture.NewScenario()), token);
-        await using var keyed = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(ClusterFixture.NewScenario()));
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(await fixture.Server.NewScenarioAsync()), token);
+        await using var keyed = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(await fixture.Server.NewScenarioAsync()));
         await Eventually.HoldsAsync(() => Task.FromResult(dashboard.State == HubConnectionState.Disconnected), "the connection closed when its token expired", 20);
         Assert.True(DateTime.UtcNow >= expires, $"closed at {DateTime.UtcNow:HH:mm:ss.fff}, before the token expired at {expires:HH:mm:ss}");
         Assert.Equal(HubConnectionState.Connected, keyed.State);
@@ -166,7 +166,7 @@ public sealed class AccessTests(ServerFixture fixture)
     [Fact]
     public async Task A_key_over_its_rate_gets_429_with_Retry_After_and_its_batch_is_not_counted()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         using var slow = Server.ClientWith(TestKeys.Slow); // 0.5 requests/s, burst 1
         HttpResponseMessage? limited = null;
         var accepted = 0;
@@ -215,7 +215,7 @@ public sealed class AccessTests(ServerFixture fixture)
     [Fact]
     public async Task The_hub_refuses_oversized_messages_long_subscriptions_and_subscription_storms()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         await using var dashboard = await DashboardClient.SubscribeAsync(Server.Address, new Subscription(scenario));
 
         var many = await Assert.ThrowsAsync<HubException>(() => dashboard.SubscribeAsync(new Subscription(scenario, Sectors: Enumerable.Repeat("lampedusa", 201).ToArray())));

@@ -31,7 +31,7 @@ public sealed class ClusterTlsTests(ServerFixture fixture)
             await using var frontEnd = await ServerProcess.StartAsync(fixture.Azurite!.ConnectionString, new Dictionary<string, string>(cluster) { ["BorderWatch:Role"] = "Client" });
 
             // Records through the front end land on grains of both silos; each silo reads the same totals.
-            var scenario = ClusterFixture.NewScenario();
+            var scenario = await frontEnd.NewScenarioAsync();
             var t0 = new DateTimeOffset(2023, 9, 12, 0, 0, 0, TimeSpan.Zero);
             var lines = Enumerable.Range(0, 200).Select(i => Detection($"tls-{i}", t0.AddMinutes(i), 35.5 + i % 10 * 0.01, 12.6, 2));
             Assert.True((await frontEnd.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", lines)).IsSuccessStatusCode);

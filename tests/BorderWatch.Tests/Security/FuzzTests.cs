@@ -24,7 +24,7 @@ public sealed class FuzzTests(ServerFixture fixture, ITestOutputHelper output)
     public async Task Random_mutations_of_valid_records_never_get_a_server_error_and_counts_equal_the_accepted_records()
     {
         var random = new Random(Seed);
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var http = fixture.Server.Http;
         var accepted = new Dictionary<string, int>();        // detection id -> persons, first accepted wins
         long acceptedDetections = 0, acceptedPositions = 0;

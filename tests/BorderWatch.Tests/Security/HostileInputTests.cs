@@ -60,7 +60,7 @@ public sealed class HostileInputTests(ServerFixture fixture)
     [MemberData(nameof(Bodies))]
     public async Task Hostile_bodies_are_answered_clearly_and_count_only_their_good_records(string name, string body, HttpStatusCode status, string field, int good)
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var contentType = body.TrimStart('\uFEFF').StartsWith('[') && name.Contains("array") ? "application/json" : "application/x-ndjson";
         using var response = await fixture.Server.Http.PostAsync($"/api/detections?scenario={scenario}", new StringContent(body, Encoding.UTF8, contentType));
 
@@ -73,7 +73,7 @@ public sealed class HostileInputTests(ServerFixture fixture)
     [Fact]
     public async Task Invalid_UTF8_is_a_malformed_line()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var body = new byte[] { (byte)'{', (byte)'"', 0xFF, 0xFE, (byte)'"', (byte)'}', (byte)'\n' }.Concat(Encoding.UTF8.GetBytes(Good)).ToArray();
         using var response = await fixture.Server.Http.PostAsync($"/api/detections?scenario={scenario}", Content(body, "application/x-ndjson"));
         var answer = await response.JsonAsync();
@@ -84,7 +84,7 @@ public sealed class HostileInputTests(ServerFixture fixture)
     [Fact]
     public async Task Oversized_bodies_and_batches_get_413_and_a_wrong_content_type_415_before_anything_counts()
     {
-        var scenario = ClusterFixture.NewScenario();
+        var scenario = await fixture.Server.NewScenarioAsync();
         var http = fixture.Server.Http;
 
         // With Expect: 100-continue (curl sends it for large bodies) the server refuses before the body is sent.

@@ -43,6 +43,9 @@ public sealed class BenchCluster : IAsyncDisposable
             ["BorderWatch:Azurite:TablePort"] = $"{table}",
             ["BorderWatch:Azurite:Command"] = Path.Combine(Path.GetDirectoryName(serverDll)!, "..", "..", "..", "node_modules", ".bin", "azurite"),
             ["BorderWatch:Demo:Enabled"] = "false",
+            // Fleets may be larger than a production scenario's quota, and a soak makes a latency probe's scenario a minute.
+            ["BorderWatch:Quotas:Assets"] = "10000000",
+            ["BorderWatch:Quotas:Scenarios"] = "100000",
             ["BorderWatch:Auth:Keys:0:Name"] = "bench",
             ["BorderWatch:Auth:Keys:0:Role"] = "admin",
             ["BorderWatch:Auth:Keys:0:Key"] = cluster._key,

@@ -97,6 +97,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
     private async Task WarmUpAsync(HttpClient http, CancellationToken cancellation)
     {
         Header($"Warming up the fresh server: detections for {plan.ServerWarmup.TotalSeconds:0} s, not measured");
+        await ScenarioClient.CreateAsync(http, "bench-warmup", "bench: warm-up, not measured", cancellation);
         await Workloads.ThroughputAsync(http, "/api/detections?scenario=bench-warmup", n => _load.Detections("warmup", n), Feeders,
             plan.ServerWarmup, TimeSpan.Zero, Progress, cancellation);
     }
@@ -108,6 +109,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         {
             Header($"Detections, {what}: run {r + 1} of {plan.Runs}");
             var run = $"d{r}-{Guid.NewGuid():N}"[..12];
+            await ScenarioClient.CreateAsync(http, $"bench-{run}", $"bench: detections, {what}", cancellation);
             runs.Add(await Workloads.ThroughputAsync(http, $"/api/detections?scenario=bench-{run}", n => _load.Detections(run, n), Feeders,
                 plan.Warmup, plan.Window, Progress, cancellation));
         }
@@ -119,6 +121,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
     {
         var scenario = $"bench-fleet-{fleet}";
         var run = $"f{fleet}";
+        await ScenarioClient.CreateAsync(http, scenario, $"bench: positions over {fleet:N0} assets", cancellation);
         var before = await BenchCluster.SiloMemoryAsync(http);
         Header($"Fleet of {fleet:N0} assets: first reports");
         var clock = Stopwatch.StartNew();

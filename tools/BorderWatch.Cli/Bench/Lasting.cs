@@ -23,6 +23,7 @@ public static class Lasting
 
     public static async Task<Figures> MeasureAsync(HttpClient http, Workloads load, Action<string> progress, CancellationToken cancellation)
     {
+        await ScenarioClient.CreateAsync(http, Scenario, "bench: storage per detection at steady state and trickle", cancellation);
         for (var n = 0; n < FillBatches; n++)
         {
             await PostAsync(http, load.Detections("fill", n, Sector, span: BatchSpan), cancellation);

@@ -37,6 +37,7 @@ public static class LatencyProbe
         var heard = 0;                           // batches already timed
         var clock = Stopwatch.StartNew();
 
+        await ScenarioClient.CreateAsync(http, scenario, $"POST-to-dashboard latency at {rate:N0} detections/s", cancellation);
         await using var hub = hubBuilder.Build();
         hub.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.SectorsChanged), update =>
         {

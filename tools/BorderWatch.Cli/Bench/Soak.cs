@@ -29,6 +29,7 @@ public sealed class Soak(Workloads load, Action<string> progress)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         long rawBytes = 0;
+        await ScenarioClient.CreateAsync(http, Scenario, "soak: detections and positions at a steady rate", cancellation);
         var feeds = Task.WhenAll(
             FeedAsync(http, "detections", s => load.Detections("soak", s, count: DetectionsPerSecond), b => Interlocked.Add(ref rawBytes, b), stop.Token),
             FeedAsync(http, "positions", s => load.Positions("soak", 0, Assets, first: s * (Assets / ReportEvery), count: Assets / ReportEvery), b => Interlocked.Add(ref rawBytes, b), stop.Token));

@@ -17,11 +17,15 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
         string name;
         try
         {
-            name = scenario ?? await NewScenarioAsync(FeedFiles.ScenarioName(files[0]));
+            name = await ScenarioAsync(scenario, stop);
+        }
+        catch (HttpRequestException e) when (e.StatusCode is { } status)
+        {
+            return ReplayCommand.Fail($"{e.Message}{(status == HttpStatusCode.Forbidden ? "\nCreating a scenario needs an operator or admin key; or name one that exists with --scenario." : "")}");
         }
         catch (HttpRequestException e)
         {
-            return ReplayCommand.Fail($"Cannot reach the server at {http.BaseAddress}: {e.Message}");
+            return ReplayCommand.Fail($"The server at {http.BaseAddress} did not answer for {retryFor.TotalSeconds:0} s (last: {e.Message}); nothing was sent.");
         }
 
         long count;
@@ -123,6 +127,28 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
         return point;
     }
 
+    /// <summary>The scenario to replay into, made first; a server not up yet is waited for, as for the batches.</summary>
+    private async Task<string> ScenarioAsync(string? scenario, CancellationToken stop)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        var firstFailure = DateTime.UtcNow;
+        while (true)
+        {
+            try
+            {
+                return scenario is null ? await NewScenarioAsync(FeedFiles.ScenarioName(files[0])) : await NamedScenarioAsync(scenario);
+            }
+            catch (HttpRequestException e) when ((e.StatusCode is null || (int)e.StatusCode >= 500) && DateTime.UtcNow - firstFailure < retryFor)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]scenario: {e.Message}; retrying in {backoff.TotalSeconds:0.#} s[/]");
+                await Task.Delay(backoff, stop);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    private string Description => $"replay of {string.Join(", ", files.Select(Path.GetFileName))}";
+
     /// <summary>A default scenario is a new one: the file's name, or that name with -2, -3... if taken.</summary>
     private async Task<string> NewScenarioAsync(string baseName)
     {
@@ -130,10 +156,24 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
         for (var n = 1; ; n++)
         {
             var name = n == 1 ? baseName : $"{baseName[..Math.Min(baseName.Length, 59)]}-{n}";
-            using var response = await http.GetAsync($"/api/scenarios/{name}");
-            if (response.StatusCode == HttpStatusCode.NotFound) return name;
-            if (!response.IsSuccessStatusCode) throw new HttpRequestException($"GET /api/scenarios/{name} answered {(int)response.StatusCode}");
+            if (await ScenarioClient.CreateAsync(http, name, Description)) return name;
         }
+    }
+
+    /// <summary>
+    /// A named scenario is made if it does not exist (a resumed replay finds it). A feeder key may not make one: it
+    /// replays into a scenario that exists, and the server says so at the first batch if there is none.
+    /// </summary>
+    private async Task<string> NamedScenarioAsync(string name)
+    {
+        try
+        {
+            if (await ScenarioClient.CreateAsync(http, name, Description)) AnsiConsole.MarkupLineInterpolated($"Created scenario [bold]{name}[/]");
+        }
+        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+        }
+        return name;
     }
 
     private (long Count, DateTimeOffset First, DateTimeOffset Last) Scan()

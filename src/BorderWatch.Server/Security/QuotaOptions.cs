@@ -1,0 +1,16 @@
+namespace BorderWatch.Server.Security;
+
+/// <summary>Configuration section BorderWatch:Quotas: how much a scenario may hold, so no feeder can fill the cluster.</summary>
+public sealed class QuotaOptions
+{
+    public const string Section = "BorderWatch:Quotas";
+
+    /// <summary>Scenarios the cluster keeps (live included).</summary>
+    public int Scenarios { get; set; } = 1_000;
+
+    /// <summary>Assets one scenario holds; positions of further assets are refused line by line.</summary>
+    public int Assets { get; set; } = 100_000;
+
+    /// <summary>Assets one request may bring that the scenario has not seen; the rest of its new assets are refused line by line.</summary>
+    public int NewAssetsPerRequest { get; set; } = 5_000;
+}
