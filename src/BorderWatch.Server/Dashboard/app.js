@@ -190,9 +190,9 @@
   connection.on("assetsMoved", u => { setClock(u.clock); u.items.forEach(borderMap.moveAsset); });
   connection.on("alertsChanged", showAlerts);
 
-  const showConnection = text => {
+  const showConnection = (text, why = "") => {
     const badge = $("#connection");
-    badge.textContent = text;
+    badge.textContent = why || text;
     badge.className = `state-${text}`;
   };
   connection.onreconnecting(() => showConnection("reconnecting"));
@@ -201,8 +201,14 @@
 
   async function subscribe() {
     document.body.dataset.ready = "false";
-    await connection.invoke("subscribe", { scenario: state.scenario });
-    showConnection("connected");
+    try {
+      await connection.invoke("subscribe", { scenario: state.scenario });
+      showConnection("connected");
+    } catch (e) {
+      if (connection.state !== signalR.HubConnectionState.Connected) throw e; // the connection went: start() tries again
+      // Refused (no such scenario, or not this key's): say why and wait for another choice, instead of retrying.
+      showConnection("refused", e.message.replace(/^.*HubException: /, ""));
+    }
   }
 
   async function start() {
