@@ -41,6 +41,18 @@ public sealed class AssetGrain(
 
     protected override string ShardKind => JournalShards.Assets;
 
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        await base.OnActivateAsync(cancellation);
+        BorderWatchMetrics.AssetsActive.Add(1); // once recovered: an activation that fails is never deactivated
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
+    {
+        BorderWatchMetrics.AssetsActive.Add(-1);
+        await base.OnDeactivateAsync(reason, cancellation);
+    }
+
     public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions)
     {
         var judged = await AcceptAsync(positions);

@@ -9,6 +9,7 @@ public sealed partial class AlertsGrain
     private async Task<List<Alert>> EvaluateAsync(List<string> sectors, DateTimeOffset from)
     {
         var changed = new List<Alert>();
+        BorderWatchMetrics.AlertEvaluations.Add(1);
         if (await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetNewestEventAsync() is not { } newest) return changed;
         foreach (var group in sectors.GroupBy(s => catalogue.RouteOf(s)!))
         {
@@ -111,7 +112,11 @@ public sealed partial class AlertsGrain
             alert.Score = Math.Round(episode.Peak.Score, 2);
             alert.Threshold = target.Rule.Sensitivity;
             alert.Severity = Math.Abs(alert.Score) >= 2 * alert.Threshold ? "major" : "warning";
-            if (episode.FiredIndex >= 0 && (isNew || alert.Resolution == Withdrawn)) alert.FiredAt = starts[episode.FiredIndex] + length;
+            if (episode.FiredIndex >= 0 && (isNew || alert.Resolution == Withdrawn))
+            {
+                alert.FiredAt = starts[episode.FiredIndex] + length;
+                BorderWatchMetrics.AlertsFired.Add(1, BorderWatchMetrics.Tag("target", target.Kind));
+            }
             if (episode.ResolvedIndex is { } r)
             {
                 alert.State = AlertState.Resolved;

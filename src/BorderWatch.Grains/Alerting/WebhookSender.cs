@@ -90,13 +90,18 @@ public sealed class WebhookSender(IGrainFactory grains, IHttpClientFactory clien
         try
         {
             using var response = await clients.CreateClient(ClientName(hook.Name)).SendAsync(request, stopping);
-            if (response.IsSuccessStatusCode) return new DeliveryRecord(hook.Name, notice.Version, true, tries.Value, time.GetUtcNow(), null);
+            if (response.IsSuccessStatusCode)
+            {
+                BorderWatchMetrics.WebhookDeliveries.Add(1, BorderWatchMetrics.Tag("webhook", hook.Name), BorderWatchMetrics.Tag("outcome", "delivered"));
+                return new DeliveryRecord(hook.Name, notice.Version, true, tries.Value, time.GetUtcNow(), null);
+            }
             error = $"HTTP {(int)response.StatusCode}";
         }
         catch (Exception e) when (!stopping.IsCancellationRequested)
         {
             error = e.Message;
         }
+        BorderWatchMetrics.WebhookDeliveries.Add(1, BorderWatchMetrics.Tag("webhook", hook.Name), BorderWatchMetrics.Tag("outcome", "failed"));
         logger.LogWarning("Alert notice {Alert} v{Version} to webhook {Webhook} dead-lettered after {Tries} tries: {Error}", notice.AlertId, notice.Version, hook.Name, tries.Value, error);
         return new DeliveryRecord(hook.Name, notice.Version, false, tries.Value, time.GetUtcNow(), error);
     }

@@ -20,6 +20,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
     private Dictionary<(string Scenario, string Asset), AssetMoved> _assets = [];
     private HashSet<string> _alerts = new(StringComparer.Ordinal);
     private ILiveObserver[] _observers = [];
+    private long _firstChange;   // Stopwatch timestamp of the round's first change; 0 when none waits
     private DateTime _observersRead;
 
     /// <summary>The counts of the sector with this grain key changed, from event time <paramref name="earliest"/> on.</summary>
@@ -28,18 +29,32 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         lock (_gate)
         {
             if (!_sectors.TryGetValue(sectorKey, out var known) || earliest < known) _sectors[sectorKey] = earliest;
+            Changed();
         }
     }
 
     /// <summary>A scenario's alerts or impact levels changed.</summary>
     public void AlertsChanged(string scenario)
     {
-        lock (_gate) _alerts.Add(scenario);
+        lock (_gate)
+        {
+            _alerts.Add(scenario);
+            Changed();
+        }
     }
 
     public void AssetMoved(AssetMoved move)
     {
-        lock (_gate) _assets[(move.Scenario, move.Asset)] = move;
+        lock (_gate)
+        {
+            _assets[(move.Scenario, move.Asset)] = move;
+            Changed();
+        }
+    }
+
+    private void Changed()
+    {
+        if (_firstChange == 0) _firstChange = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -69,8 +84,11 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         var observers = await ObserversAsync();
         LiveChanges changes;
         Dictionary<string, DateTimeOffset> sectors;
+        long firstChange;
         lock (_gate)
         {
+            firstChange = _firstChange;
+            _firstChange = 0;
             sectors = _sectors;
             changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts]);
             _sectors = new(StringComparer.Ordinal);
@@ -91,6 +109,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         {
             _ = observer.OnChangesAsync(changes); // one-way: completes at once, whatever the front end does
         }
+        BorderWatchMetrics.LivePublishDelay.Record(System.Diagnostics.Stopwatch.GetElapsedTime(firstChange).TotalSeconds);
     }
 
     private async Task<ILiveObserver[]> ObserversAsync()

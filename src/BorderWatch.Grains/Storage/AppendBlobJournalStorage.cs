@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -84,8 +85,9 @@ public sealed class AppendBlobJournalStorage(BlobContainerClient container, stri
         try
         {
             using var stream = BinaryData.FromBytes(block).ToStream();
+            var started = Stopwatch.GetTimestamp();
             var result = await blob.AppendBlockAsync(stream, new AppendBlobAppendBlockOptions { Conditions = conditions }, cancellation);
-            JournalMetrics.Appended(Scenario, block.Length);
+            JournalMetrics.Appended(Scenario, block.Length, Stopwatch.GetElapsedTime(started));
             return result.Value.BlobCommittedBlockCount;
         }
         catch (RequestFailedException e) when (e.Status == 412)

@@ -1,3 +1,4 @@
+using BorderWatch.Grains;
 using BorderWatch.Server.Ingest;
 using Microsoft.Extensions.Options;
 
@@ -10,18 +11,31 @@ public static class IngestApi
         var api = app.MapGroup("/api").RequireAuthorization(Security.Roles.Ingest);
         api.MapPost("/detections", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
-            IngestAsync<BorderWatch.Contracts.Detection>(request, scenario, options.Value, logger, parser.TryDetection, ingest.IngestDetectionsAsync));
+            IngestAsync<BorderWatch.Contracts.Detection>("detection", request, scenario, options.Value, logger, parser.TryDetection, ingest.IngestDetectionsAsync));
         api.MapPost("/positions", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
-            IngestAsync<BorderWatch.Contracts.Position>(request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync));
+            IngestAsync<BorderWatch.Contracts.Position>("position", request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync));
+    }
+
+    /// <summary>The batch in the BorderWatch meter: what came, what became of it, how long it took.</summary>
+    private static void Measure(string type, int received, IngestResult result, long started)
+    {
+        var kind = BorderWatchMetrics.Tag("type", type);
+        BorderWatchMetrics.RecordsReceived.Add(received, kind);
+        BorderWatchMetrics.RecordsAccepted.Add(result.Accepted, kind);
+        BorderWatchMetrics.RecordsDuplicate.Add(result.Duplicates, kind);
+        foreach (var reason in result.Rejected.GroupBy(r => r.Field))
+            BorderWatchMetrics.RecordsRejected.Add(reason.Count(), kind, BorderWatchMetrics.Tag("reason", reason.Key));
+        BorderWatchMetrics.IngestDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, kind);
     }
 
     private delegate LineError? Parse<T>(int line, System.Text.Json.JsonElement json, out T record);
 
-    private static async Task<IResult> IngestAsync<T>(HttpRequest request, string? scenario, IngestOptions options, ILogger logger,
+    private static async Task<IResult> IngestAsync<T>(string type, HttpRequest request, string? scenario, IngestOptions options, ILogger logger,
         Parse<T> parse, Func<string, List<IngestService.Lined<T>>, List<LineError>, Task<IngestResult>> ingest)
     {
         if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         var records = new List<IngestService.Lined<T>>();
         var rejected = new List<LineError>();
@@ -33,6 +47,7 @@ public static class IngestApi
         if (problem is not null) return problem;
         if (records.Count == 0 && rejected.Count == 0) return Problems.BadRequest("body", "The body holds no records.");
 
+        var received = records.Count + rejected.Count; // every line, before ingest adds its own refusals
         IngestResult result;
         try
         {
@@ -45,6 +60,7 @@ public static class IngestApi
             return Problems.Status(StatusCodes.Status503ServiceUnavailable, "body",
                 "The batch could not be made durable (storage or cluster unavailable). Send the same batch again: records already stored count once.");
         }
+        Measure(type, received, result, started);
         if (result.Accepted == 0 && result.Duplicates == 0)
         {
             return Problems.Status(StatusCodes.Status400BadRequest, "body", "No record of the batch was valid; see 'rejected' for each line.",

@@ -53,11 +53,14 @@ public static class BorderWatchHosting
         // Orleans reads its own section (Orleans:Clustering, Orleans:Endpoints, Orleans:Membership): the same code
         // runs on one machine, against Azurite or Azure, or as several silos, by configuration alone.
         var tls = ClusterTls.Load(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.AddBorderWatchTelemetry();
+        var traced = TelemetryHosting.Enabled(builder.Configuration);
         if (builder.Configuration.GetValue("BorderWatch:Role", ServerRole.Silo) == ServerRole.Silo)
         {
             builder.UseOrleans(silo =>
             {
                 if (tls is not null) silo.UseTls(tls.Own, o => ClusterTls.Configure(o, tls));
+                if (traced) silo.AddActivityPropagation();
                 silo.Services.AddBorderWatchGrains(builder.Configuration);
                 // Grain state beside the journal, in the same account: set in code, so that front ends (Orleans clients,
                 // which know no grain storage) can share the configuration.
@@ -77,6 +80,7 @@ public static class BorderWatchHosting
             builder.UseOrleansClient(client =>
             {
                 if (tls is not null) client.UseTls(tls.Own, o => ClusterTls.Configure(o, tls));
+                if (traced) client.AddActivityPropagation();
             });
         }
         builder.AddLiveDashboard();

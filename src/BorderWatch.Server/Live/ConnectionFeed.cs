@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using BorderWatch.Contracts;
+using BorderWatch.Grains;
 using BorderWatch.Grains.Live;
 using Microsoft.AspNetCore.SignalR;
 
@@ -21,6 +23,7 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
     private DashboardSnapshot? _snapshot;
     private AlertsUpdate? _alerts;
     private DateTimeOffset _clock;
+    private long _waitingSince;   // Stopwatch timestamp of the oldest change not yet sent; 0 when none waits
 
     public string ConnectionId => connectionId;
     public SubscriptionScope Scope => scope;
@@ -42,6 +45,7 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
             _clock = clock;
             foreach (var s in sectors.Where(s => scope.HasSector(s.Id))) _sectors[s.Id] = s;
             foreach (var r in routes.Where(r => scope.HasRoute(r.Id))) _routes[r.Id] = r;
+            Waiting();
         }
         _wake.Set();
     }
@@ -56,13 +60,18 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
                 // Positions can arrive out of order (late reports): keep the newest.
                 if (!_assets.TryGetValue(a.Asset, out var held) || held.Latest.Time <= a.Latest.Time) _assets[a.Asset] = a;
             }
+            Waiting();
         }
         _wake.Set();
     }
 
     public void OfferAlerts(AlertsUpdate alerts)
     {
-        lock (_gate) _alerts = scope.Filter(alerts);
+        lock (_gate)
+        {
+            _alerts = scope.Filter(alerts);
+            Waiting();
+        }
         _wake.Set();
     }
 
@@ -74,12 +83,13 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
             while (!_stop.IsCancellationRequested)
             {
                 if (!await _wake.WaitAsync(Timeout.InfiniteTimeSpan, _stop.Token)) continue;
-                var (snapshot, clock, sectors, routes, assets, alerts) = Take();
+                var (snapshot, clock, sectors, routes, assets, alerts, since) = Take();
                 if (snapshot is not null) await client.Snapshot(snapshot with { Alerts = scope.Filter(snapshot.Alerts) });
                 if (alerts is not null) await client.AlertsChanged(alerts);
                 if (sectors.Length > 0) await client.SectorsChanged(new(scope.Scenario, clock, sectors));
                 if (routes.Length > 0) await client.RoutesChanged(new(scope.Scenario, clock, routes));
                 if (assets.Length > 0) await client.AssetsMoved(new(scope.Scenario, clock, assets));
+                if (since != 0) BorderWatchMetrics.LiveSendDelay.Record(Stopwatch.GetElapsedTime(since).TotalSeconds);
                 await Task.Delay(options.SendInterval, _stop.Token);
             }
         }
@@ -93,11 +103,17 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
         }
     }
 
-    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[], AlertsUpdate?) Take()
+    private void Waiting()
+    {
+        if (_waitingSince == 0) _waitingSince = Stopwatch.GetTimestamp();
+    }
+
+    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[], AlertsUpdate?, long) Take()
     {
         lock (_gate)
         {
-            var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray(), _alerts);
+            var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray(), _alerts, _waitingSince);
+            _waitingSince = 0;
             _snapshot = null;
             _alerts = null;
             _sectors.Clear();

@@ -40,12 +40,14 @@ public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOpt
     public override Task OnConnectedAsync()
     {
         keyed.Opened(Context);
+        Grains.BorderWatchMetrics.Dashboards.Add(1);
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         keyed.Closed(Context.ConnectionId);
+        Grains.BorderWatchMetrics.Dashboards.Add(-1);
         feeds.Unsubscribe(Context.ConnectionId);
         Recent.TryRemove(Context.ConnectionId, out _);
         return base.OnDisconnectedAsync(exception);

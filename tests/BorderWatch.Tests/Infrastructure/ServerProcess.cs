@@ -39,10 +39,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>
     /// Starts the server; with <paramref name="waitHealthy"/> returns once /health answers 200. Without
     /// <paramref name="testKeys"/> its keys are only those the settings give. With <paramref name="addressByEnvironment"/>
-    /// the address goes in ASPNETCORE_URLS instead of the command line.
+    /// the address goes in ASPNETCORE_URLS instead of the command line. <paramref name="environment"/> is set for
+    /// the process (OTEL_* variables, say).
     /// </summary>
     public static async Task<ServerProcess> StartAsync(string storage, IDictionary<string, string>? settings = null, bool waitHealthy = true, int? port = null,
-        bool testKeys = true, bool addressByEnvironment = false)
+        bool testKeys = true, bool addressByEnvironment = false, IDictionary<string, string>? environment = null)
     {
         port ??= Paths.FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -65,6 +66,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         if (testKeys) foreach (var (k, v) in TestKeys.Settings()) all[k] = v;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
         if (addressByEnvironment) start.Environment["ASPNETCORE_URLS"] = all.Remove("Urls", out var urls) ? urls : null;
         foreach (var (k, v) in all) start.ArgumentList.Add($"--{k}={v}");
 
