@@ -10,6 +10,7 @@ using BorderWatch.Server.Ingest;
 using BorderWatch.Server.Archive;
 using BorderWatch.Server.Demo;
 using BorderWatch.Server.Security;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetTopologySuite.IO.Converters;
 
@@ -130,7 +131,10 @@ public static class BorderWatchHosting
         app.UseBorderWatchHeaders();
         app.MapLiveDashboard();
         app.UseBorderWatchAccess();
+        // For orchestrators: live while the process runs (no check), ready once it can serve; /health as before.
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = ReadinessCheck.WriteAsync }).AllowAnonymous();
         app.MapAccessApi();
         app.MapIngestApi();
         app.MapCatalogueApi();
