@@ -11,10 +11,14 @@ public static class IngestApi
         var api = app.MapGroup("/api").RequireAuthorization(Security.Roles.Ingest);
         api.MapPost("/detections", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
-            IngestAsync<BorderWatch.Contracts.Detection>("detection", request, scenario, options.Value, logger, parser.TryDetection, ingest.IngestDetectionsAsync));
+            IngestAsync<BorderWatch.Contracts.Detection>("detection", request, scenario, options.Value, logger, parser.TryDetection, ingest.IngestDetectionsAsync))
+            .Accepts<DetectionRecord[]>("application/json", "application/x-ndjson").Produces<IngestResult>()
+            .WithDescription("Detections as a JSON array or NDJSON, a line each; the answer says what became of every line.");
         api.MapPost("/positions", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
-            IngestAsync<BorderWatch.Contracts.Position>("position", request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync));
+            IngestAsync<BorderWatch.Contracts.Position>("position", request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync))
+            .Accepts<PositionRecord[]>("application/json", "application/x-ndjson").Produces<IngestResult>()
+            .WithDescription("Asset positions as a JSON array or NDJSON, a line each.");
     }
 
     /// <summary>The batch in the BorderWatch meter: what came, what became of it, how long it took.</summary>

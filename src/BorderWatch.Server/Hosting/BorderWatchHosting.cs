@@ -46,6 +46,7 @@ public static class BorderWatchHosting
         services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
         services.AddSingleton<ScenarioDirectory>();
         services.AddSingleton<ScenarioExport>();
+        services.AddApiDescription();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddHostedService<DemoFeed>();
         services.AddStorageClients(builder.Configuration);
@@ -135,13 +136,16 @@ public static class BorderWatchHosting
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = ReadinessCheck.WriteAsync }).AllowAnonymous();
-        app.MapAccessApi();
-        app.MapIngestApi();
-        app.MapCatalogueApi();
-        app.MapRoutesApi();
-        app.MapSectorsApi();
-        app.MapAssetsApi();
-        app.MapScenariosApi();
-        app.MapAlertsApi();
+        // The document is for anyone with a key (feeders generate clients from it too).
+        app.MapOpenApi(ApiDescription.DocumentPath).RequireAuthorization(p => p.RequireAuthenticatedUser());
+        var api = app.MapGroup("").WithProblems();
+        api.MapAccessApi();
+        api.MapIngestApi();
+        api.MapCatalogueApi();
+        api.MapRoutesApi();
+        api.MapSectorsApi();
+        api.MapAssetsApi();
+        api.MapScenariosApi();
+        api.MapAlertsApi();
     }
 }

@@ -54,6 +54,6 @@ public static class DashboardHosting
                 dashboard.Value.TileAttribution,
                 staleAfterSeconds = assets.Value.StaleAfter.TotalSeconds,
                 defaultScenario = demo.Value.Enabled ? demo.Value.Scenario : Scenarios.Live,
-            }));
+            })).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }
