@@ -17,6 +17,9 @@ public sealed class TelemetryTests(ServerFixture fixture)
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_TRACES_SAMPLER"] = "always_on", // the default keeps one request in a hundred
+            ["BorderWatch__Telemetry__TraceGrainCalls"] = "true",
+            ["BorderWatch__Telemetry__OrleansMetrics"] = "true",
         });
         var scenario = await server.NewScenarioAsync();
         var t0 = new DateTimeOffset(2023, 9, 12, 6, 0, 0, TimeSpan.Zero);
@@ -24,7 +27,7 @@ public sealed class TelemetryTests(ServerFixture fixture)
             Assert.True(posted.IsSuccessStatusCode);
 
         string[] wanted = ["borderwatch.records.received", "borderwatch.records.accepted", "borderwatch.records.rejected", "borderwatch.ingest.duration",
-            "borderwatch.journal.appends", "borderwatch.journal.append.duration", "http.server.request.duration"];
+            "borderwatch.journal.appends", "borderwatch.journal.append.duration", "http.server.request.duration", "dotnet.gc.collections"];
         await Eventually.HoldsAsync(() => Task.FromResult(wanted.All(receiver.Metrics.Contains)),
             $"the receiver got {string.Join(", ", wanted)}; it has {string.Join(", ", receiver.Metrics.Order())}", 30);
 
