@@ -35,9 +35,9 @@ public static class TelemetryHosting
 
     public static bool Enabled(IConfiguration configuration) => !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
-    // Both off unless asked for: measured with `borderwatch bench --quick`, Orleans' meter (instruments on every
-    // message) took a fifth of detection throughput, and tracing grain calls (a batch of positions is 5,000 of
-    // them, each an Activity even when not sampled) two fifths of position throughput.
+    // Both off unless asked for (README, "Observability"): with `borderwatch bench --quick`, tracing grain calls (a
+    // batch of positions is 5,000 of them, each an Activity even when not sampled) took two fifths of position
+    // throughput, and Orleans' meter (instruments on every message) a tenth, and up to a fifth of detections.
 
     /// <summary>Traces follow grain calls (Orleans' activity propagation): one trace from the API through the grains to storage.</summary>
     public static bool TraceGrainCalls(IConfiguration configuration) => Enabled(configuration) && configuration.GetValue("BorderWatch:Telemetry:TraceGrainCalls", false);
