@@ -1,4 +1,5 @@
 using BorderWatch.Grains;
+using BorderWatch.Server.Hosting;
 using BorderWatch.Server.Ingest;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +13,12 @@ public static class IngestApi
         api.MapPost("/detections", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
             IngestAsync<BorderWatch.Contracts.Detection>("detection", request, scenario, options.Value, logger, parser.TryDetection, ingest.IngestDetectionsAsync))
-            .Accepts<DetectionRecord[]>("application/json", "application/x-ndjson").Produces<IngestResult>()
+            .AcceptsRecords<DetectionRecord>().Produces<IngestResult>()
             .WithDescription("Detections as a JSON array or NDJSON, a line each; the answer says what became of every line.");
         api.MapPost("/positions", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
             IngestAsync<BorderWatch.Contracts.Position>("position", request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync))
-            .Accepts<PositionRecord[]>("application/json", "application/x-ndjson").Produces<IngestResult>()
+            .AcceptsRecords<PositionRecord>().Produces<IngestResult>()
             .WithDescription("Asset positions as a JSON array or NDJSON, a line each.");
     }
 

@@ -45,6 +45,26 @@ public static class ApiDescription
         });
     });
 
+    /// <summary>
+    /// The records an ingest endpoint reads itself, as JSON or NDJSON, in the document only: Accepts metadata would
+    /// also make routing refuse other content types before the endpoint can answer its own 415 problem.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsRecords<T>(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellation) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T[]), null, cancellation);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "A JSON array of records, or NDJSON: one record a line",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = schema },
+                    ["application/x-ndjson"] = new() { Schema = schema },
+                },
+            };
+        });
+
     /// <summary>The problems any API endpoint may answer, named in the document.</summary>
     public static RouteGroupBuilder WithProblems(this RouteGroupBuilder api)
     {

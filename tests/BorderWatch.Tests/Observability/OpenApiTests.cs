@@ -34,7 +34,8 @@ public sealed partial class OpenApiTests(ServerFixture fixture)
         Assert.Equal("bearer", schemes["bearer"]!["scheme"]!.GetValue<string>());
         var detections = documented.Single(d => d is { Method: "POST", Path: "/api/detections" }).Operation;
         Assert.NotNull(detections["requestBody"]!["content"]!["application/x-ndjson"]);
-        var detection = document["components"]!["schemas"]!["DetectionRecord"]!;
+        var items = detections["requestBody"]!["content"]!["application/json"]!["schema"]!["items"]!;
+        var detection = items["$ref"]?.GetValue<string>() is { } reference ? document["components"]!["schemas"]![reference.Split('/')[^1]]! : items;
         Assert.Equal(["id", "lat", "lon", "persons", "time"], detection["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
     }
 
