@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using BorderWatch.Grains.Counting;
 
 namespace BorderWatch.Grains;
@@ -11,6 +12,7 @@ public sealed class CountingOptions
     /// How far behind a sector's newest detection a detection may be and still be checked for duplicates by id.
     /// Older ones are refused (not silently counted twice); every retry and resumed replay lands inside it.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "3650.00:00:00", ErrorMessage = "BorderWatch:Counting:DedupWindow must be a positive time span")]
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromDays(30);
 
     public TimeSpan MinuteRetention { get; set; } = Retention.Default.Minutes;
@@ -21,9 +23,11 @@ public sealed class CountingOptions
     /// records take as many bytes as its saved state, so that saves cost no more than the records they spare
     /// recovery from reading...
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "3650.00:00:00", ErrorMessage = "BorderWatch:Counting:SnapshotInterval must be a positive time span")]
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>...and at the latest once its oldest unsaved record is this old: recovery never reads more than this much of a log.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "3650.00:00:00", ErrorMessage = "BorderWatch:Counting:MaxUnsavedAge must be a positive time span")]
     public TimeSpan MaxUnsavedAge { get; set; } = TimeSpan.FromMinutes(5);
 
     public Retention Retention => new(MinuteRetention, HourRetention);
@@ -48,15 +52,19 @@ public sealed class AssetOptions
     public const string Section = "BorderWatch:Assets";
 
     /// <summary>The recent track kept per asset: at most this many points...</summary>
+    [Range(1, 100_000, ErrorMessage = "BorderWatch:Assets:TrackPoints must be between 1 and 100000")]
     public int TrackPoints { get; set; } = 100;
 
     /// <summary>...and none older than this behind the newest position.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "3650.00:00:00", ErrorMessage = "BorderWatch:Assets:TrackWindow must be a positive time span")]
     public TimeSpan TrackWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Sector enter/exit events kept per asset.</summary>
+    [Range(0, 10_000, ErrorMessage = "BorderWatch:Assets:Transitions must be between 0 and 10000")]
     public int Transitions { get; set; } = 50;
 
     /// <summary>An asset silent for longer than this, on its scenario's clock, is shown as stale.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "3650.00:00:00", ErrorMessage = "BorderWatch:Assets:StaleAfter must be a positive time span")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(10);
 
     public bool IsStale(TrackPoint latest, DateTimeOffset clock) => clock - latest.Time > StaleAfter;

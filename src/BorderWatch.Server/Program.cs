@@ -45,5 +45,13 @@ if (devKeys is not null)
         $"Dashboard: {app.Urls.First()}/#key={DevelopmentKeys.KeyOf(app.Configuration, Roles.Operator)}"));
 }
 app.Logger.LogInformation("Watching {Sectors} sectors on {Routes} routes from {Catalogue}", catalogue.Sectors.Count, catalogue.Routes.Count, cataloguePath);
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    Console.Error.WriteLine($"BorderWatch cannot start: {string.Join("; ", e.Failures)}");
+    return 2;
+}
 return 0;

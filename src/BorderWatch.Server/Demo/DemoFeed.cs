@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using BorderWatch.Contracts;
 using BorderWatch.Feeds;
@@ -12,7 +13,8 @@ public sealed class DemoOptions
 {
     public const string Section = "BorderWatch:Demo";
 
-    public bool Enabled { get; set; } = true;
+    /// <summary>Off unless asked for (appsettings.Development.json does): its alerts are not for real receivers.</summary>
+    public bool Enabled { get; set; }
     public string Scenario { get; set; } = "demo";
 
     /// <summary>
@@ -22,6 +24,7 @@ public sealed class DemoOptions
     public List<string> Feeds { get; set; } = ["Demo/demo-2023-07-background.ndjson.gz", "Demo/demo-2023-09.ndjson.gz"];
 
     /// <summary>Event time runs this many times real time: a minute of the feed each second.</summary>
+    [Range(0.001, 1e9, ErrorMessage = "BorderWatch:Demo:Speed must be a positive number")]
     public double Speed { get; set; } = 60;
 
     /// <summary>Records before this are sent at once, so the map shows a day's picture at first sight and alerts have history.</summary>

@@ -12,6 +12,7 @@ using BorderWatch.Server.Demo;
 using BorderWatch.Server.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using NetTopologySuite.IO.Converters;
 
 namespace BorderWatch.Server.Hosting;
@@ -33,13 +34,11 @@ public static class BorderWatchHosting
         var services = builder.Services;
         services.AddSingleton(catalogue);
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<CountingOptions>().BindConfiguration(CountingOptions.Section);
-        services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section);
+        services.AddSettings<CountingOptions>(CountingOptions.Section);
+        services.AddSettings<AssetOptions>(AssetOptions.Section);
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
-        services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section)
-            .Validate(q => q.Scenarios > 0 && q.Assets > 0 && q.NewAssetsPerRequest > 0, $"{QuotaOptions.Section}: Scenarios, Assets and NewAssetsPerRequest must be positive.")
-            .ValidateOnStart();
+        services.AddSettings<IngestOptions>(IngestOptions.Section);
+        services.AddSettings<QuotaOptions>(QuotaOptions.Section);
         services.AddSingleton<RecordParser>();
         services.AddSingleton<IngestService>();
         services.TryAddSingleton<JournalStore>();
@@ -47,7 +46,7 @@ public static class BorderWatchHosting
         services.AddSingleton<ScenarioDirectory>();
         services.AddSingleton<ScenarioExport>();
         services.AddApiDescription();
-        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddSettings<DemoOptions>(DemoOptions.Section);
         services.AddHostedService<DemoFeed>();
         services.AddStorageClients(builder.Configuration);
         builder.AddBorderWatchSecurity();
@@ -124,6 +123,10 @@ public static class BorderWatchHosting
                 ? new TableServiceClient(new Uri(uri.ToString().Replace(".blob.", ".table.")), new DefaultAzureCredential(), tableOptions)
                 : new TableServiceClient(Connection(), tableOptions));
     }
+
+    /// <summary>Binds a section and checks it at start-up: a bad value stops the server with the setting named.</summary>
+    public static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services, string section) where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
 
     public static void MapBorderWatch(this WebApplication app)
     {

@@ -27,7 +27,7 @@ public static class DashboardHosting
     public static void AddLiveDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
+        services.AddSettings<LiveOptions>(LiveOptions.Section);
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
         services.AddSingleton<LiveFeeds>();
         services.AddHostedService<LiveRelay>();
