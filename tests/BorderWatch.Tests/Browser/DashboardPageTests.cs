@@ -59,6 +59,31 @@ public sealed class DashboardPageTests(ServerFixture fixture)
         Assert.Equal(before + 1, int.Parse(changed["counter"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task The_API_reference_page_shows_every_operation_from_the_servers_own_files_with_the_tabs_key()
+    {
+        var folder = Path.Combine(Paths.Root, "tests", "BorderWatch.Tests");
+        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(folder, "Browser", "reference-check.mjs"), new Uri(fixture.Server.Address, $"/reference/#key={TestKeys.Operator}").ToString(), BrowserScript.Chromium })
+            start.ArgumentList.Add(a);
+        using var node = Process.Start(start)!;
+        try
+        {
+            var line = await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var report = JsonNode.Parse(line!)!;
+            Assert.True(report["error"] is null, line);
+            Assert.StartsWith("BorderWatch", report["title"]!.GetValue<string>());
+            var paths = report["paths"]!.AsArray().Select(p => p!.GetValue<string>().Replace("\u200b", "")).ToList();
+            Assert.Contains("/api/detections", paths);
+            Assert.Contains("/api/scenarios/{name}/records", paths);
+            Assert.Empty(report["problems"]!.AsArray()); // no CSP violation, no request off the server
+        }
+        finally
+        {
+            if (!node.HasExited) node.Kill(entireProcessTree: true);
+        }
+    }
+
     /// <summary>Posts a detection of 42 in Lampedusa and returns what the page showed once its counter changed.</summary>
     private async Task<System.Text.Json.Nodes.JsonNode> PostAndWatchAsync(BrowserScript browser, string scenario, string id)
     {
