@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.IO.Converters;
+using Orleans.Dashboard;
 
 namespace BorderWatch.Server.Hosting;
 
@@ -56,12 +57,14 @@ public static class BorderWatchHosting
         var tls = ClusterTls.Load(builder.Configuration, builder.Environment.ContentRootPath);
         builder.AddBorderWatchTelemetry();
         var traced = TelemetryHosting.TraceGrainCalls(builder.Configuration);
+        var orleansDashboard = OrleansDashboardEnabled(builder.Configuration);
         if (builder.Configuration.GetValue("BorderWatch:Role", ServerRole.Silo) == ServerRole.Silo)
         {
             builder.UseOrleans(silo =>
             {
                 if (tls is not null) silo.UseTls(tls.Own, o => ClusterTls.Configure(o, tls));
                 if (traced) silo.AddActivityPropagation();
+                if (orleansDashboard) silo.AddDashboard();
                 silo.Services.AddBorderWatchGrains(builder.Configuration);
                 // Grain state beside the journal, in the same account: set in code, so that front ends (Orleans clients,
                 // which know no grain storage) can share the configuration.
@@ -82,6 +85,7 @@ public static class BorderWatchHosting
             {
                 if (tls is not null) client.UseTls(tls.Own, o => ClusterTls.Configure(o, tls));
                 if (traced) client.AddActivityPropagation();
+                if (orleansDashboard) client.AddDashboard();
             });
         }
         builder.AddLiveDashboard();
@@ -124,6 +128,12 @@ public static class BorderWatchHosting
                 : new TableServiceClient(Connection(), tableOptions));
     }
 
+    /// <summary>
+    /// The Orleans Dashboard (grains, silos, calls) under /orleans, for admins only; off unless
+    /// BorderWatch:OrleansDashboard is true. Every silo needs it on for a front end to show it.
+    /// </summary>
+    public static bool OrleansDashboardEnabled(IConfiguration configuration) => configuration.GetValue("BorderWatch:OrleansDashboard", false);
+
     /// <summary>Binds a section and checks it at start-up: a bad value stops the server with the setting named.</summary>
     public static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services, string section) where T : class =>
         services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
@@ -141,6 +151,7 @@ public static class BorderWatchHosting
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = ReadinessCheck.WriteAsync }).AllowAnonymous();
         // The document is for anyone with a key (feeders generate clients from it too).
         app.MapOpenApi(ApiDescription.DocumentPath).RequireAuthorization(p => p.RequireAuthenticatedUser());
+        if (OrleansDashboardEnabled(app.Configuration)) app.MapOrleansDashboard("/orleans").RequireAuthorization(Roles.Manage).ExcludeFromDescription();
         var api = app.MapGroup("").WithProblems();
         api.MapAccessApi();
         api.MapIngestApi();

@@ -133,7 +133,8 @@ public static class SecurityHosting
             ? " " + tile.GetLeftPart(UriPartial.Authority).Replace("//a.", "//*.")
             : "";
         // No inline styles: Leaflet positions its panes through the DOM's style properties, which the policy allows.
-        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; " +
+        // Fonts as data: URIs: the Orleans Dashboard's icons come so.
+        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; font-src 'self' data:; " +
                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
     }
 
