@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BorderWatch.Grains;
 
@@ -12,7 +13,7 @@ namespace BorderWatch.Grains;
 /// bytes an asset.
 /// </summary>
 [CollectionAgeLimit(Days = 1)]
-public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IAssetIndexGrain
+public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<AssetIndexGrain> logger) : Grain, IAssetIndexGrain
 {
     private const int ReadAtOnce = 256;
 
@@ -42,6 +43,23 @@ public sealed class AssetIndexGrain(ILogger<AssetIndexGrain> logger) : Grain, IA
         var ids = await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetAssetsAsync();
         _unread.UnionWith(ids);
         _ = ReadSilentAssetsAsync(ids);
+        this.RegisterGrainTimer(CountStaleAsync, StaleCountInterval, StaleCountInterval);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
+    {
+        BorderWatchMetrics.Stale(Scenario, null);
+        return Task.CompletedTask;
+    }
+
+    private static readonly TimeSpan StaleCountInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>For the stale-assets gauge: those whose latest report is older than StaleAfter on the scenario's clock.</summary>
+    private async Task CountStaleAsync(CancellationToken cancellation)
+    {
+        if (_order.Count == 0) return;
+        var horizon = await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetClockAsync() - assets.Value.StaleAfter;
+        BorderWatchMetrics.Stale(Scenario, _order.Count(k => k.Time < horizon));
     }
 
     public Task MovedAsync(AssetMoved[] moves)

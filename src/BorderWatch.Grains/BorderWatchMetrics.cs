@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace BorderWatch.Grains;
@@ -33,6 +34,28 @@ public static class BorderWatchMetrics
     public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("borderwatch.webhooks.deliveries", "{delivery}", "Webhook notices delivered or dead-lettered, by webhook and outcome");
 
     public static readonly UpDownCounter<long> AssetsActive = Meter.CreateUpDownCounter<long>("borderwatch.assets.active", "{asset}", "Asset grains in memory");
+
+    // Gauges of state held in grains: each grain reports its scenario's figure here when it changes; the meter reads
+    // the latest of each when it is collected.
+    private static readonly ConcurrentDictionary<string, long> s_firing = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, long> s_stale = new(StringComparer.Ordinal);
+    private static readonly ObservableGauge<long> FiringGauge = Meter.CreateObservableGauge("borderwatch.alerts.firing", () => Read(s_firing), "{alert}",
+        "Alerts firing (not acknowledged, not resolved), by scenario; from the alert books active on this silo");
+    private static readonly ObservableGauge<long> StaleGauge = Meter.CreateObservableGauge("borderwatch.assets.stale", () => Read(s_stale), "{asset}",
+        "Assets silent longer than BorderWatch:Assets:StaleAfter on their scenario's clock, by scenario; from the asset indexes on this silo");
+
+    public static void Firing(string scenario, long? alerts) => Set(s_firing, scenario, alerts);
+    public static void Stale(string scenario, long? assets) => Set(s_stale, scenario, assets);
+
+    /// <summary>Null: the grain that held the figure is going.</summary>
+    private static void Set(ConcurrentDictionary<string, long> gauge, string scenario, long? value)
+    {
+        if (value is { } v) gauge[scenario] = v;
+        else gauge.TryRemove(scenario, out _);
+    }
+
+    private static IEnumerable<Measurement<long>> Read(ConcurrentDictionary<string, long> gauge) =>
+        gauge.Select(kv => new Measurement<long>(kv.Value, Tag("scenario", kv.Key)));
 
     public static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 }

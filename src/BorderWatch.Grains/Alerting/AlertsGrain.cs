@@ -46,6 +46,20 @@ public sealed partial class AlertsGrain(
     private string Scenario => this.GetPrimaryKeyString();
     private AlertsState Book => state.State;
 
+    public override Task OnActivateAsync(CancellationToken cancellation)
+    {
+        ReportFiring();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
+    {
+        BorderWatchMetrics.Firing(Scenario, null);
+        return Task.CompletedTask;
+    }
+
+    private void ReportFiring() => BorderWatchMetrics.Firing(Scenario, Book.Alerts.Values.Count(a => a.State == AlertState.Firing));
+
     public Task CountsChangedAsync(string[] sectors, DateTimeOffset earliest)
     {
         foreach (var sector in sectors.Where(s => catalogue.RouteOf(s) is not null)) _pending.Add(sector);
@@ -125,6 +139,7 @@ public sealed partial class AlertsGrain(
         UpdateImpact([sector], by, reason);
         await state.WriteStateAsync();
         live.AlertsChanged(Scenario);
+        ReportFiring();
     }
 
     public Task<ImpactChange[]> GetImpactAuditAsync(string? sector) =>

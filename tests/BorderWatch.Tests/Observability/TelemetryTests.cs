@@ -25,11 +25,15 @@ public sealed class TelemetryTests(ServerFixture fixture)
         var t0 = new DateTimeOffset(2023, 9, 12, 6, 0, 0, TimeSpan.Zero);
         using (var posted = await server.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("otel-1", t0, 35.5, 12.6, 7), "{not json"]))
             Assert.True(posted.IsSuccessStatusCode);
+        var position = System.Text.Json.JsonSerializer.Serialize(new { asset = "IT-CP-301", time = t0, lat = 35.5, lon = 12.6, kind = "patrol" });
+        using (var posted = await server.Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", [position]))
+            Assert.True(posted.IsSuccessStatusCode);
 
         string[] wanted = ["borderwatch.records.received", "borderwatch.records.accepted", "borderwatch.records.rejected", "borderwatch.ingest.duration",
-            "borderwatch.journal.appends", "borderwatch.journal.append.duration", "http.server.request.duration", "dotnet.gc.collections"];
-        await Eventually.HoldsAsync(() => Task.FromResult(wanted.All(receiver.Metrics.Contains)),
-            $"the receiver got {string.Join(", ", wanted)}; it has {string.Join(", ", receiver.Metrics.Order())}", 30);
+            "borderwatch.journal.appends", "borderwatch.journal.append.duration", "borderwatch.alerts.evaluations", "borderwatch.alerts.firing",
+            "borderwatch.assets.active", "borderwatch.live.publish.delay", "http.server.request.duration", "dotnet.gc.collections"];
+        await Eventually.HoldsAsync(() => Task.FromResult(wanted.All(receiver.Metrics.Contains) && receiver.Metrics.Any(m => m.StartsWith("orleans", StringComparison.Ordinal))),
+            $"the receiver got {string.Join(", ", wanted)} and Orleans' metrics; it has {string.Join(", ", receiver.Metrics.Order())}", 30);
 
         // The POST's trace: the API's span, a grain call under it, and a storage call under that.
         List<OtlpReceiver.Span> trace = [];
