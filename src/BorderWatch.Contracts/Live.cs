@@ -27,13 +27,15 @@ public interface ILiveDirectoryGrain : IGrainWithIntegerKey
 /// <summary>
 /// What changed since the last batch, merged per entity: sectors whose counts moved (grain keys
 /// "{scenario}/{sector}"; the front end reads the counts it needs), each moved asset's newest position, and the
-/// scenarios whose alerts or impact levels changed (the front end reads them from the scenario's alert book).
+/// scenarios whose alerts or impact levels changed (the front end reads them from the scenario's alert book), and
+/// when (UTC, the silo's clock) the oldest of these changes was accepted, for the live lag metric.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("bw.LiveChanges")]
 public sealed record LiveChanges(
     [property: Id(0)] string[] Sectors,
     [property: Id(1)] AssetMoved[] Assets,
-    [property: Id(2)] string[] AlertScenarios);
+    [property: Id(2)] string[] AlertScenarios,
+    [property: Id(3)] DateTime FirstChange = default);
 
 /// <summary>An asset's newest position and the sector it is in.</summary>
 [GenerateSerializer, Immutable, Alias("bw.AssetMoved")]

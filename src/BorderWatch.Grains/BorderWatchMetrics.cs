@@ -23,10 +23,8 @@ public static class BorderWatchMetrics
     public static readonly Counter<long> JournalBytes = Meter.CreateCounter<long>("borderwatch.journal.bytes", "By", "Bytes appended to journal logs, by scenario");
     public static readonly Histogram<double> JournalAppendDuration = Meter.CreateHistogram<double>("borderwatch.journal.append.duration", "s", "Time storage took to confirm an append");
 
-    public static readonly Histogram<double> LivePublishDelay = Meter.CreateHistogram<double>("borderwatch.live.publish.delay", "s",
-        "On a silo: from the first change of a round to the round going to the front ends");
-    public static readonly Histogram<double> LiveSendDelay = Meter.CreateHistogram<double>("borderwatch.live.send.delay", "s",
-        "On a front end: from a change reaching a dashboard's queue to its being sent");
+    public static readonly Histogram<double> LiveLag = Meter.CreateHistogram<double>("borderwatch.live.lag", "s",
+        "From a change accepted on a silo to its being sent to a dashboard (the oldest change of each message)");
     public static readonly UpDownCounter<long> Dashboards = Meter.CreateUpDownCounter<long>("borderwatch.live.dashboards", "{connection}", "Dashboard connections open");
 
     public static readonly Counter<long> AlertEvaluations = Meter.CreateCounter<long>("borderwatch.alerts.evaluations", "{evaluation}", "Judgements of changed sectors and their routes");

@@ -20,7 +20,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
     private Dictionary<(string Scenario, string Asset), AssetMoved> _assets = [];
     private HashSet<string> _alerts = new(StringComparer.Ordinal);
     private ILiveObserver[] _observers = [];
-    private long _firstChange;   // Stopwatch timestamp of the round's first change; 0 when none waits
+    private DateTime _firstChange;   // when the round's first change came (UTC); default when none waits
     private DateTime _observersRead;
 
     /// <summary>The counts of the sector with this grain key changed, from event time <paramref name="earliest"/> on.</summary>
@@ -54,7 +54,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
 
     private void Changed()
     {
-        if (_firstChange == 0) _firstChange = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_firstChange == default) _firstChange = DateTime.UtcNow;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -84,13 +84,11 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         var observers = await ObserversAsync();
         LiveChanges changes;
         Dictionary<string, DateTimeOffset> sectors;
-        long firstChange;
         lock (_gate)
         {
-            firstChange = _firstChange;
-            _firstChange = 0;
             sectors = _sectors;
-            changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts]);
+            changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts], _firstChange);
+            _firstChange = default;
             _sectors = new(StringComparer.Ordinal);
             _assets = [];
             _alerts = new(StringComparer.Ordinal);
@@ -109,7 +107,6 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         {
             _ = observer.OnChangesAsync(changes); // one-way: completes at once, whatever the front end does
         }
-        BorderWatchMetrics.LivePublishDelay.Record(System.Diagnostics.Stopwatch.GetElapsedTime(firstChange).TotalSeconds);
     }
 
     private async Task<ILiveObserver[]> ObserversAsync()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BorderWatch.Contracts;
 using BorderWatch.Grains;
 using BorderWatch.Grains.Live;
@@ -23,7 +22,7 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
     private DashboardSnapshot? _snapshot;
     private AlertsUpdate? _alerts;
     private DateTimeOffset _clock;
-    private long _waitingSince;   // Stopwatch timestamp of the oldest change not yet sent; 0 when none waits
+    private DateTime _waitingSince;   // when the oldest change not yet sent was accepted on a silo (UTC); default when none
 
     public string ConnectionId => connectionId;
     public SubscriptionScope Scope => scope;
@@ -38,19 +37,24 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
 
     public void Stop() => _stop.Cancel();
 
-    public void OfferCounts(DateTimeOffset clock, IEnumerable<CountsUpdate> sectors, IEnumerable<CountsUpdate> routes)
+    /// <summary>
+    /// Counts to send; <paramref name="since"/> is when the oldest change among them was accepted (default for a
+    /// periodic refresh), for the live lag metric.
+    /// </summary>
+    public void OfferCounts(DateTimeOffset clock, IEnumerable<CountsUpdate> sectors, IEnumerable<CountsUpdate> routes, DateTime since)
     {
         lock (_gate)
         {
             _clock = clock;
-            foreach (var s in sectors.Where(s => scope.HasSector(s.Id))) _sectors[s.Id] = s;
-            foreach (var r in routes.Where(r => scope.HasRoute(r.Id))) _routes[r.Id] = r;
-            Waiting();
+            var any = false;
+            foreach (var s in sectors.Where(s => scope.HasSector(s.Id))) (_sectors[s.Id], any) = (s, true);
+            foreach (var r in routes.Where(r => scope.HasRoute(r.Id))) (_routes[r.Id], any) = (r, true);
+            if (any) Waiting(since);
         }
         _wake.Set();
     }
 
-    public void OfferAssets(DateTimeOffset clock, IEnumerable<AssetUpdate> assets)
+    public void OfferAssets(DateTimeOffset clock, IEnumerable<AssetUpdate> assets, DateTime since)
     {
         lock (_gate)
         {
@@ -59,18 +63,18 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
             {
                 // Positions can arrive out of order (late reports): keep the newest.
                 if (!_assets.TryGetValue(a.Asset, out var held) || held.Latest.Time <= a.Latest.Time) _assets[a.Asset] = a;
+                Waiting(since);
             }
-            Waiting();
         }
         _wake.Set();
     }
 
-    public void OfferAlerts(AlertsUpdate alerts)
+    public void OfferAlerts(AlertsUpdate alerts, DateTime since)
     {
         lock (_gate)
         {
             _alerts = scope.Filter(alerts);
-            Waiting();
+            Waiting(since);
         }
         _wake.Set();
     }
@@ -89,7 +93,7 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
                 if (sectors.Length > 0) await client.SectorsChanged(new(scope.Scenario, clock, sectors));
                 if (routes.Length > 0) await client.RoutesChanged(new(scope.Scenario, clock, routes));
                 if (assets.Length > 0) await client.AssetsMoved(new(scope.Scenario, clock, assets));
-                if (since != 0) BorderWatchMetrics.LiveSendDelay.Record(Stopwatch.GetElapsedTime(since).TotalSeconds);
+                if (since != default) BorderWatchMetrics.LiveLag.Record((DateTime.UtcNow - since).TotalSeconds);
                 await Task.Delay(options.SendInterval, _stop.Token);
             }
         }
@@ -103,17 +107,17 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
         }
     }
 
-    private void Waiting()
+    private void Waiting(DateTime since)
     {
-        if (_waitingSince == 0) _waitingSince = Stopwatch.GetTimestamp();
+        if (since != default && (_waitingSince == default || since < _waitingSince)) _waitingSince = since;
     }
 
-    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[], AlertsUpdate?, long) Take()
+    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[], AlertsUpdate?, DateTime) Take()
     {
         lock (_gate)
         {
             var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray(), _alerts, _waitingSince);
-            _waitingSince = 0;
+            _waitingSince = default;
             _snapshot = null;
             _alerts = null;
             _sectors.Clear();

@@ -76,15 +76,15 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
         if (watched.Count == 0) return;
         foreach (var group in changes.Sectors.Select(GrainKeys.Parse).GroupBy(k => k.Scenario))
         {
-            if (watched.TryGetValue(group.Key, out var feed)) feed.SectorsChanged(group.Select(k => k.Id));
+            if (watched.TryGetValue(group.Key, out var feed)) feed.SectorsChanged(group.Select(k => k.Id), changes.FirstChange);
         }
         foreach (var scenario in changes.AlertScenarios)
         {
-            if (watched.TryGetValue(scenario, out var feed)) feed.AlertsChanged();
+            if (watched.TryGetValue(scenario, out var feed)) feed.AlertsChanged(changes.FirstChange);
         }
         foreach (var group in changes.Assets.GroupBy(a => a.Scenario))
         {
-            if (watched.TryGetValue(group.Key, out var feed)) feed.AssetsMoved(group);
+            if (watched.TryGetValue(group.Key, out var feed)) feed.AssetsMoved(group, changes.FirstChange);
         }
     }
 }

@@ -30,6 +30,7 @@ internal sealed class ScenarioFeed
     private AlertsUpdate _alerts;
     private bool _alertsDirty = true;
     private Dictionary<string, AssetMoved> _moved = new(StringComparer.Ordinal);
+    private DateTime _since;   // when the oldest change waiting was accepted; default when none
     private DateTime _refreshAt = DateTime.MinValue;   // the next periodic read of everything
     private DateTime _catchUpAt = DateTime.MaxValue;   // one more asked for by the front end
 
@@ -79,25 +80,40 @@ internal sealed class ScenarioFeed
         _wake.Set();
     }
 
-    public void SectorsChanged(IEnumerable<string> sectors)
+    public void SectorsChanged(IEnumerable<string> sectors, DateTime since)
     {
-        lock (_gate) _dirty.UnionWith(sectors);
+        lock (_gate)
+        {
+            _dirty.UnionWith(sectors);
+            Since(since);
+        }
         _wake.Set();
     }
 
-    public void AlertsChanged()
+    public void AlertsChanged(DateTime since)
     {
-        lock (_gate) _alertsDirty = true;
+        lock (_gate)
+        {
+            _alertsDirty = true;
+            Since(since);
+        }
         _wake.Set();
     }
 
-    public void AssetsMoved(IEnumerable<AssetMoved> moves)
+    public void AssetsMoved(IEnumerable<AssetMoved> moves, DateTime since)
     {
         lock (_gate)
         {
             foreach (var move in moves) _moved[move.Asset] = move;
+            Since(since);
         }
         _wake.Set();
+    }
+
+    /// <summary>The oldest change waiting (for the live lag metric); a batch from an older silo carries none.</summary>
+    private void Since(DateTime since)
+    {
+        if (since != default && (_since == default || since < _since)) _since = since;
     }
 
     private async Task RunAsync()
@@ -110,10 +126,12 @@ internal sealed class ScenarioFeed
             {
                 HashSet<string> dirty;
                 bool alerts;
+                DateTime since;
                 var now = DateTime.UtcNow;
                 lock (_gate)
                 {
                     (dirty, _dirty, moved, _moved) = (_dirty, new(StringComparer.Ordinal), _moved, new(StringComparer.Ordinal));
+                    (since, _since) = (_since, default);
                     (alerts, _alertsDirty) = (_alertsDirty, false);
                     if (now >= _refreshAt || now >= _catchUpAt)
                     {
@@ -123,7 +141,7 @@ internal sealed class ScenarioFeed
                         if (now >= _catchUpAt) _catchUpAt = DateTime.MaxValue;
                     }
                 }
-                if (dirty.Count > 0 || moved.Count > 0 || alerts) await ReadAndOfferAsync(dirty, moved, alerts);
+                if (dirty.Count > 0 || moved.Count > 0 || alerts) await ReadAndOfferAsync(dirty, moved, alerts, since);
                 _loaded.TrySetResult();
                 await Task.Delay(_options.SendInterval, _stop.Token);
                 TimeSpan untilRefresh;
@@ -149,16 +167,16 @@ internal sealed class ScenarioFeed
     }
 
     /// <summary>One round; each read waits at most <see cref="LiveOptions.ReadTimeout"/> in all, so nothing read late is offered.</summary>
-    private async Task ReadAndOfferAsync(HashSet<string> dirty, Dictionary<string, AssetMoved> moved, bool alerts)
+    private async Task ReadAndOfferAsync(HashSet<string> dirty, Dictionary<string, AssetMoved> moved, bool alerts, DateTime since)
     {
         using var timeout = new CancellationTokenSource(_options.ReadTimeout);
         try
         {
             // Read the clock with the changes: the first records of a scenario move it by years.
             var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync().WaitAsync(timeout.Token);
-            if (alerts) await ReadAlertsAsync(clock, timeout.Token);
-            await ReadAsync(dirty, clock, timeout.Token);
-            Offer(moved.Values, clock);
+            if (alerts) await ReadAlertsAsync(clock, since, timeout.Token);
+            await ReadAsync(dirty, clock, since, timeout.Token);
+            Offer(moved.Values, clock, since);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -167,7 +185,7 @@ internal sealed class ScenarioFeed
     }
 
     /// <summary>The board: alerts still active, and those resolved in the last 24 hours of the scenario clock.</summary>
-    private async Task ReadAlertsAsync(DateTimeOffset clock, CancellationToken timeout)
+    private async Task ReadAlertsAsync(DateTimeOffset clock, DateTime since, CancellationToken timeout)
     {
         var book = _grains.GetGrain<IAlertsGrain>(_scenario);
         var all = await book.QueryAsync(new AlertQuery(null, null, null, null)).WaitAsync(timeout);
@@ -178,7 +196,7 @@ internal sealed class ScenarioFeed
             // The periodic refresh reads them again: send only what changed.
             if (Signature(update) == Signature(_alerts)) return;
             _alerts = update;
-            foreach (var connection in _connections) connection.OfferAlerts(update);
+            foreach (var connection in _connections) connection.OfferAlerts(update, since);
         }
     }
 
@@ -186,7 +204,7 @@ internal sealed class ScenarioFeed
         string.Join(',', alerts.Alerts.Select(a => $"{a.Id}@{a.Version}")) + "|" + string.Join(',', alerts.ImpactLevels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"));
 
     /// <summary>Reads the changed sectors and the other sectors of their routes at one clock reading, so route sums agree.</summary>
-    private async Task ReadAsync(HashSet<string> changed, DateTimeOffset clock, CancellationToken timeout)
+    private async Task ReadAsync(HashSet<string> changed, DateTimeOffset clock, DateTime since, CancellationToken timeout)
     {
         var routes = changed.Select(_catalogue.RouteOf).OfType<string>().Distinct().Select(id => _catalogue.FindRoute(id)!).ToArray();
         var sectorIds = routes.SelectMany(r => r.SectorIds).Concat(changed).Distinct().ToArray();
@@ -198,17 +216,17 @@ internal sealed class ScenarioFeed
         {
             foreach (var s in sectors) _sectors[s.Id] = s;
             foreach (var r in routeUpdates) _routes[r.Id] = r;
-            foreach (var connection in _connections) connection.OfferCounts(clock, sectors, routeUpdates);
+            foreach (var connection in _connections) connection.OfferCounts(clock, sectors, routeUpdates, since);
         }
     }
 
-    private void Offer(ICollection<AssetMoved> moves, DateTimeOffset clock)
+    private void Offer(ICollection<AssetMoved> moves, DateTimeOffset clock, DateTime since)
     {
         if (moves.Count == 0) return;
         var updates = moves.Select(m => Update(m.Asset, m.Kind, m.Latest, m.Sector, clock)).ToArray();
         lock (_gate)
         {
-            foreach (var connection in _connections) connection.OfferAssets(clock, updates);
+            foreach (var connection in _connections) connection.OfferAssets(clock, updates, since);
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class TelemetryTests(ServerFixture fixture)
             ["BorderWatch__Telemetry__OrleansMetrics"] = "true",
         });
         var scenario = await server.NewScenarioAsync();
+        await using var dashboard = await Live.DashboardClient.SubscribeAsync(server.Address, new BorderWatch.Contracts.Subscription(scenario));
         var t0 = new DateTimeOffset(2023, 9, 12, 6, 0, 0, TimeSpan.Zero);
         using (var posted = await server.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("otel-1", t0, 35.5, 12.6, 7), "{not json"]))
             Assert.True(posted.IsSuccessStatusCode);
@@ -31,7 +32,7 @@ public sealed class TelemetryTests(ServerFixture fixture)
 
         string[] wanted = ["borderwatch.records.received", "borderwatch.records.accepted", "borderwatch.records.rejected", "borderwatch.ingest.duration",
             "borderwatch.journal.appends", "borderwatch.journal.append.duration", "borderwatch.alerts.evaluations", "borderwatch.alerts.firing",
-            "borderwatch.assets.active", "borderwatch.live.publish.delay", "http.server.request.duration", "dotnet.gc.collections"];
+            "borderwatch.assets.active", "borderwatch.live.lag", "borderwatch.live.dashboards", "http.server.request.duration", "dotnet.gc.collections"];
         await Eventually.HoldsAsync(() => Task.FromResult(wanted.All(receiver.Metrics.Contains) && receiver.Metrics.Any(m => m.StartsWith("orleans", StringComparison.Ordinal))),
             $"the receiver got {string.Join(", ", wanted)} and Orleans' metrics; it has {string.Join(", ", receiver.Metrics.Order())}", 30);
 
