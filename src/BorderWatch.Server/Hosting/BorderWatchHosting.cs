@@ -56,7 +56,7 @@ public static class BorderWatchHosting
         // runs on one machine, against Azurite or Azure, or as several silos, by configuration alone.
         var tls = ClusterTls.Load(builder.Configuration, builder.Environment.ContentRootPath);
         builder.AddBorderWatchTelemetry();
-        var traced = TelemetryHosting.TraceGrainCalls(builder.Configuration);
+        var traced = TelemetryHosting.Detailed(builder.Configuration);
         var orleansDashboard = OrleansDashboardEnabled(builder.Configuration);
         if (builder.Configuration.GetValue("BorderWatch:Role", ServerRole.Silo) == ServerRole.Silo)
         {

@@ -18,8 +18,7 @@ public sealed class TelemetryTests(ServerFixture fixture)
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_TRACES_SAMPLER"] = "always_on", // the default keeps one request in a hundred
-            ["BorderWatch__Telemetry__TraceGrainCalls"] = "true",
-            ["BorderWatch__Telemetry__OrleansMetrics"] = "true",
+            ["BorderWatch__Telemetry__Detailed"] = "true",
         });
         var scenario = await server.NewScenarioAsync();
         await using var dashboard = await Live.DashboardClient.SubscribeAsync(server.Address, new BorderWatch.Contracts.Subscription(scenario));
