@@ -10,6 +10,7 @@ public static class AlertsApi
 {
     // Who acts is the caller's key or token, never a field of the request: operators cannot be impersonated.
     public sealed record AckRequest(string? Comment);
+    public sealed record AlertList(string Scenario, Alert[] Alerts);
     public sealed record SilenceRequest(string? Route, string? Sector, DateTimeOffset? From, DateTimeOffset? To, string? Reason);
     public sealed record ImpactRequest(string? Level, string? Reason);
 
@@ -28,8 +29,8 @@ public static class AlertsApi
             }
             if (route is not null && catalogue.FindRoute(route) is null) return Problems.NotFound("route", route);
             var alerts = await grains.GetGrain<IAlertsGrain>(name).QueryAsync(new AlertQuery(wanted, route, from, to));
-            return Results.Ok(new { scenario = name, alerts });
-        });
+            return Results.Ok(new AlertList(name, alerts));
+        }).Produces<AlertList>();
 
         // Admins only: where notices went and what became of them. Names, never URLs or secrets.
         app.MapGet("/api/webhooks", async (IConfiguration configuration, IGrainFactory grains) =>
@@ -47,10 +48,10 @@ public static class AlertsApi
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
             var alert = await grains.GetGrain<IAlertsGrain>(name).AcknowledgeAsync(id, Who(user), body?.Comment);
             return alert is null ? Problems.NotFound("alert", id) : Results.Ok(alert);
-        });
+        }).Produces<Alert>();
 
         app.MapGet("/api/silences", async (string? scenario, IGrainFactory grains) =>
-            ScenarioQuery.Validate(scenario, out var name) ?? Results.Ok(await grains.GetGrain<IAlertsGrain>(name).GetSilencesAsync()));
+            ScenarioQuery.Validate(scenario, out var name) ?? Results.Ok(await grains.GetGrain<IAlertsGrain>(name).GetSilencesAsync())).Produces<Silence[]>();
 
         app.MapPost("/api/silences", async (string? scenario, SilenceRequest? body, ClaimsPrincipal user, SectorCatalogue catalogue, IGrainFactory grains) =>
         {
@@ -62,7 +63,7 @@ public static class AlertsApi
             if (string.IsNullOrWhiteSpace(body.Reason)) return Problems.BadRequest("reason", "Say why alerts are silenced.");
             var silence = await grains.GetGrain<IAlertsGrain>(name).AddSilenceAsync(body.Route, body.Sector, from, to, body.Reason, Who(user));
             return Results.Created($"/api/silences/{silence.Id}?scenario={name}", silence);
-        });
+        }).Produces<Silence>(StatusCodes.Status201Created);
 
         app.MapDelete("/api/silences/{id}", async (string id, string? scenario, IGrainFactory grains) =>
         {

@@ -31,16 +31,16 @@ public static class ScenariosApi
                 _ => Problems.Status(StatusCodes.Status409Conflict, "name",
                     $"The cluster holds {quotas.Value.Scenarios} scenarios, its quota ({QuotaOptions.Section}:Scenarios); delete one first."),
             };
-        });
+        }).Produces<ScenarioEntry>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
 
         app.MapGet("/api/scenarios", async (HttpContext context, ScenarioDirectory directory) =>
-            Results.Ok(await directory.ListAsync(context.User.MayUse))).RequireRateLimiting(SecurityHosting.ExpensiveReads);
+            Results.Ok(await directory.ListAsync(context.User.MayUse))).RequireRateLimiting(SecurityHosting.ExpensiveReads).Produces<List<ScenarioSummary>>();
 
         app.MapGet("/api/scenarios/{name}", async (string name, ScenarioDirectory directory) =>
         {
             if (ScenarioQuery.Validate(name, out _) is { } invalid) return invalid;
             return await directory.FindAsync(name) is { } entry ? Results.Ok(await directory.SummarizeAsync(entry)) : Problems.NotFound("scenario", name);
-        }).RequireRateLimiting(SecurityHosting.ExpensiveReads);
+        }).RequireRateLimiting(SecurityHosting.ExpensiveReads).Produces<ScenarioSummary>();
 
         app.MapDelete("/api/scenarios/{name}", async (string name, bool? confirmLive, ClaimsPrincipal user, ScenarioDirectory directory, ILogger<ScenarioDirectory> logger) =>
         {
@@ -50,7 +50,7 @@ public static class ScenariosApi
             if (!await directory.DeleteAsync(name)) return Problems.NotFound("scenario", name);
             logger.LogWarning("Scenario {Scenario} deleted by {User}", name, user.Identity?.Name);
             return Results.NoContent();
-        }).RequireAuthorization(Roles.Manage);
+        }).RequireAuthorization(Roles.Manage).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
 
         app.MapGet("/api/scenarios/{name}/records", async (string name, string? route, string? sector, DateTimeOffset? from, DateTimeOffset? to,
             HttpContext context, SectorCatalogue catalogue, ScenarioDirectory directory, ScenarioExport export) =>

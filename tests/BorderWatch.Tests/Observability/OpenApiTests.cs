@@ -29,6 +29,12 @@ public sealed partial class OpenApiTests(ServerFixture fixture)
             Assert.True(operation["responses"]?["401"]?["content"]?["application/problem+json"] is not null, $"{method} {path}: no problem details for 401");
         }
 
+        foreach (var (method, path) in new[] { ("GET", "/api/scenarios"), ("POST", "/api/detections"), ("GET", "/api/alerts"), ("POST", "/api/alerts/{id}/ack") })
+        {
+            var responses = documented.Single(d => d.Method == method && d.Path == path).Operation["responses"]!.AsObject();
+            Assert.Contains(responses, r => r.Key.StartsWith('2') && r.Value!["content"]?["application/json"]?["schema"] is not null);
+        }
+
         var schemes = document["components"]!["securitySchemes"]!.AsObject();
         Assert.Equal("X-Api-Key", schemes["ApiKey"]!["name"]!.GetValue<string>());
         Assert.Equal("bearer", schemes["bearer"]!["scheme"]!.GetValue<string>());
