@@ -6,6 +6,8 @@ namespace BorderWatch.Server.Apis;
 public static class RoutesApi
 {
     public sealed record RouteView(string Id, string Name, IReadOnlyList<string> Sectors, Tally LastHour, Tally Last24h, Tally Last7d, Tally AllTime, DateTimeOffset? LatestEvent);
+    public sealed record RouteList(string Scenario, DateTimeOffset AsOf, RouteView[] Routes, WindowCounts Unassigned);
+    public sealed record RouteSeries(string Scenario, string Route, BucketSize Bucket, DateTimeOffset From, DateTimeOffset To, DateTimeOffset? RetainedFrom, IReadOnlyList<SeriesPoint> Points);
 
     public static void MapRoutesApi(this IEndpointRouteBuilder app)
     {
@@ -19,8 +21,8 @@ public static class RoutesApi
                 return new RouteView(route.Id, route.Name, route.SectorIds, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent);
             }));
             var unassigned = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)).GetCountsAsync(clock);
-            return Results.Ok(new { scenario = name, asOf = clock, routes, unassigned });
-        });
+            return Results.Ok(new RouteList(name, clock, routes, unassigned));
+        }).Produces<RouteList>();
 
         app.MapGet("/api/routes/{id}/series", async (string id, string? scenario, string? bucket, DateTimeOffset? from, DateTimeOffset? to,
             SectorCatalogue catalogue, IGrainFactory grains) =>
@@ -30,7 +32,7 @@ public static class RoutesApi
             var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             if (ScenarioQuery.Window(bucket, from, to, clock, out var w) is { } bad) return bad;
             var series = await grains.GetGrain<IRouteGrain>(GrainKeys.For(name, id)).GetSeriesAsync(w.Bucket, w.From, w.To);
-            return Results.Ok(new { scenario = name, route = id, series.Bucket, series.From, series.To, series.RetainedFrom, series.Points });
-        });
+            return Results.Ok(new RouteSeries(name, id, series.Bucket, series.From, series.To, series.RetainedFrom, series.Points));
+        }).Produces<RouteSeries>();
     }
 }

@@ -14,6 +14,8 @@ public static class SectorsApi
         public string Type => "Feature";
     }
 
+    public sealed record SectorSeries(string Scenario, string Sector, BucketSize Bucket, DateTimeOffset From, DateTimeOffset To, DateTimeOffset? RetainedFrom, IReadOnlyList<SeriesPoint> Points);
+
     public static void MapSectorsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/sectors", async (string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
@@ -40,7 +42,7 @@ public static class SectorsApi
             var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             if (ScenarioQuery.Window(bucket, from, to, clock, out var w) is { } bad) return bad;
             var series = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, id)).GetSeriesAsync(w.Bucket, w.From, w.To);
-            return Results.Ok(new { scenario = name, sector = id, series.Bucket, series.From, series.To, series.RetainedFrom, series.Points });
-        });
+            return Results.Ok(new SectorSeries(name, id, series.Bucket, series.From, series.To, series.RetainedFrom, series.Points));
+        }).Produces<SectorSeries>();
     }
 }
