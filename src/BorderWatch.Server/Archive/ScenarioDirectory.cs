@@ -1,7 +1,6 @@
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
 using BorderWatch.Grains.Storage;
-using BorderWatch.Server.Apis;
 using BorderWatch.Server.Security;
 using Microsoft.Extensions.Options;
 
@@ -35,25 +34,6 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         var known = _known;
         var entries = time.GetUtcNow() - known.ReadAt <= KnownFor ? known.Entries : await ReadKnownAsync();
         return entries.TryGetValue(name, out var entry) ? entry : await Registry.FindAsync(name);
-    }
-
-    /// <summary>
-    /// Null when the scenario exists; else the problem to answer: 404 naming <c>scenario</c>, or 503 when the
-    /// registry cannot be asked.
-    /// </summary>
-    public async Task<IResult?> CheckAsync(string name)
-    {
-        try
-        {
-            if (await FindAsync(name) is not null) return null;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Cannot read the scenario registry");
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "scenario", "The cluster cannot say which scenarios exist right now; try again.");
-        }
-        return Problems.Status(StatusCodes.Status404NotFound, "scenario",
-            $"There is no scenario '{name}'. An operator or admin creates one with POST /api/scenarios {{\"name\": \"{name}\", \"description\": \"...\"}}.");
     }
 
     /// <summary>One read of the registry at a time, whatever the number of requests waiting for it.</summary>

@@ -16,12 +16,7 @@
   const $ = selector => document.querySelector(selector);
   const number = n => n.toLocaleString("en-GB");
 
-  // The API key: from a link's #key= (the fragment never reaches a server or a log), kept for this tab's session.
-  if (location.hash.startsWith("#key=")) {
-    sessionStorage.setItem("borderwatch.key", decodeURIComponent(location.hash.slice(5)));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-  const apiKey = () => sessionStorage.getItem("borderwatch.key") || "";
+  const apiKey = BorderWatchKey.get;
   const api = async (path, options = {}) => {
     const response = await fetch(path, { ...options, headers: { ...options.headers, "X-Api-Key": apiKey() } });
     if (response.status === 401 || response.status === 403)
@@ -32,7 +27,7 @@
     const dialog = $("#sign-in");
     dialog.querySelector(".reason").textContent = reason;
     dialog.querySelector("form").addEventListener("submit", () => {
-      sessionStorage.setItem("borderwatch.key", dialog.querySelector("input").value.trim());
+      BorderWatchKey.set(dialog.querySelector("input").value);
       location.reload();
     }, { once: true });
     if (!dialog.open) dialog.showModal();

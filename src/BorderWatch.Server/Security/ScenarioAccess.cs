@@ -35,7 +35,17 @@ public static class ScenarioAccess
         if (context.User.Identity?.IsAuthenticated == true && !context.User.MayUse(scenario))
             return Problems.Status(StatusCodes.Status403Forbidden, "scenario", $"This key may not use scenario '{scenario}'.");
         if (!Scenarios.ValidName().IsMatch(scenario)) return null;
-        return await context.RequestServices.GetRequiredService<ScenarioDirectory>().CheckAsync(scenario);
+        try
+        {
+            if (await context.RequestServices.GetRequiredService<ScenarioDirectory>().FindAsync(scenario) is not null) return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(ScenarioAccess)).LogWarning(e, "Cannot read the scenario registry");
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "scenario", "The cluster cannot say which scenarios exist right now; try again.");
+        }
+        return Problems.Status(StatusCodes.Status404NotFound, "scenario",
+            $"There is no scenario '{scenario}'. An operator or admin creates one with POST /api/scenarios {{\"name\": \"{scenario}\", \"description\": \"...\"}}.");
     }
 
     /// <summary>The scenario an endpoint works on: /api/scenarios/{name}, or its <c>scenario</c> parameter (default live); null for the others.</summary>

@@ -62,26 +62,13 @@ public sealed class DashboardPageTests(ServerFixture fixture)
     [Fact]
     public async Task The_API_reference_page_shows_every_operation_from_the_servers_own_files_with_the_tabs_key()
     {
-        var folder = Path.Combine(Paths.Root, "tests", "BorderWatch.Tests");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(folder, "Browser", "reference-check.mjs"), new Uri(fixture.Server.Address, $"/reference/#key={TestKeys.Operator}").ToString(), BrowserScript.Chromium })
-            start.ArgumentList.Add(a);
-        using var node = Process.Start(start)!;
-        try
-        {
-            var line = await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            var report = JsonNode.Parse(line!)!;
-            Assert.True(report["error"] is null, line);
-            Assert.StartsWith("BorderWatch", report["title"]!.GetValue<string>());
-            var paths = report["paths"]!.AsArray().Select(p => p!.GetValue<string>().Replace("\u200b", "")).ToList();
-            Assert.Contains("/api/detections", paths);
-            Assert.Contains("/api/scenarios/{name}/records", paths);
-            Assert.Empty(report["problems"]!.AsArray()); // no CSP violation, no request off the server
-        }
-        finally
-        {
-            if (!node.HasExited) node.Kill(entireProcessTree: true);
-        }
+        await using var browser = BrowserScript.Run("reference-check.mjs", new Uri(fixture.Server.Address, $"/reference/#key={TestKeys.Operator}").ToString());
+        var report = await browser.ReadAsync("shown");
+        Assert.StartsWith("BorderWatch", report["title"]!.GetValue<string>());
+        var paths = report["paths"]!.AsArray().Select(p => p!.GetValue<string>().Replace("\u200b", "")).ToList();
+        Assert.Contains("/api/detections", paths);
+        Assert.Contains("/api/scenarios/{name}/records", paths);
+        Assert.Empty(report["problems"]!.AsArray()); // no CSP violation, no request off the server
     }
 
     /// <summary>Posts a detection of 42 in Lampedusa and returns what the page showed once its counter changed.</summary>
@@ -115,7 +102,11 @@ internal sealed class BrowserScript : IAsyncDisposable
         }
     }
 
-    public static BrowserScript Start(Uri page, string route, string sector, string screenshot)
+    public static BrowserScript Start(Uri page, string route, string sector, string screenshot) =>
+        Run("dashboard-check.mjs", page.ToString(), route, sector, screenshot);
+
+    /// <summary>Runs a script of Browser/ with these arguments and the Chromium to drive.</summary>
+    public static BrowserScript Run(string script, params string[] arguments)
     {
         var folder = Path.Combine(Paths.Root, "tests", "BorderWatch.Tests");
         var start = new ProcessStartInfo("node")
@@ -125,8 +116,7 @@ internal sealed class BrowserScript : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { Path.Combine(folder, "Browser", "dashboard-check.mjs"), page.ToString(), route, sector, screenshot, Chromium })
-            start.ArgumentList.Add(a);
+        foreach (var a in arguments.Prepend(Path.Combine(folder, "Browser", script)).Append(Chromium)) start.ArgumentList.Add(a);
         return new BrowserScript(Process.Start(start)!);
     }
 

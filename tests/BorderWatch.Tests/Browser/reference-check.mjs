@@ -14,9 +14,9 @@ try {
   await page.goto(url);
   await page.waitForSelector(".opblock", { timeout: 20000 });
   const paths = await page.locator(".opblock-summary-path").allTextContents();
-  console.log(JSON.stringify({ title: (await page.locator(".info .title").textContent()).trim(), paths, problems }));
+  console.log(JSON.stringify({ event: "shown", title: (await page.locator(".info .title").textContent()).trim(), paths, problems }));
 } catch (e) {
-  console.log(JSON.stringify({ error: String(e), problems }));
+  console.log(JSON.stringify({ event: "failed", error: String(e), problems }));
 } finally {
   await browser.close();
 }
