@@ -23,35 +23,39 @@ catch (CatalogueException e)
 var azuriteOptions = builder.Configuration.GetSection(AzuriteOptions.Section).Get<AzuriteOptions>() ?? new();
 await using var azurite = await LocalAzurite.StartIfConfiguredAsync(azuriteOptions, builder.Environment.ContentRootPath, Console.Out);
 
-string? devKeys;
+// A setting start-up refuses ends it here with the setting named, whether found building the host, mapping the
+// endpoints (the hub reads its options then) or starting (ValidateOnStart).
 try
 {
     builder.AddKeysFile();
-    devKeys = DevelopmentKeys.AddIfNeeded(builder);
+    var devKeys = DevelopmentKeys.AddIfNeeded(builder);
     builder.AddBorderWatch(catalogue);
+    var app = builder.Build();
+    app.MapBorderWatch();
+    if (devKeys is not null)
+    {
+        // The key rides in the fragment, which never leaves the browser; the page keeps it for the session.
+        app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+            $"Development API keys (admin, operator, feeder): {devKeys}\n" +
+            $"Dashboard: {app.Urls.First()}/#key={DevelopmentKeys.KeyOf(app.Configuration, Roles.Operator)}"));
+    }
+    app.Logger.LogInformation("Watching {Sectors} sectors on {Routes} routes from {Catalogue}", catalogue.Sectors.Count, catalogue.Routes.Count, cataloguePath);
+    await app.RunAsync();
+    return 0;
 }
 catch (SecurityConfigurationException e)
 {
     Console.Error.WriteLine($"BorderWatch cannot start: {e.Message}");
     return 2;
 }
-var app = builder.Build();
-app.MapBorderWatch();
-if (devKeys is not null)
-{
-    // The key rides in the fragment, which never leaves the browser; the page keeps it for the session.
-    app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
-        $"Development API keys (admin, operator, feeder): {devKeys}\n" +
-        $"Dashboard: {app.Urls.First()}/#key={DevelopmentKeys.KeyOf(app.Configuration, Roles.Operator)}"));
-}
-app.Logger.LogInformation("Watching {Sectors} sectors on {Routes} routes from {Catalogue}", catalogue.Sectors.Count, catalogue.Routes.Count, cataloguePath);
-try
-{
-    await app.RunAsync();
-}
 catch (Microsoft.Extensions.Options.OptionsValidationException e)
 {
     Console.Error.WriteLine($"BorderWatch cannot start: {string.Join("; ", e.Failures)}");
     return 2;
 }
-return 0;
+catch (Exception e) when (e is not OperationCanceledException)
+{
+    // Storage out of reach when the silo starts, most often: one line an operator can act on, not a crash dump.
+    Console.Error.WriteLine($"BorderWatch could not start: {e.GetBaseException().Message}");
+    return 1;
+}

@@ -6,19 +6,20 @@ namespace BorderWatch.Server.Apis;
 /// <summary>Who the caller is (the dashboard shows it); for admins which keys exist (never the keys themselves) and the process's memory.</summary>
 public static class AccessApi
 {
+    public sealed record Caller(string? Name, IEnumerable<string> Roles, IEnumerable<string> Scenarios);
+
+    public sealed record MemoryUse(long ManagedBytes, long GcCommittedBytes, long WorkingSetBytes);
+
+    public sealed record StorageUse(long JournalBytesWritten, long JournalAppends);
+
     public static void MapAccessApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/me", (ClaimsPrincipal user) => Results.Ok(new
-        {
-            name = user.Identity?.Name,
-            roles = Roles.All.Where(user.IsInRole),
-            scenarios = user.FindAll(Roles.ScenarioClaim).Select(c => c.Value),
-        })).RequireAuthorization(p => p.RequireAuthenticatedUser());
+        app.MapGet("/api/me", (ClaimsPrincipal user) => Results.Ok(new Caller(
+            user.Identity?.Name, Roles.All.Where(user.IsInRole), user.FindAll(Roles.ScenarioClaim).Select(c => c.Value))))
+            .RequireAuthorization(p => p.RequireAuthenticatedUser()).Produces<Caller>();
 
-        app.MapGet("/api/keys", (KeyringSource keys) => Results.Ok(keys.Current.Holders.Select(h => new
-        {
-            h.Name, h.Role, h.Scenarios, h.RequestsPerSecond,
-        }))).RequireAuthorization(Roles.Manage);
+        app.MapGet("/api/keys", (KeyringSource keys) => Results.Ok(keys.Current.Holders))
+            .RequireAuthorization(Roles.Manage).Produces<IEnumerable<Keyring.Holder>>();
 
         // What this process holds, after a full collection: the figure behind "bytes per asset" in `borderwatch bench`.
         app.MapGet("/api/diagnostics/memory", () =>
@@ -26,16 +27,14 @@ public static class AccessApi
             var managed = GC.GetTotalMemory(forceFullCollection: true);
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             // Committed by the GC: of the working set, what the managed heap holds on to (the rest is native).
-            return Results.Ok(new { managedBytes = managed, gcCommittedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes, workingSetBytes = self.WorkingSet64 });
-        }).RequireAuthorization(Roles.Manage);
+            return Results.Ok(new MemoryUse(managed, GC.GetGCMemoryInfo().TotalCommittedBytes, self.WorkingSet64));
+        }).RequireAuthorization(Roles.Manage).Produces<MemoryUse>();
 
         // What this process wrote to the journal since it started, in all or for one scenario: bytes at rest shrink
         // with compaction, sealing and retention.
-        app.MapGet("/api/diagnostics/storage", (string? scenario) => Results.Ok(new
-        {
-            journalBytesWritten = scenario is null ? Grains.Storage.JournalMetrics.BytesWritten : Grains.Storage.JournalMetrics.BytesWrittenFor(scenario),
-            journalAppends = Grains.Storage.JournalMetrics.Appends,
-        })).RequireAuthorization(Roles.Manage);
+        app.MapGet("/api/diagnostics/storage", (string? scenario) => Results.Ok(new StorageUse(
+            scenario is null ? Grains.Storage.JournalMetrics.BytesWritten : Grains.Storage.JournalMetrics.BytesWrittenFor(scenario),
+            Grains.Storage.JournalMetrics.Appends))).RequireAuthorization(Roles.Manage).Produces<StorageUse>();
 
         // Which grains of a scenario are in memory across the cluster, by type: `of`, not `scenario`, so that a
         // scenario that does not exist can be looked for too (and found holding none).
@@ -44,6 +43,6 @@ public static class AccessApi
             var all = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
             return Results.Ok(all.Where(a => a.GrainId.Key.ToString() is { } key && (key == of || key.StartsWith(of + "/", StringComparison.Ordinal)))
                 .GroupBy(a => a.GrainType).ToDictionary(g => g.Key, g => g.Count()));
-        }).RequireAuthorization(Roles.Manage).RequireRateLimiting(SecurityHosting.ExpensiveReads);
+        }).RequireAuthorization(Roles.Manage).Produces<Dictionary<string, int>>().RequireRateLimiting(SecurityHosting.ExpensiveReads);
     }
 }

@@ -13,6 +13,8 @@ public static class AlertsApi
     public sealed record AlertList(string Scenario, Alert[] Alerts);
     public sealed record SilenceRequest(string? Route, string? Sector, DateTimeOffset? From, DateTimeOffset? To, string? Reason);
     public sealed record ImpactRequest(string? Level, string? Reason);
+    public sealed record SectorImpact(string Sector, string ImpactLevel, string CataloguedImpactLevel, ImpactChange[] Audit);
+    public sealed record WebhookView(string Name, IReadOnlyList<string> Scenarios, int Waiting, WebhookLogEntry[] Log);
 
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
     {
@@ -39,9 +41,9 @@ public static class AlertsApi
             return Results.Ok(await Task.WhenAll(hooks.Select(async hook =>
             {
                 var status = await grains.GetGrain<IWebhookGrain>(hook.Name).GetStatusAsync();
-                return new { hook.Name, scenarios = hook.Scenarios.Count == 0 ? [Scenarios.Live] : hook.Scenarios, status.Waiting, status.Log };
+                return new WebhookView(hook.Name, hook.Scenarios.Count == 0 ? [Scenarios.Live] : hook.Scenarios, status.Waiting, status.Log);
             })));
-        }).RequireAuthorization(Security.Roles.Manage);
+        }).RequireAuthorization(Security.Roles.Manage).Produces<WebhookView[]>();
 
         app.MapPost("/api/alerts/{id}/ack", async (string id, string? scenario, AckRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
         {
@@ -69,7 +71,7 @@ public static class AlertsApi
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
             return await grains.GetGrain<IAlertsGrain>(name).RemoveSilenceAsync(id) ? Results.NoContent() : Problems.NotFound("silence", id);
-        });
+        }).Produces(StatusCodes.Status204NoContent);
 
         app.MapGet("/api/sectors/{id}/impact", async (string id, string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
         {
@@ -77,8 +79,8 @@ public static class AlertsApi
             if (catalogue.FindSector(id) is not { } sector) return Problems.NotFound("sector", id);
             var book = grains.GetGrain<IAlertsGrain>(name);
             var levels = await book.GetImpactLevelsAsync();
-            return Results.Ok(new { sector = id, impactLevel = levels.GetValueOrDefault(id, sector.Info.ImpactLevel), cataloguedImpactLevel = sector.Info.ImpactLevel, audit = await book.GetImpactAuditAsync(id) });
-        });
+            return Results.Ok(new SectorImpact(id, levels.GetValueOrDefault(id, sector.Info.ImpactLevel), sector.Info.ImpactLevel, await book.GetImpactAuditAsync(id)));
+        }).Produces<SectorImpact>();
 
         // An operator sets a level (critical only this way), or gives it back to the rules with level null.
         app.MapPut("/api/sectors/{id}/impact", async (string id, string? scenario, ImpactRequest? body, ClaimsPrincipal user, SectorCatalogue catalogue, IGrainFactory grains) =>
@@ -89,7 +91,7 @@ public static class AlertsApi
             if (string.IsNullOrWhiteSpace(body?.Reason)) return Problems.BadRequest("reason", "Say why the level changes.");
             await grains.GetGrain<IAlertsGrain>(name).SetImpactLevelAsync(id, body.Level, Who(user), body.Reason);
             return Results.NoContent();
-        });
+        }).Produces(StatusCodes.Status204NoContent);
     }
 
     private static string Who(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";

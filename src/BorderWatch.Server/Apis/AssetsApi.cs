@@ -9,6 +9,26 @@ public static class AssetsApi
 {
     public const int DefaultPage = 1_000, MaxPage = 10_000;
 
+    public sealed record Point(double[] Coordinates)
+    {
+        public string Type => "Point";
+    }
+
+    public sealed record AssetProperties(string Id, string? Kind, DateTimeOffset Time, double? SpeedKn, double? CourseDeg, string? Sector, bool Stale);
+
+    public sealed record AssetFeature(string Id, Point Geometry, AssetProperties Properties)
+    {
+        public string Type => "Feature";
+    }
+
+    /// <summary>A page of assets as GeoJSON; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
+    public sealed record AssetList(string Scenario, DateTimeOffset AsOf, int Total, bool Complete, string? Next, IEnumerable<AssetFeature> Features)
+    {
+        public string Type => "FeatureCollection";
+    }
+
+    public sealed record AssetTrack(string Scenario, string Asset, string? Kind, string? Sector, IReadOnlyList<TrackPoint> Points, IReadOnlyList<SectorTransition> Transitions);
+
     /// <summary>Opaque to clients: the last asset of a page, its report's time in ticks and its id, URL-safe.</summary>
     public static string FormatCursor(AssetCursor cursor) =>
         Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes($"{cursor.Time.UtcTicks}~{cursor.Asset}"));
@@ -40,28 +60,10 @@ public static class AssetsApi
             if (cursor is not null && (after = ParseCursor(cursor)) is null) return Problems.BadRequest("cursor", "cursor is the `next` of the page before, as it was given.");
             var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             var page = await grains.GetGrain<IAssetIndexGrain>(name).PageAsync(after, limit ?? DefaultPage);
-            var features = page.Assets.Select(s => new
-            {
-                type = "Feature",
-                id = s.Asset,
-                geometry = new { type = "Point", coordinates = new[] { s.Latest.Lon, s.Latest.Lat } },
-                properties = new
-                {
-                    id = s.Asset,
-                    s.Kind,
-                    s.Latest.Time,
-                    s.Latest.SpeedKn,
-                    s.Latest.CourseDeg,
-                    s.Sector,
-                    stale = options.Value.IsStale(s.Latest, clock),
-                },
-            });
-            return Results.Ok(new
-            {
-                type = "FeatureCollection", scenario = name, asOf = clock, total = page.Total, complete = page.Complete,
-                next = page.Next is { } next ? FormatCursor(next) : null, features,
-            });
-        }).RequireRateLimiting(Security.SecurityHosting.ExpensiveReads);
+            var features = page.Assets.Select(s => new AssetFeature(s.Asset, new Point([s.Latest.Lon, s.Latest.Lat]),
+                new AssetProperties(s.Asset, s.Kind, s.Latest.Time, s.Latest.SpeedKn, s.Latest.CourseDeg, s.Sector, options.Value.IsStale(s.Latest, clock))));
+            return Results.Ok(new AssetList(name, clock, page.Total, page.Complete, page.Next is { } next ? FormatCursor(next) : null, features));
+        }).RequireRateLimiting(Security.SecurityHosting.ExpensiveReads).Produces<AssetList>();
 
         app.MapGet("/api/assets/{id}/track", async (string id, string? scenario, DateTimeOffset? from, DateTimeOffset? to, IGrainFactory grains) =>
         {
@@ -69,7 +71,7 @@ public static class AssetsApi
             var asset = grains.GetGrain<IAssetGrain>(GrainKeys.For(name, id));
             if (await asset.GetStatusAsync() is not { } status) return Problems.NotFound("asset", id);
             var points = await asset.GetTrackAsync(from ?? DateTimeOffset.MinValue, to ?? DateTimeOffset.MaxValue);
-            return Results.Ok(new { scenario = name, asset = id, status.Kind, status.Sector, points, transitions = status.Transitions });
-        });
+            return Results.Ok(new AssetTrack(name, id, status.Kind, status.Sector, points, status.Transitions));
+        }).Produces<AssetTrack>();
     }
 }

@@ -13,11 +13,12 @@ public static class CatalogueApi
         public string Type => "Feature";
     }
 
+    public sealed record Catalogue(IEnumerable<CatalogueFeature> Features, IReadOnlyList<BorderWatch.Geography.Route> Routes)
+    {
+        public string Type => "FeatureCollection";
+    }
+
     public static void MapCatalogueApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/catalogue", (SectorCatalogue catalogue) => Results.Ok(new
-        {
-            type = "FeatureCollection",
-            features = catalogue.Sectors.Select(s => new CatalogueFeature(s.Id, s.Geometry, s.Info)),
-            routes = catalogue.Routes,
-        }));
+        app.MapGet("/api/catalogue", (SectorCatalogue catalogue) => Results.Ok(new Catalogue(catalogue.Sectors.Select(s => new CatalogueFeature(s.Id, s.Geometry, s.Info)), catalogue.Routes)))
+            .Produces<Catalogue>();
 }

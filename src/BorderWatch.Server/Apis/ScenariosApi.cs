@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
 using BorderWatch.Server.Archive;
+using BorderWatch.Server.Hosting;
 using BorderWatch.Server.Security;
 using Microsoft.Extensions.Options;
 
@@ -64,6 +65,6 @@ public static class ScenariosApi
             context.Response.ContentType = "application/x-ndjson";
             await export.WriteAsync(name, new ExportFilter(route, sector, from, to), context.Response.Body, context.RequestAborted);
             return Results.Empty;
-        }).RequireRateLimiting(SecurityHosting.ExpensiveReads);
+        }).RequireRateLimiting(SecurityHosting.ExpensiveReads).ProducesRecords();
     }
 }

@@ -14,6 +14,11 @@ public static class SectorsApi
         public string Type => "Feature";
     }
 
+    public sealed record SectorList(string Scenario, DateTimeOffset AsOf, IReadOnlyList<SectorFeature> Features, WindowCounts Unassigned)
+    {
+        public string Type => "FeatureCollection";
+    }
+
     public sealed record SectorSeries(string Scenario, string Sector, BucketSize Bucket, DateTimeOffset From, DateTimeOffset To, DateTimeOffset? RetainedFrom, IReadOnlyList<SeriesPoint> Points);
 
     public static void MapSectorsApi(this IEndpointRouteBuilder app)
@@ -31,8 +36,8 @@ public static class SectorsApi
                     levels.GetValueOrDefault(i.Id, i.ImpactLevel), i.ImpactLevel, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent));
             }));
             var unassigned = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)).GetCountsAsync(clock);
-            return Results.Ok(new { type = "FeatureCollection", scenario = name, asOf = clock, features, unassigned });
-        });
+            return Results.Ok(new SectorList(name, clock, features, unassigned));
+        }).Produces<SectorList>();
 
         app.MapGet("/api/sectors/{id}/series", async (string id, string? scenario, string? bucket, DateTimeOffset? from, DateTimeOffset? to,
             SectorCatalogue catalogue, IGrainFactory grains) =>

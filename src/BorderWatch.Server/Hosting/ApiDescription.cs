@@ -14,6 +14,21 @@ public static class ApiDescription
 
     public static void AddApiDescription(this IServiceCollection services) => services.AddOpenApi(o =>
     {
+        // Geometries are written by NetTopologySuite's GeoJSON converter, not from the class's own properties.
+        o.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (!typeof(NetTopologySuite.Geometries.Geometry).IsAssignableFrom(context.JsonTypeInfo.Type)) return Task.CompletedTask;
+            schema.Type = JsonSchemaType.Object;
+            schema.Description = "A GeoJSON geometry (RFC 7946), longitude before latitude";
+            schema.Required = new HashSet<string> { "type", "coordinates" };
+            schema.Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Point, Polygon, MultiPolygon, ..." },
+                ["coordinates"] = new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Nested arrays of [lon, lat]" },
+            };
+            schema.AdditionalPropertiesAllowed = true;
+            return Task.CompletedTask;
+        });
         o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
@@ -61,6 +76,23 @@ public static class ApiDescription
                 {
                     ["application/json"] = new() { Schema = schema },
                     ["application/x-ndjson"] = new() { Schema = schema },
+                },
+            };
+        });
+
+    /// <summary>An export: NDJSON, each line a detection or a position record as accepted, with its "type".</summary>
+    public static RouteHandlerBuilder ProducesRecords(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellation) =>
+        {
+            var detection = await context.GetOrCreateSchemaAsync(typeof(Ingest.DetectionRecord), null, cancellation);
+            var position = await context.GetOrCreateSchemaAsync(typeof(Ingest.PositionRecord), null, cancellation);
+            operation.Responses ??= new OpenApiResponses();
+            operation.Responses["200"] = new OpenApiResponse
+            {
+                Description = "NDJSON, merged by event time: one record a line, with \"type\": \"detection\" or \"position\"",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { OneOf = [detection, position] } },
                 },
             };
         });

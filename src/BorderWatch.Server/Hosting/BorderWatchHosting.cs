@@ -138,6 +138,19 @@ public static class BorderWatchHosting
     public static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services, string section) where T : class =>
         services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
 
+    /// <summary>Checks options at start-up by a method of theirs that names each setting it refuses.</summary>
+    public static OptionsBuilder<T> ValidateProblems<T>(this OptionsBuilder<T> options, Func<T, IEnumerable<string>> problems) where T : class
+    {
+        options.Services.AddSingleton<IValidateOptions<T>>(new ProblemCheck<T>(problems));
+        return options.ValidateOnStart();
+    }
+
+    private sealed class ProblemCheck<T>(Func<T, IEnumerable<string>> problems) : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options) =>
+            problems(options).ToList() is { Count: > 0 } found ? ValidateOptionsResult.Fail(found) : ValidateOptionsResult.Success;
+    }
+
     public static void MapBorderWatch(this WebApplication app)
     {
         app.UseExceptionHandler();

@@ -36,8 +36,11 @@ public static class DashboardHosting
         // Large fan-out: Azure SignalR Service holds the browser connections; sends per connection work the same.
         if (!string.IsNullOrEmpty(builder.Configuration["Azure:SignalR:ConnectionString"])) signalR.AddAzureSignalR();
         // The message size limit is one of BorderWatch:Limits, read where the others are.
-        services.AddOptions<HubOptions>().Configure<Security.LimitOptions>((hub, limits) => hub.MaximumReceiveMessageSize = limits.MaxHubMessageBytes);
+        services.AddOptions<HubOptions>().Configure<IOptions<Security.LimitOptions>>((hub, limits) => hub.MaximumReceiveMessageSize = limits.Value.MaxHubMessageBytes);
     }
+
+    /// <summary>What the page needs before it connects: the map's tiles (null: the offline basemap), when an asset is stale and where it opens.</summary>
+    public sealed record DashboardSettings(string? TileUrl, string? TileAttribution, double StaleAfterSeconds, string DefaultScenario);
 
     public static void MapLiveDashboard(this WebApplication app)
     {
@@ -48,12 +51,8 @@ public static class DashboardHosting
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         // A new user lands on the moving demo; where the demo is off (operations), on the live picture.
         app.MapGet("/api/dashboard", (IOptions<DashboardOptions> dashboard, IOptions<AssetOptions> assets, IOptions<DemoOptions> demo) =>
-            Results.Ok(new
-            {
-                dashboard.Value.TileUrl,
-                dashboard.Value.TileAttribution,
-                staleAfterSeconds = assets.Value.StaleAfter.TotalSeconds,
-                defaultScenario = demo.Value.Enabled ? demo.Value.Scenario : Scenarios.Live,
-            })).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            Results.Ok(new DashboardSettings(dashboard.Value.TileUrl, dashboard.Value.TileAttribution, assets.Value.StaleAfter.TotalSeconds,
+                demo.Value.Enabled ? demo.Value.Scenario : Scenarios.Live)))
+            .Produces<DashboardSettings>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

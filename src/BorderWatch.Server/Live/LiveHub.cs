@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using BorderWatch.Contracts;
 using BorderWatch.Geography;
@@ -8,8 +9,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace BorderWatch.Server.Live;
 
 /// <summary>The dashboards' hub at /hubs/live: subscribe to a scenario (optionally routes, sectors or a box), then listen.</summary>
-public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOptions limits, KeyedConnections keyed, ScenarioDirectory scenarios) : Hub<IDashboardClient>
+public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, IOptions<LimitOptions> limitOptions, KeyedConnections keyed, ScenarioDirectory scenarios) : Hub<IDashboardClient>
 {
+    private LimitOptions Limits => limitOptions.Value;
+
     public const string Path = "/hubs/live";
 
     // Subscription times per connection, to bound how often one dashboard makes the server read a snapshot.
@@ -18,8 +21,8 @@ public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOpt
     /// <summary>Starts (or replaces) this connection's subscription; a <c>Snapshot</c> message follows, then changes.</summary>
     public async Task Subscribe(Subscription subscription)
     {
-        if ((subscription.Routes?.Length ?? 0) + (subscription.Sectors?.Length ?? 0) > limits.MaxSubscriptionItems)
-            throw new HubException($"sectors: a subscription names at most {limits.MaxSubscriptionItems} routes and sectors together.");
+        if ((subscription.Routes?.Length ?? 0) + (subscription.Sectors?.Length ?? 0) > Limits.MaxSubscriptionItems)
+            throw new HubException($"sectors: a subscription names at most {Limits.MaxSubscriptionItems} routes and sectors together.");
         var scope = SubscriptionScope.Create(subscription, catalogue);
         if (!Context.User!.MayUse(scope.Scenario)) throw new HubException($"scenario: this key may not use scenario '{scope.Scenario}'.");
         var recent = Recent.GetOrAdd(Context.ConnectionId, _ => new Queue<DateTimeOffset>());
@@ -27,8 +30,8 @@ public sealed class LiveHub(LiveFeeds feeds, SectorCatalogue catalogue, LimitOpt
         {
             var now = DateTimeOffset.UtcNow;
             while (recent.Count > 0 && now - recent.Peek() > TimeSpan.FromMinutes(1)) recent.Dequeue();
-            if (recent.Count >= limits.SubscriptionsPerMinute)
-                throw new HubException($"subscribe: at most {limits.SubscriptionsPerMinute} subscriptions a minute per connection; wait and subscribe again.");
+            if (recent.Count >= Limits.SubscriptionsPerMinute)
+                throw new HubException($"subscribe: at most {Limits.SubscriptionsPerMinute} subscriptions a minute per connection; wait and subscribe again.");
             recent.Enqueue(now);
         }
         if (await scenarios.FindAsync(scope.Scenario) is null) throw new HubException($"scenario: there is no scenario '{scope.Scenario}'.");

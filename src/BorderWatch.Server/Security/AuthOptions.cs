@@ -18,6 +18,16 @@ public sealed class AuthOptions
 
     /// <summary>Bearer tokens from an identity provider, instead of or beside API keys.</summary>
     public JwtOptions Jwt { get; set; } = new();
+
+    /// <summary>What start-up refuses, each problem naming its setting.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (Keyring.Problem(Keys) is { } keys) yield return keys;
+        foreach (var problem in Jwt.Problems()) yield return problem;
+        if (Keys.Count == 0 && !Jwt.Enabled)
+            yield return $"No credentials are configured: add {Section}:Keys (Name, Role, Hash) or {Section}:Jwt. " +
+                "`dotnet run --project tools/BorderWatch.Cli -- key --name NAME --role operator` makes a key and its hash; in Development a key file is made by itself.";
+    }
 }
 
 /// <summary>One API key: its holder, role, the SHA-256 of the key (or the key itself, for development), and its limits.</summary>
@@ -77,22 +87,22 @@ public sealed class JwtOptions
         Algorithms.Count > 0 ? Algorithms : [Shared ? SecurityAlgorithms.HmacSha256 : SecurityAlgorithms.RsaSha256];
 
     /// <summary>Refuses settings under which tokens issued for someone else, or signed some other way, would be accepted.</summary>
-    public void Validate()
+    public IEnumerable<string> Problems()
     {
-        if (!Enabled) return;
+        if (!Enabled) yield break;
         const string at = AuthOptions.Section + ":Jwt";
         if (!string.IsNullOrEmpty(Authority) && Shared)
-            throw new SecurityConfigurationException($"{at}: give Authority (an identity provider's keys) or SigningKey (a shared secret), not both.");
+            yield return $"{at}: give Authority (an identity provider's keys) or SigningKey (a shared secret), not both.";
         if (string.IsNullOrEmpty(Audience))
-            throw new SecurityConfigurationException($"{at}:Audience is not set: without it every token of the identity provider is accepted, " +
-                "whichever application it was issued for. Set it to the audience (application id) the provider puts in BorderWatch's tokens.");
+            yield return $"{at}:Audience is not set: without it every token of the identity provider is accepted, " +
+                "whichever application it was issued for. Set it to the audience (application id) the provider puts in BorderWatch's tokens.";
         if (Shared && string.IsNullOrEmpty(Issuer))
-            throw new SecurityConfigurationException($"{at}:Issuer is not set: with a SigningKey it is what tells this provider's tokens from any other signed with the same secret.");
+            yield return $"{at}:Issuer is not set: with a SigningKey it is what tells this provider's tokens from any other signed with the same secret.";
         if (Shared && Encoding.UTF8.GetByteCount(SigningKey!) < 32)
-            throw new SecurityConfigurationException($"{at}:SigningKey is shorter than 32 bytes: HS256 needs a secret of at least 256 bits.");
+            yield return $"{at}:SigningKey is shorter than 32 bytes: HS256 needs a secret of at least 256 bits.";
         var possible = Shared ? Symmetric : Asymmetric;
         foreach (var algorithm in Algorithms.Where(a => !possible.Contains(a)))
-            throw new SecurityConfigurationException($"{at}:Algorithms: '{algorithm}' is not one of {string.Join(", ", possible)} " +
-                $"(the algorithms for {(Shared ? "a SigningKey" : "an Authority")}).");
+            yield return $"{at}:Algorithms: '{algorithm}' is not one of {string.Join(", ", possible)} " +
+                $"(the algorithms for {(Shared ? "a SigningKey" : "an Authority")}).";
     }
 }

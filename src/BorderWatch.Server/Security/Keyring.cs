@@ -55,6 +55,20 @@ public sealed class Keyring
         _byName = keys.ToDictionary(k => k.Item2.Name, k => k.Item2, StringComparer.Ordinal);
     }
 
+    /// <summary>What is wrong with these keys, if anything: the first setting a keyring would refuse.</summary>
+    public static string? Problem(IEnumerable<ApiKeyEntry> entries)
+    {
+        try
+        {
+            _ = new Keyring(entries);
+            return null;
+        }
+        catch (SecurityConfigurationException e)
+        {
+            return e.Message;
+        }
+    }
+
     public Holder? Named(string name) => _byName.GetValueOrDefault(name);
 
     public bool IsEmpty => _keys.Length == 0;

@@ -1,26 +1,26 @@
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace BorderWatch.Server.Security;
 
 /// <summary>
 /// The keyring as configured now, rebuilt whenever the configuration changes (a keys file edited, a secret
 /// remounted), so that a revoked key is refused without a restart. A change that does not make a valid keyring is
-/// logged and the keyring before it stays: a typo never opens or closes the door by itself.
+/// logged and the keyring before it stays: a typo never opens or closes the door by itself. It reads the
+/// configuration itself rather than through an options monitor: a validated monitor forgets the last good value
+/// when a reload fails its checks.
 /// </summary>
 public sealed class KeyringSource : IDisposable
 {
-    private readonly IDisposable? _subscription;
-    private volatile Keyring _current;
+    private readonly IDisposable _subscription;
+    private volatile Keyring _current = new([]);
 
-    /// <param name="initial">The keys checked at start-up, kept should the configuration have changed into something invalid since.</param>
-    public KeyringSource(Keyring initial, IOptionsMonitor<AuthOptions> options, ILogger<KeyringSource> log)
+    public KeyringSource(IConfiguration configuration, ILogger<KeyringSource> log)
     {
-        _current = initial;
-        void Read(AuthOptions changed)
+        void Read()
         {
             try
             {
-                _current = new Keyring(changed.Keys);
+                _current = new Keyring(configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.Keys ?? []);
                 log.LogInformation("API keys read: {Count} keys", _current.Holders.Count());
                 Changed?.Invoke(_current);
             }
@@ -29,8 +29,8 @@ public sealed class KeyringSource : IDisposable
                 log.LogError("The changed API keys are refused and the keys before them stay: {Problem}", e.Message);
             }
         }
-        _subscription = options.OnChange(Read);
-        Read(options.CurrentValue); // a change between start-up and the first request
+        Read(); // checked at start-up (AuthOptions.Problems), so this one holds
+        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Read);
     }
 
     public Keyring Current => _current;
@@ -38,5 +38,5 @@ public sealed class KeyringSource : IDisposable
     /// <summary>Raised after the keyring changed, with the new one.</summary>
     public event Action<Keyring>? Changed;
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose() => _subscription.Dispose();
 }

@@ -2,10 +2,13 @@ using System.Security.Claims;
 using System.Text;
 using System.Threading.RateLimiting;
 using BorderWatch.Server.Apis;
+using BorderWatch.Server.Hosting;
 using BorderWatch.Server.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,21 +24,14 @@ public static class SecurityHosting
 
     public static void AddBorderWatchSecurity(this WebApplicationBuilder builder)
     {
+        // Read here only to choose the schemes; the options are checked at start-up, before any of them is used.
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
-        var limits = builder.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new();
-        var keyring = new Keyring(auth.Keys);
-        auth.Jwt.Validate();
-        var alerts = builder.Configuration.GetSection(Grains.Alerting.AlertOptions.Section).Get<Grains.Alerting.AlertOptions>() ?? new();
-        if (alerts.WebhookProblems().FirstOrDefault() is { } webhook) throw new SecurityConfigurationException(webhook);
-        if (keyring.IsEmpty && !auth.Jwt.Enabled)
-            throw new SecurityConfigurationException($"No credentials are configured: add {AuthOptions.Section}:Keys (Name, Role, Hash) or {AuthOptions.Section}:Jwt. " +
-                "`dotnet run --project tools/BorderWatch.Cli -- key --name NAME --role operator` makes a key and its hash; in Development a key file is made by itself.");
-
         var services = builder.Services;
-        services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
-        services.AddSingleton(sp => new KeyringSource(keyring, sp.GetRequiredService<IOptionsMonitor<AuthOptions>>(), sp.GetRequiredService<ILogger<KeyringSource>>()));
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateProblems(o => o.Problems());
+        services.AddOptions<Grains.Alerting.AlertOptions>().ValidateProblems(o => o.WebhookProblems());
+        services.AddSettings<LimitOptions>(LimitOptions.Section);
+        services.AddSingleton<KeyringSource>();
         services.AddSingleton<KeyedConnections>();
-        services.AddSingleton(limits);
         var authentication = services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "API key or bearer token", o => o.ForwardDefaultSelector = context =>
                 auth.Jwt.Enabled && IsBearer(context.Request) ? JwtBearerDefaults.AuthenticationScheme : ApiKeyHandler.SchemeName)
@@ -50,8 +46,10 @@ public static class SecurityHosting
             .AddPolicy(Roles.Manage, p => p.RequireRole(Roles.Admin))
             .SetFallbackPolicy(read);
 
-        services.AddRateLimiter(o =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitOptions>>((o, configured) =>
         {
+            var limits = configured.Value;
             // Keys with a rate of their own get it (and a burst of two seconds of it); everyone else the configured one.
             // A key's partition is named with its rate, so that a changed rate takes effect with the changed keys.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -81,12 +79,11 @@ public static class SecurityHosting
             };
         });
 
-        if (limits.CorsOrigins.Count > 0)
-        {
-            services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins([.. limits.CorsOrigins])
-                .WithHeaders(ApiKeyHandler.Header, "Content-Type", "Authorization", "X-Requested-With", "X-SignalR-User-Agent")
-                .WithMethods("GET", "POST", "PUT", "DELETE").AllowCredentials()));
-        }
+        // No origins configured: a policy that allows none, so CORS stays closed.
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<LimitOptions>>((o, limits) => o.AddDefaultPolicy(p => p.WithOrigins([.. limits.Value.CorsOrigins])
+            .WithHeaders(ApiKeyHandler.Header, "Content-Type", "Authorization", "X-Requested-With", "X-SignalR-User-Agent")
+            .WithMethods("GET", "POST", "PUT", "DELETE").AllowCredentials()));
     }
 
     /// <summary>Adds the keys file (BorderWatch:Auth:KeysFile) to the configuration, re-read whenever it changes.</summary>
@@ -101,7 +98,6 @@ public static class SecurityHosting
     /// <summary>Headers first (every answer carries them), then who is calling, their rate, their rights, their scenarios.</summary>
     public static void UseBorderWatchHeaders(this WebApplication app)
     {
-        var limits = app.Services.GetRequiredService<LimitOptions>();
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -115,7 +111,7 @@ public static class SecurityHosting
             return next(context);
         });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
-        if (limits.CorsOrigins.Count > 0) app.UseCors();
+        app.UseCors();
     }
 
     public static void UseBorderWatchAccess(this WebApplication app)
