@@ -51,6 +51,12 @@ public sealed class Alert
     [Id(22)] public List<DeliveryRecord> Deliveries { get; set; } = [];
     /// <summary>Raised on each change, so a receiver can tell a newer notice from an older one.</summary>
     [Id(23)] public int Version { get; set; }
+    /// <summary>Which detector spoke: "hour" (mass arrivals), "rise" (CUSUM on days) or "count" (improbable detections).</summary>
+    [Id(24)] public string Detector { get; set; } = "hour";
+    /// <summary>Days: the probability of the peak day's detections under the baseline.</summary>
+    [Id(25)] public double? Probability { get; set; }
+    /// <summary>Days: where the rise began, by the CUSUM (the day its sum last left 0).</summary>
+    [Id(26)] public DateTimeOffset? ChangePoint { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("bw.Acknowledgement")]

@@ -9,6 +9,7 @@ root.Subcommands.Add(ReplayCommand.Command());
 root.Subcommands.Add(SimulateCommand.Command());
 root.Subcommands.Add(ExportCommand.Command());
 root.Subcommands.Add(BorderWatch.Cli.Backtest.BacktestCommand.Command());
+root.Subcommands.Add(BorderWatch.Cli.Backtest.EvaluateCommand.Command());
 root.Subcommands.Add(LiveLatency.Command());
 root.Subcommands.Add(AlertLatency.Command());
 root.Subcommands.Add(KeyCommand.Command());

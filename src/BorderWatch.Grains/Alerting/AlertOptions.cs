@@ -1,67 +1,14 @@
+using BorderWatch.Detectors;
+
 namespace BorderWatch.Grains.Alerting;
-
-public enum AlertMetric
-{
-    Persons,
-    Detections,
-}
-
-public enum AlertDirections
-{
-    Spikes,
-    Dips,
-    Both,
-}
-
-/// <summary>
-/// How one bucket size is judged for the targets a rule matches ("*", "route:*", "sector:*", "route:ID",
-/// "sector:ID"); for each target and bucket size the last matching rule wins.
-/// </summary>
-public sealed class AlertRule
-{
-    public string Match { get; set; } = "*";
-    public BucketSize Bucket { get; set; } = BucketSize.Day;
-    public AlertMetric Metric { get; set; } = AlertMetric.Persons;
-
-    /// <summary>Robust z-score a bucket must reach: (observed - expected) / spread.</summary>
-    public double Sensitivity { get; set; } = 4;
-
-    /// <summary>No alert on smaller numbers (observed for a spike, expected for a dip).</summary>
-    public long MinCount { get; set; } = 100;
-
-    /// <summary>Observed must also be this many times expected (or expected this many times observed, for a dip).</summary>
-    public double MinRatio { get; set; } = 3;
-
-    public AlertDirections Direction { get; set; } = AlertDirections.Spikes;
-
-    /// <summary>Abnormal buckets in a row before the alert fires ("for" in Prometheus).</summary>
-    public int For { get; set; } = 1;
-
-    /// <summary>Closed buckets in a row below half the sensitivity before it resolves: hysteresis against flapping.</summary>
-    public int ResolveAfter { get; set; } = 2;
-
-    public bool Enabled { get; set; } = true;
-
-    public bool Matches(string target, string id) =>
-        Match == "*" || Match == $"{target}:*" || Match == $"{target}:{id}";
-}
 
 /// <summary>Configuration section BorderWatch:Alerts.</summary>
 public sealed class AlertOptions
 {
     public const string Section = "BorderWatch:Alerts";
 
-    /// <summary>
-    /// Defaults chosen on the generated 2021-2025 history (README, "Alerts"): a week at 3x the rate of the 12 weeks
-    /// before and at least 300 persons on a route (100 in a sector); an hour at 5x the same hour of the last two
-    /// weeks and at least 500 persons (a mass landing).
-    /// </summary>
-    public List<AlertRule> Rules { get; set; } =
-    [
-        new() { Bucket = BucketSize.Hour, Sensitivity = 6, MinCount = 500, MinRatio = 5, ResolveAfter = 3 },
-        new() { Bucket = BucketSize.Day, Sensitivity = 3, MinCount = 300, MinRatio = 3, ResolveAfter = 3 },
-        new() { Match = "sector:*", Bucket = BucketSize.Day, Sensitivity = 3, MinCount = 100, MinRatio = 3, ResolveAfter = 3 },
-    ];
+    /// <summary>The rules, <see cref="AlertRule.Defaults"/> unless configured.</summary>
+    public List<AlertRule> Rules { get; set; } = AlertRule.Defaults();
 
     /// <summary>The impact level an active alert of a severity gives its sector (at least; operators may set any).</summary>
     public Dictionary<string, string> Impact { get; set; } = new() { ["warning"] = "medium", ["major"] = "high" };
@@ -87,8 +34,7 @@ public sealed class AlertOptions
         }
     }
 
-    public AlertRule? RuleFor(string target, string id, BucketSize bucket) =>
-        Rules.LastOrDefault(r => r.Bucket == bucket && r.Matches(target, id)) is { Enabled: true } rule ? rule : null;
+    public AlertRule? RuleFor(string target, string id, BucketSize bucket) => AlertRule.Choose(Rules, target, id, bucket);
 }
 
 /// <summary>

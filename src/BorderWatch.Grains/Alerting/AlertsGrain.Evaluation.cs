@@ -50,7 +50,7 @@ public sealed partial class AlertsGrain
             var restart = open is null ? changedAt - (t.Rule.For - 1) : Buckets.Index(bucket, open.End) - 1;
             return (Target: t, Open: open, Restart: Math.Min(restart, changedAt));
         }).ToList();
-        var first = plans.Min(p => p.Restart) - SpikeDetector.Lookback(bucket);
+        var first = plans.Min(p => p.Restart) - (bucket == BucketSize.Hour ? SpikeDetector.Lookback : SurgeDetector.Calendar.Days.Lookback);
 
         var series = await Task.WhenAll(sectorIds.Select(id => Sector(id).GetSeriesAsync(bucket, Buckets.Start(bucket, first), Buckets.Start(bucket, last + 1))));
         var bySector = sectorIds.Select((id, i) => (id, series[i].Points)).ToDictionary(x => x.id, x => x.Points);
@@ -60,19 +60,30 @@ public sealed partial class AlertsGrain
         var changed = new List<Alert>();
         foreach (var (target, open, restart) in plans)
         {
-            var values = new long[starts.Length];
+            var (persons, detections) = (new long[starts.Length], new long[starts.Length]);
             foreach (var sector in target.Sectors)
             {
                 var points = bySector[sector];
-                for (var i = 0; i < values.Length; i++) values[i] += target.Rule.Metric == AlertMetric.Persons ? points[i].Persons : points[i].Detections;
+                for (var i = 0; i < starts.Length; i++)
+                {
+                    persons[i] += points[i].Persons;
+                    detections[i] += points[i].Detections;
+                }
             }
-            var historyStart = target.FirstRecord is { } f ? (int)Math.Max(0, Buckets.Index(bucket, f) - first) : values.Length;
-            var decisions = new Decision[values.Length];
-            for (var i = (int)(restart - first); i < values.Length; i++) decisions[i] = SpikeDetector.Decide(values, i, historyStart, target.Rule);
+            var historyStart = target.FirstRecord is { } f ? (int)Math.Max(0, Buckets.Index(bucket, f) - first) : starts.Length;
+            var decisions = new Decision[starts.Length];
+            for (var i = (int)(restart - first); i < starts.Length; i++)
+            {
+                decisions[i] = bucket == BucketSize.Hour
+                    ? SpikeDetector.Decide(target.Rule.Metric == AlertMetric.Persons ? persons : detections, detections, i, historyStart, target.Rule)
+                    : SurgeDetector.Decide(persons, detections, i, historyStart, target.Rule);
+            }
             var resume = open is null ? null : new Episode
             {
                 Start = open.Start, Direction = open.Direction == "dip" ? -1 : 1, LastAbnormal = (int)(restart - first),
-                Abnormal = target.Rule.For, Fired = true, Peak = new Decision(open.Observed, open.Expected, open.Score, 0),
+                Abnormal = target.Rule.For, Fired = true,
+                Peak = new Decision(open.Observed, open.Expected, open.Score, 0) { Detector = open.Detector, Probability = open.Probability, ChangeIndex = -1 },
+                ChangePoint = open.ChangePoint,
             };
             var episodes = EpisodeTracker.Run(decisions, closed, starts, (int)(restart - first), resume, target.Rule);
             changed.AddRange(Reconcile(route, target, bucket, open, Buckets.Start(bucket, restart), episodes, starts, newest));
@@ -111,6 +122,9 @@ public sealed partial class AlertsGrain
             alert.Expected = Math.Round(episode.Peak.Expected, 1);
             alert.Score = Math.Round(episode.Peak.Score, 2);
             alert.Threshold = target.Rule.Sensitivity;
+            alert.Detector = episode.Peak.Detector;
+            alert.Probability = episode.Peak.Probability;
+            alert.ChangePoint = episode.ChangePoint;
             alert.Severity = Math.Abs(alert.Score) >= 2 * alert.Threshold ? "major" : "warning";
             if (episode.FiredIndex >= 0 && (isNew || alert.Resolution == Withdrawn))
             {

@@ -45,6 +45,40 @@ public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalo
     }
 
     /// <summary>
+    /// What the generator put into a month of a route (<see cref="Backtest.Label"/>): its surges, a rise of the
+    /// month's figure, spells of calm sea, or a calm month. The day weights are drawn again from the month's own
+    /// random stream, exactly as <see cref="Month"/> draws them.
+    /// </summary>
+    public IEnumerable<Backtest.Label> Labels(RouteProfile profile, DateOnly month)
+    {
+        var days = DateTime.DaysInMonth(month.Year, month.Month);
+        var weights = DayWeights(profile, month, days, new Random(StableSeed($"{seed}/{profile.Route}/{month:yyyy-MM}")));
+        var labels = new List<Backtest.Label>();
+        foreach (var surge in RouteProfiles.Surges.Where(s => s.Route == profile.Route && s.From <= month.AddDays(days - 1) && s.To >= month))
+        {
+            var (first, last) = (surge.From < month ? month : surge.From, surge.To > month.AddDays(days - 1) ? month.AddDays(days - 1) : surge.To);
+            labels.Add(new(profile.Route, first, last, Backtest.Label.Surge, $"{surge.Sector} x{surge.SectorFactor} from {surge.From:yyyy-MM-dd}"));
+        }
+        // Against the month before and the quarter before: a detector's baseline is the last few weeks.
+        var persons = figures.Persons(profile.Route, month);
+        double Ratio(double before) => before > 0 ? persons / before : persons > 0 ? double.PositiveInfinity : 1;
+        var (toMonth, toQuarter) = (Ratio(figures.Persons(profile.Route, month.AddMonths(-1))), Ratio(Enumerable.Range(1, 3).Average(k => figures.Persons(profile.Route, month.AddMonths(-k)))));
+        if (Math.Max(toMonth, toQuarter) >= 2)
+            labels.Add(new(profile.Route, month, month.AddDays(days - 1), Backtest.Label.Rise, string.Create(CultureInfo.InvariantCulture, $"{persons} persons, {toMonth:0.0}x the month and {toQuarter:0.0}x the quarter before")));
+        var average = weights.Average();
+        for (var d = 0; d < days;)
+        {
+            var end = d;
+            while (end < days && weights[end] >= 3 * average) end++;
+            if (end - d >= 2) labels.Add(new(profile.Route, month.AddDays(d), month.AddDays(end - 1), Backtest.Label.Spell, $"calm sea, {end - d} days"));
+            d = Math.Max(end, d + 1);
+        }
+        if (labels.Count == 0 && toMonth is >= 0.5 and <= 1.5 && toQuarter is >= 0.5 and <= 1.5)
+            labels.Add(new(profile.Route, month, month.AddDays(days - 1), Backtest.Label.Calm, string.Create(CultureInfo.InvariantCulture, $"{persons} persons, {toMonth:0.00}x the month and {toQuarter:0.00}x the quarter before")));
+        return labels;
+    }
+
+    /// <summary>
     /// Patrol missions, in three shifts a day: each asset takes a shift with a chance that grows with the route's
     /// pressure that month (and with <c>patrolEffort</c>), and reports every 30-120 s while out.
     /// </summary>

@@ -90,9 +90,12 @@ public static class SimulateCommand
         var written = totals.Keys.Select(k => k.Month).Distinct().ToList();
         var chart = Path.ChangeExtension(csv, ".svg");
         File.WriteAllText(chart, TotalsChart.Svg(written, [.. profiles.Select(p => (p.Route, written.Select(m => totals.TryGetValue((m, p.Route), out var t) ? t.Persons : 0).ToArray()))]));
+        var labels = Backtest.Label.PathBeside(path);
+        Backtest.Label.Write(labels, months.SelectMany(m => profiles.SelectMany(p => generator.Labels(p, m)))
+            .Where(l => l.End > first && l.Start < end).OrderBy(l => l.First).ThenBy(l => l.Route));
         var records = totals.Values.Sum(t => t.Detections + t.Positions);
         AnsiConsole.MarkupLineInterpolated(
-            $"Wrote {records:N0} records ({totals.Values.Sum(t => t.Detections):N0} detections of {totals.Values.Sum(t => t.Persons):N0} persons, {totals.Values.Sum(t => t.Positions):N0} positions) to {path} ({new FileInfo(path).Length / 1e6:N1} MB) in {clock.Elapsed.TotalSeconds:N1} s; totals in {csv}, as a chart in {chart}. Source of the figures: Frontex.");
+            $"Wrote {records:N0} records ({totals.Values.Sum(t => t.Detections):N0} detections of {totals.Values.Sum(t => t.Persons):N0} persons, {totals.Values.Sum(t => t.Positions):N0} positions) to {path} ({new FileInfo(path).Length / 1e6:N1} MB) in {clock.Elapsed.TotalSeconds:N1} s; totals in {csv}, as a chart in {chart}; what it holds in {labels}. Source of the figures: Frontex.");
         return 0;
     }
 

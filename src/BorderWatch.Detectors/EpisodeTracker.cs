@@ -1,4 +1,6 @@
-namespace BorderWatch.Grains.Alerting;
+using BorderWatch.Contracts;
+
+namespace BorderWatch.Detectors;
 
 /// <summary>A run of abnormal buckets: one alert, from its first abnormal bucket until it resolved.</summary>
 public sealed class Episode
@@ -8,6 +10,9 @@ public sealed class Episode
     public int LastAbnormal { get; set; }
     public int Abnormal { get; set; }
     public Decision Peak { get; set; }
+
+    /// <summary>Where the rise began, by the detector's reckoning: the change point of its first abnormal bucket.</summary>
+    public DateTimeOffset? ChangePoint { get; set; }
     public bool Fired { get; set; }
     public int FiredIndex { get; set; } = -1;
     public int? ResolvedIndex { get; set; }
@@ -37,7 +42,11 @@ public static class EpisodeTracker
             if (current is null)
             {
                 if (d.Abnormal == 0) continue;
-                current = new Episode { Start = starts[i], Direction = d.Abnormal, LastAbnormal = i, Abnormal = 1, Peak = d };
+                current = new Episode
+                {
+                    Start = starts[i], Direction = d.Abnormal, LastAbnormal = i, Abnormal = 1, Peak = d,
+                    ChangePoint = d.ChangeIndex >= 0 ? starts[d.ChangeIndex] : null,
+                };
                 calm = 0;
                 FireIfDue(current, i, rule);
                 continue;
