@@ -68,6 +68,16 @@ public sealed record DeliveryRecord(
     [property: Id(0)] string Webhook, [property: Id(1)] int Version, [property: Id(2)] bool Delivered,
     [property: Id(3)] int Attempts, [property: Id(4)] DateTimeOffset At, [property: Id(5)] string? Error);
 
+/// <summary>
+/// One bucket of a route against what its detector expected: the baseline, the band's top (hours: the count that
+/// alerts alone; days: the shifted level the CUSUM listens for), the score against the rule's threshold and the
+/// detector that judged it (null: too little history).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("bw.BaselinePoint")]
+public sealed record BaselinePoint(
+    [property: Id(0)] DateTimeOffset Start, [property: Id(1)] long Observed, [property: Id(2)] double Expected, [property: Id(3)] double Upper,
+    [property: Id(4)] double Score, [property: Id(5)] bool Abnormal, [property: Id(6)] string? Detector);
+
 /// <summary>Holds back delivery of alerts on matching routes or sectors whose window overlaps From..To.</summary>
 [GenerateSerializer, Immutable, Alias("bw.Silence")]
 public sealed record Silence(
@@ -122,6 +132,9 @@ public interface IAlertsGrain : IGrainWithStringKey
     Task SetImpactLevelAsync(string sector, string? level, string by, string reason);
 
     Task<ImpactChange[]> GetImpactAuditAsync(string? sector);
+
+    /// <summary>A route's counts with the baseline and band its rule for the bucket size judges them by (empty: no rule).</summary>
+    Task<BaselinePoint[]> GetBaselineAsync(string route, BucketSize bucket, DateTimeOffset from, DateTimeOffset to);
 
     Task RecordDeliveryAsync(string alertId, DeliveryRecord delivery);
 

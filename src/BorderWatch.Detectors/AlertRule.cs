@@ -70,6 +70,14 @@ public sealed class AlertRule
     public bool Matches(string target, string id) =>
         Match == "*" || Match == $"{target}:*" || Match == $"{target}:{id}";
 
+    /// <summary>Buckets of history a decision of this rule needs before its bucket.</summary>
+    public int Lookback => Bucket == BucketSize.Hour ? SpikeDetector.Lookback : SurgeDetector.Calendar.Days.Lookback;
+
+    /// <summary>Judges bucket <paramref name="index"/> with this rule's detector; buckets before <paramref name="historyStart"/> are not history.</summary>
+    public Decision Decide(long[] persons, long[] detections, int index, int historyStart) => Bucket == BucketSize.Hour
+        ? SpikeDetector.Decide(Metric == AlertMetric.Persons ? persons : detections, detections, index, historyStart, this)
+        : SurgeDetector.Decide(persons, detections, index, historyStart, this);
+
     /// <summary>The rule that judges a target's buckets of a size: the last that matches, if it is enabled.</summary>
     public static AlertRule? Choose(IEnumerable<AlertRule> rules, string target, string id, BucketSize bucket) =>
         rules.LastOrDefault(r => r.Bucket == bucket && r.Matches(target, id)) is { Enabled: true } rule ? rule : null;

@@ -12,6 +12,12 @@ public readonly record struct Decision(long Observed, double Expected, double Sc
     public double? Probability { get; init; }
     public int ChangeIndex { get; init; } = -1;
 
+    /// <summary>
+    /// The band's top: hours, the count at which the bucket alone would be abnormal; days, the level the rise
+    /// detector listens for (the baseline times the shift).
+    /// </summary>
+    public double Upper { get; init; }
+
     /// <summary>Too little history to judge.</summary>
     public static readonly Decision Unknown = new(0, 0, 0, 0);
 }
@@ -54,6 +60,9 @@ public static class SpikeDetector
                 && detections[index] >= rule.MinDetections ? 1
             : rule.Direction != AlertDirections.Spikes && score <= -rule.Sensitivity && expected >= rule.MinCount && observed * rule.MinRatio <= expected ? -1
             : 0;
-        return new Decision(observed, expected, score, abnormal);
+        return new Decision(observed, expected, score, abnormal)
+        {
+            Upper = Math.Max(Math.Max(expected + rule.Sensitivity * spread, rule.MinRatio * expected), rule.MinCount),
+        };
     }
 }

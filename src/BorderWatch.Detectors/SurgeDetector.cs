@@ -70,6 +70,7 @@ public static class SurgeDetector
             Detector = riseScore >= 1 || !counted ? "rise" : "count",
             Probability = tail.Probability,
             ChangeIndex = sum > 0 ? runStart : -1,
+            Upper = rule.Shift * today.Mean,
         };
     }
 

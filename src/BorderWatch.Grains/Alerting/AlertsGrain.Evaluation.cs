@@ -50,7 +50,7 @@ public sealed partial class AlertsGrain
             var restart = open is null ? changedAt - (t.Rule.For - 1) : Buckets.Index(bucket, open.End) - 1;
             return (Target: t, Open: open, Restart: Math.Min(restart, changedAt));
         }).ToList();
-        var first = plans.Min(p => p.Restart) - (bucket == BucketSize.Hour ? SpikeDetector.Lookback : SurgeDetector.Calendar.Days.Lookback);
+        var first = plans.Min(p => p.Restart) - targets.Max(t => t.Rule.Lookback);
 
         var series = await Task.WhenAll(sectorIds.Select(id => Sector(id).GetSeriesAsync(bucket, Buckets.Start(bucket, first), Buckets.Start(bucket, last + 1))));
         var bySector = sectorIds.Select((id, i) => (id, series[i].Points)).ToDictionary(x => x.id, x => x.Points);
@@ -72,12 +72,7 @@ public sealed partial class AlertsGrain
             }
             var historyStart = target.FirstRecord is { } f ? (int)Math.Max(0, Buckets.Index(bucket, f) - first) : starts.Length;
             var decisions = new Decision[starts.Length];
-            for (var i = (int)(restart - first); i < starts.Length; i++)
-            {
-                decisions[i] = bucket == BucketSize.Hour
-                    ? SpikeDetector.Decide(target.Rule.Metric == AlertMetric.Persons ? persons : detections, detections, i, historyStart, target.Rule)
-                    : SurgeDetector.Decide(persons, detections, i, historyStart, target.Rule);
-            }
+            for (var i = (int)(restart - first); i < starts.Length; i++) decisions[i] = target.Rule.Decide(persons, detections, i, historyStart);
             var resume = open is null ? null : new Episode
             {
                 Start = open.Start, Direction = open.Direction == "dip" ? -1 : 1, LastAbnormal = (int)(restart - first),
@@ -89,6 +84,35 @@ public sealed partial class AlertsGrain
             changed.AddRange(Reconcile(route, target, bucket, open, Buckets.Start(bucket, restart), episodes, starts, newest));
         }
         return changed;
+    }
+
+    /// <summary>A route's counts from <paramref name="from"/> to <paramref name="to"/> with what its rule for the bucket size expects of each.</summary>
+    public async Task<BaselinePoint[]> GetBaselineAsync(string routeId, BucketSize bucket, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (catalogue.FindRoute(routeId) is not { } route || _options.RuleFor("route", routeId, bucket) is not { } rule) return [];
+        var first = Buckets.Index(bucket, from) - rule.Lookback;
+        var end = Buckets.Index(bucket, to - TimeSpan.FromTicks(1)) + 1;
+        var spans = await Task.WhenAll(route.SectorIds.Select(id => Sector(id).GetSpanAsync()));
+        var series = await Task.WhenAll(route.SectorIds.Select(id => Sector(id).GetSeriesAsync(bucket, Buckets.Start(bucket, first), Buckets.Start(bucket, end))));
+        var starts = series[0].Points.Select(p => p.Start).ToArray();
+        var (persons, detections) = (new long[starts.Length], new long[starts.Length]);
+        foreach (var s in series)
+        {
+            for (var i = 0; i < starts.Length; i++)
+            {
+                persons[i] += s.Points[i].Persons;
+                detections[i] += s.Points[i].Detections;
+            }
+        }
+        var historyStart = spans.Aggregate(RecordSpan.Empty, (a, b) => a + b).First is { } f ? (int)Math.Max(0, Buckets.Index(bucket, f) - first) : starts.Length;
+        var points = new List<BaselinePoint>();
+        for (var i = rule.Lookback; i < starts.Length; i++)
+        {
+            var d = rule.Decide(persons, detections, i, historyStart);
+            var observed = rule.Bucket == BucketSize.Hour && rule.Metric == AlertMetric.Detections ? detections[i] : persons[i];
+            points.Add(new BaselinePoint(starts[i], observed, Math.Round(d.Expected, 1), Math.Round(d.Upper, 1), Math.Round(d.Score, 2), d.Abnormal == 1, d == Decision.Unknown ? null : d.Detector));
+        }
+        return [.. points];
     }
 
     /// <summary>The target's alert that was not yet resolved at <paramref name="at"/> (or resolved only after it).</summary>

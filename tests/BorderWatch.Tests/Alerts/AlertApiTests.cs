@@ -27,6 +27,22 @@ public sealed class AlertApiTests(ServerFixture fixture)
         Assert.True(alert["observed"]!.GetValue<long>() > 3 * alert["expected"]!.GetValue<double>());
         Assert.True(alert["score"]!.GetValue<double>() >= alert["threshold"]!.GetValue<double>());
         Assert.All(firing.Select(a => a!), a => Assert.Equal("central-med", a.Text("route")));   // nothing on the steady eastern-med
+        // The evidence: which detector, and where the rise began.
+        Assert.Contains(alert.Text("detector"), new[] { "rise", "count" });
+        Assert.Equal(Day(SurgeFrom), alert["changePoint"]!.GetValue<DateTimeOffset>());
+
+        // The baseline the days were judged by: 400 a day expected, 1,200 the level listened for, the surge abnormal.
+        string At(int day) => Uri.EscapeDataString(Day(day).ToString("O"));
+        var baseline = await Http.GetJsonAsync($"/api/routes/central-med/baseline?scenario={scenario}&bucket=day&from={At(60)}&to={At(SurgeTo + 1)}");
+        var points = baseline["points"]!.AsArray().Select(p => p!).ToList();
+        Assert.Equal(SurgeTo + 1 - 60, points.Count);
+        foreach (var point in points)
+        {
+            var surge = point["start"]!.GetValue<DateTimeOffset>() >= Day(SurgeFrom);
+            Assert.Equal(surge, point["abnormal"]!.GetValue<bool>());
+            Assert.Equal(surge ? 9400 : 400, point["observed"]!.GetValue<long>());
+            if (!surge) Assert.Equal((400.0, 1200.0), (point["expected"]!.GetValue<double>(), point["upper"]!.GetValue<double>()));
+        }
 
         var id = alert.Text("id");
         using (var ack = await Http.PostAsJsonAsync($"/api/alerts/{Uri.EscapeDataString(id)}/ack?scenario={scenario}", new { comment = "patrol boats sent", by = "someone else" }))
