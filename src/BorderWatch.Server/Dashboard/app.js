@@ -136,13 +136,11 @@
     item.dataset.alert = alert.id;
     item.className = `alert ${alert.state} ${alert.severity}`;
     const where = alert.target === "route" ? state.routes.get(alert.targetId) : state.sectors.get(alert.targetId)?.name;
-    const window = alert.bucket === "day" ? "7 days" : "hour";
     const since = alert.start.slice(0, 16).replace("T", " ");
     item.innerHTML = `<b></b> <span class="state"></span><br><span class="why"></span><br><small></small>`;
     item.querySelector("b").textContent = `${where || alert.targetId}: ${alert.direction}`;
     item.querySelector(".state").textContent = alert.silencedBy ? `${alert.state}, silenced` : alert.state;
-    item.querySelector(".why").textContent =
-      `${number(alert.observed)} ${alert.metric} in the ${window} vs ${number(Math.round(alert.expected))} expected (score ${alert.score.toFixed(1)} ≥ ${alert.threshold})`;
+    item.querySelector(".why").textContent = evidence(alert);
     item.querySelector("small").textContent = `since ${since} UTC` + (alert.acknowledgement ? ` · acknowledged by ${alert.acknowledgement.by}` : "")
       + (alert.sectors.length ? ` · ${alert.sectors.join(", ")}` : "");
     if (alert.state === "firing") {
@@ -153,6 +151,15 @@
     }
     item.addEventListener("click", e => { if (e.target.tagName !== "BUTTON") borderMap.zoomTo(alert.target === "sector" ? alert.targetId : `${alert.targetId}-area`); });
     return item;
+  }
+
+  /** Why it fired, in the words of the detector that spoke. */
+  function evidence(alert) {
+    const seen = `${number(alert.observed)} ${alert.metric} in the peak ${alert.bucket} vs ${number(Math.round(alert.expected))} expected`;
+    const score = `score ${alert.score.toFixed(1)} ≥ ${alert.threshold}`;
+    if (alert.detector === "rise" && alert.changePoint) return `${seen}; rising since ${alert.changePoint.slice(0, 10)} (${score})`;
+    if (alert.detector === "count" && alert.probability != null) return `${seen}; detections this many: p = ${alert.probability.toExponential(1)} (${score})`;
+    return `${seen} (${score})`;
   }
 
   async function acknowledge(target) {
