@@ -43,6 +43,17 @@
   state.staleAfterMs = settings.staleAfterSeconds * 1000;
   state.scenario ??= settings.defaultScenario;
   if (me.scenarios.length > 0 && !me.scenarios.includes(state.scenario)) state.scenario = me.scenarios[0];
+  if (settings.orleansView && me.roles.includes("admin")) {
+    // Its page cannot send our key header: the key buys a cookie that only /orleans requests carry.
+    const link = $("#orleans");
+    link.hidden = false;
+    link.addEventListener("click", async e => {
+      e.preventDefault();
+      const view = window.open("", "_blank");
+      if ((await api("api/orleans/session", { method: "POST" })).ok) view.location = link.href;
+      else view.close();
+    });
+  }
   const catalogue = await (await api("api/catalogue")).json();
   for (const f of catalogue.features) state.sectors.set(f.properties.id, f.properties);
   for (const r of catalogue.routes) state.routes.set(r.id, r.name);

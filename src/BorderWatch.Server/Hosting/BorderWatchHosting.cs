@@ -164,7 +164,11 @@ public static class BorderWatchHosting
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = ReadinessCheck.WriteAsync }).AllowAnonymous();
         // The document is for anyone with a key (feeders generate clients from it too).
         app.MapOpenApi(ApiDescription.DocumentPath).RequireAuthorization(p => p.RequireAuthenticatedUser());
-        if (OrleansDashboardEnabled(app.Configuration)) app.MapOrleansDashboard("/orleans").RequireAuthorization(Roles.Manage).ExcludeFromDescription();
+        if (OrleansDashboardEnabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(OrleansView.Path).RequireAuthorization(Roles.Manage).ExcludeFromDescription();
+            app.MapOrleansSession();
+        }
         var api = app.MapGroup("").WithProblems();
         api.MapAccessApi();
         api.MapIngestApi();

@@ -39,8 +39,8 @@ public static class DashboardHosting
         services.AddOptions<HubOptions>().Configure<IOptions<Security.LimitOptions>>((hub, limits) => hub.MaximumReceiveMessageSize = limits.Value.MaxHubMessageBytes);
     }
 
-    /// <summary>What the page needs before it connects: the map's tiles (null: the offline basemap), when an asset is stale and where it opens.</summary>
-    public sealed record DashboardSettings(string? TileUrl, string? TileAttribution, double StaleAfterSeconds, string DefaultScenario);
+    /// <summary>What the page needs before it connects: the map's tiles (null: the offline basemap), when an asset is stale, where it opens, and whether admins get the Orleans view.</summary>
+    public sealed record DashboardSettings(string? TileUrl, string? TileAttribution, double StaleAfterSeconds, string DefaultScenario, bool OrleansView);
 
     public static void MapLiveDashboard(this WebApplication app)
     {
@@ -52,7 +52,7 @@ public static class DashboardHosting
         // A new user lands on the moving demo; where the demo is off (operations), on the live picture.
         app.MapGet("/api/dashboard", (IOptions<DashboardOptions> dashboard, IOptions<AssetOptions> assets, IOptions<DemoOptions> demo) =>
             Results.Ok(new DashboardSettings(dashboard.Value.TileUrl, dashboard.Value.TileAttribution, assets.Value.StaleAfter.TotalSeconds,
-                demo.Value.Enabled ? demo.Value.Scenario : Scenarios.Live)))
+                demo.Value.Enabled ? demo.Value.Scenario : Scenarios.Live, BorderWatchHosting.OrleansDashboardEnabled(app.Configuration))))
             .Produces<DashboardSettings>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

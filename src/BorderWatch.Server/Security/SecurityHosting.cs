@@ -26,6 +26,7 @@ public static class SecurityHosting
     {
         // Read here only to choose the schemes; the options are checked at start-up, before any of them is used.
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
+        var orleansView = BorderWatchHosting.OrleansDashboardEnabled(builder.Configuration);
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateProblems(o => o.Problems());
         services.AddOptions<Grains.Alerting.AlertOptions>().ValidateProblems(o => o.WebhookProblems());
@@ -34,9 +35,11 @@ public static class SecurityHosting
         services.AddSingleton<KeyedConnections>();
         var authentication = services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "API key or bearer token", o => o.ForwardDefaultSelector = context =>
-                auth.Jwt.Enabled && IsBearer(context.Request) ? JwtBearerDefaults.AuthenticationScheme : ApiKeyHandler.SchemeName)
+                orleansView && OrleansView.Carries(context.Request) ? OrleansView.Scheme
+                : auth.Jwt.Enabled && IsBearer(context.Request) ? JwtBearerDefaults.AuthenticationScheme : ApiKeyHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
         if (auth.Jwt.Enabled) authentication.AddJwtBearer(o => ConfigureJwt(o, auth.Jwt));
+        if (orleansView) authentication.AddOrleansView();
 
         // Everything needs a reader unless it says otherwise; ingest and management say so.
         var read = new AuthorizationPolicyBuilder().RequireRole(Roles.Operator, Roles.Admin).Build();
@@ -106,7 +109,7 @@ public static class SecurityHosting
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy(app.Configuration);
+            headers.ContentSecurityPolicy = ContentSecurityPolicy(app.Configuration, context.Request.Path.StartsWithSegments(OrleansView.Path));
             if (context.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
             return next(context);
         });
@@ -123,14 +126,16 @@ public static class SecurityHosting
     }
 
     /// <summary>The page loads only its own scripts; the map may also load tiles from the configured tile server.</summary>
-    private static string ContentSecurityPolicy(IConfiguration configuration)
+    private static string ContentSecurityPolicy(IConfiguration configuration, bool orleansView)
     {
         var tiles = Uri.TryCreate(configuration["BorderWatch:Dashboard:TileUrl"]?.Replace("{s}", "a"), UriKind.Absolute, out var tile)
             ? " " + tile.GetLeftPart(UriPartial.Authority).Replace("//a.", "//*.")
             : "";
         // No inline styles: Leaflet positions its panes through the DOM's style properties, which the policy allows.
-        // Fonts as data: URIs: the Orleans Dashboard's icons come so.
-        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; font-src 'self' data:; " +
+        // The Orleans Dashboard's page has inline styles and its icons as data: fonts; those are allowed under /orleans only.
+        var styles = orleansView ? "'self' 'unsafe-inline'" : "'self'";
+        var fonts = orleansView ? "'self' data:" : "'self'";
+        return $"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:{tiles}; font-src {fonts}; " +
                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
     }
 
