@@ -84,14 +84,15 @@ public sealed class AlertRule
 
     /// <summary>
     /// Defaults (README, "Alerts", says on what they were tuned): an hour at 5x the same hour of the last two weeks
-    /// and at least 500 persons (a mass landing); a day when a CUSUM for a shift to 3x the seasonal baseline passes
+    /// and at least 500 persons (a mass landing); a day when a CUSUM for a shift to 3x the seasonal baseline of
+    /// detections (boats and groups: their sizes only add noise to a change of rate) passes
     /// its limit, or when a small route's detections are less likely than one in a million under it; a sector, whose
     /// counts are noisier, at three times the limit and one in a billion.
     /// </summary>
     public static List<AlertRule> Defaults() =>
     [
         new() { Bucket = BucketSize.Hour, Sensitivity = 6, MinCount = 500, MinRatio = 5, MinDetections = 2, ResolveAfter = 3 },
-        new() { Bucket = BucketSize.Day, Sensitivity = 3, ResolveAfter = 3 },
-        new() { Match = "sector:*", Bucket = BucketSize.Day, Sensitivity = 3, ResolveAfter = 3, Limit = 36, Probability = 1e-9 },
+        new() { Bucket = BucketSize.Day, Metric = AlertMetric.Detections, Sensitivity = 3, ResolveAfter = 3 },
+        new() { Match = "sector:*", Bucket = BucketSize.Day, Metric = AlertMetric.Detections, Sensitivity = 3, ResolveAfter = 3, Limit = 36, Probability = 1e-9 },
     ];
 }

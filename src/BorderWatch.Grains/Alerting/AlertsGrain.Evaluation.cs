@@ -109,7 +109,7 @@ public sealed partial class AlertsGrain
         for (var i = rule.Lookback; i < starts.Length; i++)
         {
             var d = rule.Decide(persons, detections, i, historyStart);
-            var observed = rule.Bucket == BucketSize.Hour && rule.Metric == AlertMetric.Detections ? detections[i] : persons[i];
+            var observed = rule.Metric == AlertMetric.Detections ? detections[i] : persons[i];
             points.Add(new BaselinePoint(starts[i], observed, Math.Round(d.Expected, 1), Math.Round(d.Upper, 1), Math.Round(d.Score, 2), d.Abnormal == 1, d == Decision.Unknown ? null : d.Detector));
         }
         return [.. points];

@@ -31,7 +31,7 @@ public sealed class AlertApiTests(ServerFixture fixture)
         Assert.Contains(alert.Text("detector"), new[] { "rise", "count" });
         Assert.Equal(Day(SurgeFrom), alert["changePoint"]!.GetValue<DateTimeOffset>());
 
-        // The baseline the days were judged by: 400 a day expected, 1,200 the level listened for, the surge abnormal.
+        // The baseline the days were judged by, in detections: 10 a day expected, 30 the level listened for, the surge abnormal.
         string At(int day) => Uri.EscapeDataString(Day(day).ToString("O"));
         var baseline = await Http.GetJsonAsync($"/api/routes/central-med/baseline?scenario={scenario}&bucket=day&from={At(60)}&to={At(SurgeTo + 1)}");
         var points = baseline["points"]!.AsArray().Select(p => p!).ToList();
@@ -40,8 +40,8 @@ public sealed class AlertApiTests(ServerFixture fixture)
         {
             var surge = point["start"]!.GetValue<DateTimeOffset>() >= Day(SurgeFrom);
             Assert.Equal(surge, point["abnormal"]!.GetValue<bool>());
-            Assert.Equal(surge ? 9400 : 400, point["observed"]!.GetValue<long>());
-            if (!surge) Assert.Equal((400.0, 1200.0), (point["expected"]!.GetValue<double>(), point["upper"]!.GetValue<double>()));
+            Assert.Equal(surge ? 100 : 10, point["observed"]!.GetValue<long>());
+            if (!surge) Assert.Equal((10.0, 30.0), (point["expected"]!.GetValue<double>(), point["upper"]!.GetValue<double>()));
         }
 
         var id = alert.Text("id");

@@ -83,6 +83,6 @@ public static class BacktestCommand
             table.AddRow(a.TargetId, a.Bucket, a.Detector, $"{a.Start:yyyy-MM-dd HH:mm}", $"{a.End:yyyy-MM-dd HH:mm}", $"{a.Observed:N0}", $"{a.Expected:N0}", $"{a.Score:0.0}", string.Join(" ", a.Sectors));
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
         AnsiConsole.Write(table);
-        Console.WriteLine($"route alerts={alerts.Count} (observed: persons of the peak hour or day; expected: its baseline)");
+        Console.WriteLine($"route alerts={alerts.Count} (observed: the peak bucket's count in the rule's metric, persons for hours and detections for days; expected: its baseline)");
     }
 }
