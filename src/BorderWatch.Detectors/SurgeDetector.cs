@@ -7,7 +7,8 @@ namespace BorderWatch.Detectors;
 /// <list type="bullet">
 /// <item><b>rise</b>: a CUSUM for a level shift to <see cref="AlertRule.Shift"/> times the baseline. Each day adds
 /// the log-likelihood ratio of "shifted" against "as usual" (quasi-Poisson: scaled by the dispersion, which for
-/// persons arriving in groups is at least E[g^2] / E[g] of the group sizes); the sum, floored at 0, fires at
+/// persons arriving in groups is at least E[g^2] / E[g] of the group sizes), at most a third of the limit a day
+/// unless the day is past twice the shifted level; the sum, floored at 0, fires at
 /// <see cref="AlertRule.Limit"/>. It fires within days of a shift, where a weekly window would wait for the week
 /// to fill, and its change point is the day the sum last left 0.</item>
 /// <item><b>count</b>: the negative binomial tail probability of the day's detections given the baseline's rate and
@@ -52,7 +53,10 @@ public static class SurgeDetector
         {
             var anchor = sum > 0 ? Math.Max(runStart, j - calendar.Hold) : j;
             var baseline = Baseline.Of(values, detections, anchor, j, historyStart, calendar);
+            // A day adds at most a third of the limit unless it is past twice the shifted level: a burst of a day or
+            // two (a calm-sea spell, one crowded night) cannot fire it alone, a day at ten times the usual can.
             var step = (values[j] * Math.Log(rule.Shift) - (rule.Shift - 1) * baseline.Mean) / baseline.Dispersion;
+            if (values[j] < 2 * rule.Shift * baseline.Mean) step = Math.Min(step, rule.Limit / 3);
             var next = Math.Min(2 * rule.Limit, Math.Max(0, sum + step)); // capped: a long surge's end is heard within days
             if (sum == 0 && next > 0) runStart = j;
             sum = next;

@@ -43,10 +43,24 @@ public sealed class SurgeDetectorTests
         var rising = Sea(260, boats: 8, factor: 3, from: shift);
         var decisions = Judge(rising, Day);
         var episode = Assert.Single(Episodes(decisions, Day));
-        Assert.InRange(episode.FiredIndex, shift, shift + 4);
+        Assert.InRange(episode.FiredIndex, shift + 1, shift + 5);   // "within a few days", and not on one day's evidence
         Assert.Equal("rise", decisions[episode.FiredIndex].Detector);
         Assert.InRange(episode.ChangePoint!.Value, T0.AddDays(shift - 2), T0.AddDays(shift));
         Assert.InRange(decisions[episode.FiredIndex].Expected, 8 * 0.7, 8 * 1.5);   // boats a day: the baseline held at the change point
+    }
+
+    [Fact]
+    public void Two_days_at_three_times_do_not_fire_the_rise_but_one_day_at_ten_times_does()
+    {
+        // A busy land route: fifty groups a day.
+        var detections = Enumerable.Repeat(50L, 150).ToArray();
+        detections[120] = detections[121] = 150;
+        long[] Persons() => [.. detections.Select(n => 7 * n)];
+        Assert.Empty(Episodes(Judge((Persons(), detections), Day), Day));
+
+        detections[140] = 500;
+        var episode = Assert.Single(Episodes(Judge((Persons(), detections), Day), Day));
+        Assert.Equal(140, episode.FiredIndex);
     }
 
     [Fact]
