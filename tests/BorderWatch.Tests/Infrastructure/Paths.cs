@@ -14,6 +14,9 @@ public static class Paths
     /// <summary>The server as the build left it, in the configuration the tests were built in.</summary>
     public static string ServerDll => Path.Combine(ServerProject, "bin", Configuration, "net10.0", "BorderWatch.Server.dll");
 
+    /// <summary>The shared reference data beside the repository (../shared/reference), as CI has it.</summary>
+    public static string Reference => Path.Combine(Path.GetDirectoryName(Root)!, "shared", "reference");
+
     public static string CliProject => Path.Combine(Root, "tools", "BorderWatch.Cli");
 
     /// <summary>The borderwatch tool as the build left it.</summary>
