@@ -15,10 +15,16 @@ public readonly ref struct Payload(ReadOnlySpan<char> armoured, int fill)
     /// <summary>An unsigned field of up to 32 bits at <paramref name="start"/>.</summary>
     public uint Unsigned(int start, int length)
     {
-        uint value = 0;
-        for (var bit = start; bit < start + length; bit++)
-            value = value << 1 | (uint)(Sixbit(_chars[bit / 6]) >> (5 - bit % 6) & 1);
-        return value;
+        // Whole characters at a time: the first one's leading bits dropped, the last one's trailing bits shifted out.
+        var i = start / 6;
+        ulong value = (ulong)(Sixbit(_chars[i++]) & (0x3F >> (start % 6)));
+        var bits = 6 - start % 6;
+        while (bits < length)
+        {
+            value = value << 6 | (uint)Sixbit(_chars[i++]);
+            bits += 6;
+        }
+        return (uint)(value >> (bits - length));
     }
 
     /// <summary>A two's complement field.</summary>

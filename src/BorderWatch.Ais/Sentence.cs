@@ -48,10 +48,10 @@ public readonly ref struct Sentence
         if (!Checksum(line[1..star], line.Slice(star + 1, 2))) return Fail("checksum: does not match", out error);
 
         var body = line[1..star];
+        var head = body[..Math.Max(0, body.IndexOf(','))];
+        if (head.Length != 5 || !(head[2..].SequenceEqual("VDM") || head[2..].SequenceEqual("VDO"))) return Fail("not an AIS sentence (!..VDM or !..VDO)", out error);
         Span<Range> fields = stackalloc Range[8];
         if (body.Split(fields, ',') != 7) return Fail("fields: an AIS sentence has 7", out error);
-        var head = body[fields[0]];
-        if (head.Length != 5 || !(head[2..].SequenceEqual("VDM") || head[2..].SequenceEqual("VDO"))) return Fail("not an AIS sentence (!..VDM or !..VDO)", out error);
         if (!Digit(body[fields[1]], out var count) || count is < 1 or > 9) return Fail("fragment count: 1 to 9", out error);
         if (!Digit(body[fields[2]], out var number) || number < 1 || number > count) return Fail("fragment number: 1 to the count", out error);
         var channel = body[fields[4]];
