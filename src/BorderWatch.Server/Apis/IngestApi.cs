@@ -20,6 +20,31 @@ public static class IngestApi
             IngestAsync<BorderWatch.Contracts.Position>("position", request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync))
             .AcceptsRecords<PositionRecord>().Produces<IngestResult>()
             .WithDescription("Asset positions as a JSON array or NDJSON, a line each.");
+        api.MapPost("/ais", async (HttpRequest request, string? scenario, AisIngest ais, IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            var (text, problem) = await BodyReader.ReadTextAsync(request, options.Value);
+            if (problem is not null) return problem;
+            if (string.IsNullOrWhiteSpace(text)) return Problems.BadRequest("body", "The body holds no sentences.");
+            AisResult result;
+            try
+            {
+                result = await ais.IngestAsync(name, text);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "AIS ingest into scenario {Scenario} failed", name);
+                return Problems.Status(StatusCodes.Status503ServiceUnavailable, "body",
+                    "The batch could not be made durable (storage or cluster unavailable). Send it again: positions with tag-block times count once.");
+            }
+            if (result.Messages == 0 && result.Rejected.Count > 0)
+            {
+                return Problems.Status(StatusCodes.Status400BadRequest, "body", "No sentence of the body made a message; see 'rejected' for each line.",
+                    new Dictionary<string, object?> { ["sentences"] = result.Sentences, ["rejected"] = result.Rejected });
+            }
+            return Results.Ok(result);
+        }).AcceptsText("NMEA 0183 sentences (!AIVDM/!AIVDO, NMEA 4.10 tag blocks allowed), one a line").Produces<AisResult>()
+          .WithDescription("AIS as a receiver gives it; positions become positions of the asset whose id is the MMSI.");
     }
 
     /// <summary>The batch in the BorderWatch meter: what came, what became of it, how long it took.</summary>

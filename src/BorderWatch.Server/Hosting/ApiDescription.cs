@@ -80,6 +80,19 @@ public static class ApiDescription
             };
         });
 
+    /// <summary>A text/plain body an endpoint reads itself (in the document only, as for <see cref="AcceptsRecords{T}"/>).</summary>
+    public static RouteHandlerBuilder AcceptsText(this RouteHandlerBuilder endpoint, string description) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+            };
+            return Task.CompletedTask;
+        });
+
     /// <summary>An export: NDJSON, each line a detection or a position record as accepted, with its "type".</summary>
     public static RouteHandlerBuilder ProducesRecords(this RouteHandlerBuilder endpoint) =>
         endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellation) =>

@@ -109,6 +109,28 @@ public static class BodyReader
         return null;
     }
 
+    /// <summary>A text/plain body (NMEA: a sentence a line) within the same size limit, or the problem with it.</summary>
+    public static async Task<(string? Text, IResult? Problem)> ReadTextAsync(HttpRequest request, IngestOptions limits)
+    {
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not null && mediaType != "text/plain")
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Content-Type", $"Send text/plain (one NMEA sentence per line), not {mediaType}."));
+        if (request.ContentLength > limits.MaxBodyBytes) return (null, TooLarge(limits.MaxBodyBytes));
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        var (buffer, length) = await ReadAtMostAsync(request.Body, request.ContentLength, limits.MaxBodyBytes, request.HttpContext.RequestAborted);
+        try
+        {
+            if (length < 0) return (null, TooLarge(limits.MaxBodyBytes));
+            var body = buffer.AsSpan(0, length);
+            if (body.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
+            return (System.Text.Encoding.UTF8.GetString(body), null);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
