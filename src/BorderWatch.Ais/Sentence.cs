@@ -63,7 +63,6 @@ public readonly ref struct Sentence
         {
             if (c is < '0' or > 'w' || c is > 'W' and < '`') return Fail("payload: a character outside AIS armouring", out error);
         }
-        if (number == count && payload.Length * 6 - fill < 0) return Fail("fill bits: more than the payload", out error);
         sentence = new Sentence
         {
             Talker = head[..2], Own = head[4] == 'O', Count = count, Number = number, SequenceId = body[fields[3]],
