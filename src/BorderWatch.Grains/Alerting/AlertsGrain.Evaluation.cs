@@ -60,16 +60,7 @@ public sealed partial class AlertsGrain
         var changed = new List<Alert>();
         foreach (var (target, open, restart) in plans)
         {
-            var (persons, detections) = (new long[starts.Length], new long[starts.Length]);
-            foreach (var sector in target.Sectors)
-            {
-                var points = bySector[sector];
-                for (var i = 0; i < starts.Length; i++)
-                {
-                    persons[i] += points[i].Persons;
-                    detections[i] += points[i].Detections;
-                }
-            }
+            var (persons, detections) = Totals(target.Sectors.Select(sector => bySector[sector]), starts.Length);
             var historyStart = target.FirstRecord is { } f ? (int)Math.Max(0, Buckets.Index(bucket, f) - first) : starts.Length;
             var decisions = new Decision[starts.Length];
             for (var i = (int)(restart - first); i < starts.Length; i++) decisions[i] = target.Rule.Decide(persons, detections, i, historyStart);
@@ -95,15 +86,7 @@ public sealed partial class AlertsGrain
         var spans = await Task.WhenAll(route.SectorIds.Select(id => Sector(id).GetSpanAsync()));
         var series = await Task.WhenAll(route.SectorIds.Select(id => Sector(id).GetSeriesAsync(bucket, Buckets.Start(bucket, first), Buckets.Start(bucket, end))));
         var starts = series[0].Points.Select(p => p.Start).ToArray();
-        var (persons, detections) = (new long[starts.Length], new long[starts.Length]);
-        foreach (var s in series)
-        {
-            for (var i = 0; i < starts.Length; i++)
-            {
-                persons[i] += s.Points[i].Persons;
-                detections[i] += s.Points[i].Detections;
-            }
-        }
+        var (persons, detections) = Totals(series.Select(s => s.Points), starts.Length);
         var historyStart = spans.Aggregate(RecordSpan.Empty, (a, b) => a + b).First is { } f ? (int)Math.Max(0, Buckets.Index(bucket, f) - first) : starts.Length;
         var points = new List<BaselinePoint>();
         for (var i = rule.Lookback; i < starts.Length; i++)
@@ -113,6 +96,21 @@ public sealed partial class AlertsGrain
             points.Add(new BaselinePoint(starts[i], observed, Math.Round(d.Expected, 1), Math.Round(d.Upper, 1), Math.Round(d.Score, 2), d.Abnormal == 1, d == Decision.Unknown ? null : d.Detector));
         }
         return [.. points];
+    }
+
+    /// <summary>Persons and detections of sectors' series added bucket by bucket.</summary>
+    private static (long[] Persons, long[] Detections) Totals(IEnumerable<IReadOnlyList<SeriesPoint>> sectors, int length)
+    {
+        var (persons, detections) = (new long[length], new long[length]);
+        foreach (var points in sectors)
+        {
+            for (var i = 0; i < length; i++)
+            {
+                persons[i] += points[i].Persons;
+                detections[i] += points[i].Detections;
+            }
+        }
+        return (persons, detections);
     }
 
     /// <summary>The target's alert that was not yet resolved at <paramref name="at"/> (or resolved only after it).</summary>

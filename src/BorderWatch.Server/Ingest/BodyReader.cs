@@ -26,21 +26,39 @@ public static class BodyReader
             return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Content-Type",
                 $"Send application/json (an array of records) or application/x-ndjson (one record per line), not {mediaType}.");
         }
-        var maxBytes = limits.MaxBodyBytes;
-        if (request.ContentLength > maxBytes) return TooLarge(maxBytes);
+        var (result, problem) = await WithBodyAsync(request, limits.MaxBodyBytes, body =>
+            isNdjson || (mediaType is null && FirstByte(body) != '[')
+                ? ReadLines(body, limits.MaxRecords, handle, reject)
+                : ReadArray(body, limits.MaxRecords, handle));
+        return problem ?? result;
+    }
 
+    /// <summary>A text/plain body (NMEA: a sentence a line) within the same size limit, or the problem with it.</summary>
+    public static async Task<(string? Text, IResult? Problem)> ReadTextAsync(HttpRequest request, IngestOptions limits)
+    {
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not null && mediaType != "text/plain")
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Content-Type", $"Send text/plain (one NMEA sentence per line), not {mediaType}."));
+        return await WithBodyAsync(request, limits.MaxBodyBytes, body => System.Text.Encoding.UTF8.GetString(body.Span));
+    }
+
+    /// <summary>
+    /// Hands the body, within <paramref name="maxBytes"/> and without a byte-order mark, to <paramref name="read"/>
+    /// while its pooled buffer is held; or the problem of a body too large.
+    /// </summary>
+    private static async Task<(T? Value, IResult? Problem)> WithBodyAsync<T>(HttpRequest request, long maxBytes, Func<ReadOnlyMemory<byte>, T> read)
+    {
+        if (request.ContentLength > maxBytes) return (default, TooLarge(maxBytes));
         // Kestrel's own limit would answer with a bare 413; this endpoint states its limit itself.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         var (buffer, length) = await ReadAtMostAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted);
         try
         {
-            if (length < 0) return TooLarge(maxBytes);
+            if (length < 0) return (default, TooLarge(maxBytes));
             var body = buffer.AsMemory(0, length);
             // Some tools write a UTF-8 byte-order mark first; it is not part of the first record.
             if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
-            return isNdjson || (mediaType is null && FirstByte(body) != '[')
-                ? ReadLines(body, limits.MaxRecords, handle, reject)
-                : ReadArray(body, limits.MaxRecords, handle);
+            return (read(body), null);
         }
         finally
         {
@@ -107,28 +125,6 @@ public static class BodyReader
             foreach (var record in document.RootElement.EnumerateArray()) handle(++item, record);
         }
         return null;
-    }
-
-    /// <summary>A text/plain body (NMEA: a sentence a line) within the same size limit, or the problem with it.</summary>
-    public static async Task<(string? Text, IResult? Problem)> ReadTextAsync(HttpRequest request, IngestOptions limits)
-    {
-        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (mediaType is not null && mediaType != "text/plain")
-            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Content-Type", $"Send text/plain (one NMEA sentence per line), not {mediaType}."));
-        if (request.ContentLength > limits.MaxBodyBytes) return (null, TooLarge(limits.MaxBodyBytes));
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        var (buffer, length) = await ReadAtMostAsync(request.Body, request.ContentLength, limits.MaxBodyBytes, request.HttpContext.RequestAborted);
-        try
-        {
-            if (length < 0) return (null, TooLarge(limits.MaxBodyBytes));
-            var body = buffer.AsSpan(0, length);
-            if (body.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
-            return (System.Text.Encoding.UTF8.GetString(body), null);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];

@@ -101,6 +101,8 @@ public static class SecurityHosting
     /// <summary>Headers first (every answer carries them), then who is calling, their rate, their rights, their scenarios.</summary>
     public static void UseBorderWatchHeaders(this WebApplication app)
     {
+        // Made once: every answer carries one of the two.
+        var (policy, orleansPolicy) = (ContentSecurityPolicy(app.Configuration, false), ContentSecurityPolicy(app.Configuration, true));
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -109,7 +111,7 @@ public static class SecurityHosting
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy(app.Configuration, context.Request.Path.StartsWithSegments(OrleansView.Path));
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(OrleansView.Path) ? orleansPolicy : policy;
             if (context.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
             return next(context);
         });
