@@ -166,7 +166,9 @@
 
   /** Why it fired, in the words of the detector that spoke. */
   function evidence(alert) {
-    const seen = `${number(alert.observed)} ${alert.metric} in the peak ${alert.bucket} vs ${number(Math.round(alert.expected))} expected`;
+    // Small baselines keep a decimal: "0.3 expected" says more than "0 expected".
+    const expected = alert.expected < 10 ? alert.expected.toFixed(1) : number(Math.round(alert.expected));
+    const seen = `${number(alert.observed)} ${alert.metric} in the peak ${alert.bucket} vs ${expected} expected`;
     const score = `score ${alert.score.toFixed(1)} ≥ ${alert.threshold}`;
     if (alert.detector === "rise" && alert.changePoint) return `${seen}; rising since ${alert.changePoint.slice(0, 10)} (${score})`;
     if (alert.detector === "count" && alert.probability != null) return `${seen}; detections this many: p = ${alert.probability.toExponential(1)} (${score})`;
