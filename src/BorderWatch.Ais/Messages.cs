@@ -71,3 +71,23 @@ public static class ShipTypes
         _ => "reserved",
     };
 }
+
+/// <summary>Navigational status codes of class A position reports (ITU-R M.1371-5, message 1) as words; 15 is "not defined".</summary>
+public static class NavigationStatus
+{
+    public static string? Text(int? code) => code switch
+    {
+        0 => "under way using engine",
+        1 => "at anchor",
+        2 => "not under command",
+        3 => "restricted manoeuvrability",
+        4 => "constrained by her draught",
+        5 => "moored",
+        6 => "aground",
+        7 => "engaged in fishing",
+        8 => "under way sailing",
+        14 => "AIS-SART active",
+        null or 15 => null,
+        _ => "reserved",
+    };
+}

@@ -68,13 +68,54 @@ public readonly struct TrackPoint : IEquatable<TrackPoint> // not a record: Orle
 [GenerateSerializer, Immutable, Alias("bw.SectorTransition")]
 public readonly record struct SectorTransition([property: Id(0)] DateTimeOffset Time, [property: Id(1)] string? From, [property: Id(2)] string? To);
 
+/// <summary>
+/// What a vessel says of itself over AIS: static and voyage data (types 5, 19 and 24) and the navigational status of
+/// its position reports; null where it never said. <see cref="Updated"/> is the event time of the newest report in it.
+/// Length and beam are whole metres, the ETA the next such moment after the report (AIS sends no year). What it
+/// never said is left out of JSON.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("bw.Vessel")]
+public sealed record Vessel(
+    [property: Id(0)] DateTimeOffset Updated,
+    [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Class = null,
+    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name = null,
+    [property: Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CallSign = null,
+    [property: Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] uint? Imo = null,
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ShipType = null,
+    [property: Id(6), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ShipTypeText = null,
+    [property: Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? LengthM = null,
+    [property: Id(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BeamM = null,
+    [property: Id(9), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DraughtM = null,
+    [property: Id(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Destination = null,
+    [property: Id(11), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? Eta = null,
+    [property: Id(12), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Status = null,
+    [property: Id(13), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StatusText = null)
+{
+    /// <summary>
+    /// This description with what <paramref name="update"/> says: a newer report's fields replace these, an older
+    /// one's only fill what is unknown. The same object when nothing changes, so that a caller can tell.
+    /// </summary>
+    public Vessel Merge(Vessel update)
+    {
+        var newer = update.Updated >= Updated;
+        T? Pick<T>(T? mine, T? theirs) => newer ? theirs ?? mine : mine ?? theirs;
+        var merged = new Vessel(newer ? update.Updated : Updated, Pick(Class, update.Class), Pick(Name, update.Name), Pick(CallSign, update.CallSign),
+            Pick(Imo, update.Imo), Pick(ShipType, update.ShipType), Pick(ShipTypeText, update.ShipTypeText), Pick(LengthM, update.LengthM),
+            Pick(BeamM, update.BeamM), Pick(DraughtM, update.DraughtM), Pick(Destination, update.Destination), Pick(Eta, update.Eta),
+            Pick(Status, update.Status), Pick(StatusText, update.StatusText));
+        // Only the time moved: keep the description as it was, since nothing a user sees changed.
+        return merged with { Updated = Updated } == this ? this : merged;
+    }
+}
+
 [GenerateSerializer, Immutable, Alias("bw.AssetStatus")]
 public sealed record AssetStatus(
     [property: Id(0)] string Asset,
     [property: Id(1)] string? Kind,
     [property: Id(2)] TrackPoint Latest,
     [property: Id(3)] string? Sector,
-    [property: Id(4)] IReadOnlyList<SectorTransition> Transitions);
+    [property: Id(4)] IReadOnlyList<SectorTransition> Transitions,
+    [property: Id(5)] Vessel? Vessel = null);
 
 /// <summary>Where a listing of assets, newest report first, goes on from: the last asset of the page before.</summary>
 [GenerateSerializer, Immutable, Alias("bw.AssetCursor")]

@@ -29,7 +29,7 @@ public sealed record CountsUpdate(string Id, WindowCounts Counts, IReadOnlyList<
 /// An asset's newest position. <see cref="Stale"/>: nothing heard from it for longer than
 /// <see cref="DashboardSnapshot.StaleAfter"/> on the scenario clock when this was sent.
 /// </summary>
-public sealed record AssetUpdate(string Asset, string? Kind, TrackPoint Latest, string? Sector, bool Stale);
+public sealed record AssetUpdate(string Asset, string? Kind, TrackPoint Latest, string? Sector, bool Stale, Vessel? Vessel);
 
 public sealed record DashboardUpdate<T>(string Scenario, DateTimeOffset Clock, IReadOnlyList<T> Items);
 

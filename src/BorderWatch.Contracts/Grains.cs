@@ -36,8 +36,11 @@ public interface IRouteGrain : IGrainWithStringKey
 /// <summary>One patrol asset of one scenario (key <c>{scenario}/{assetId}</c>).</summary>
 public interface IAssetGrain : IJournaledGrain
 {
-    /// <summary>Takes the positions; returns once the accepted ones are durable, one verdict per position (immutable: not copied on the way back).</summary>
-    Task<Immutable<Verdict[]>> ReportAsync([Immutable] Position[] positions);
+    /// <summary>
+    /// Takes the positions, and what the vessel says of itself if it said anything; returns once the accepted
+    /// positions and any change to the description are durable, one verdict per position (immutable: not copied on the way back).
+    /// </summary>
+    Task<Immutable<Verdict[]>> ReportAsync([Immutable] Position[] positions, Vessel? vessel = null);
 
     Task<AssetStatus?> GetStatusAsync();
 

@@ -37,14 +37,15 @@ public sealed record LiveChanges(
     [property: Id(2)] string[] AlertScenarios,
     [property: Id(3)] DateTime FirstChange = default);
 
-/// <summary>An asset's newest position and the sector it is in.</summary>
+/// <summary>An asset's newest position, the sector it is in, and what it says of itself if it is a vessel on AIS.</summary>
 [GenerateSerializer, Immutable, Alias("bw.AssetMoved")]
 public sealed record AssetMoved(
     [property: Id(0)] string Scenario,
     [property: Id(1)] string Asset,
     [property: Id(2)] string? Kind,
     [property: Id(3)] TrackPoint Latest,
-    [property: Id(4)] string? Sector);
+    [property: Id(4)] string? Sector,
+    [property: Id(5)] Vessel? Vessel = null);
 
 /// <summary>A sector's window counts and its last 24 hourly buckets (the sparkline), as of the scenario clock.</summary>
 [GenerateSerializer, Immutable, Alias("bw.LiveCounts")]

@@ -23,6 +23,9 @@ public sealed class AssetState
     /// <summary>Every position ever accepted, and the earliest: the track itself keeps only the recent ones.</summary>
     [Id(5)] public long Reported { get; set; }
     [Id(6)] public DateTimeOffset? First { get; set; }
+
+    /// <summary>What the vessel says of itself over AIS, kept in the saved state (no journaled record carries it).</summary>
+    [Id(8)] public Vessel? Vessel { get; set; }
 }
 
 public sealed class AssetGrain(
@@ -53,19 +56,30 @@ public sealed class AssetGrain(
         await base.OnDeactivateAsync(reason, cancellation);
     }
 
-    public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions)
+    public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions, Vessel? vessel = null)
     {
-        var judged = await AcceptAsync(positions);
+        var judged = positions.Length > 0 ? await AcceptAsync(positions) : [];
         var verdicts = new Verdict[judged.Length];
         for (var i = 0; i < judged.Length; i++) verdicts[i] = judged[i].Verdict;
-        if (verdicts.Contains(Verdict.Accepted))
-            live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector));
+        var described = vessel is not null && Describe(vessel);
+        if (described) await SaveChangeAsync();
+        if ((described || verdicts.Contains(Verdict.Accepted)) && Track.Count > 0)
+            live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
         return new(verdicts);
+    }
+
+    /// <summary>Merges what the vessel said; true when that changed its description (most reports repeat it).</summary>
+    private bool Describe(Vessel vessel)
+    {
+        var merged = State.Vessel?.Merge(vessel) ?? vessel;
+        if (ReferenceEquals(merged, State.Vessel)) return false;
+        State.Vessel = merged;
+        return true;
     }
 
     public Task<AssetStatus?> GetStatusAsync() => Task.FromResult(Track.Count == 0
         ? null
-        : new AssetStatus(Member, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray()));
+        : new AssetStatus(Member, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray(), State.Vessel));
 
     public Task<TrackPoint[]> GetTrackAsync(DateTimeOffset from, DateTimeOffset to) =>
         Task.FromResult(Track.Where(p => p.Time >= from && p.Time < to).ToArray());

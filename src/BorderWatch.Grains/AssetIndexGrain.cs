@@ -9,15 +9,15 @@ namespace BorderWatch.Grains;
 /// activation it learns every asset's id from the asset shards, then reads, in the background and once, the assets
 /// it has not heard from (their grains, 256 at a time); until then its pages say they are not complete. Knowing
 /// every id from the start, it admits new assets against the scenario's quota. It stays active for a day without
-/// changes. An entry is the asset's id, its 16-byte latest point and shared kind and sector strings: some 200
-/// bytes an asset.
+/// changes. An entry is the asset's id, its 16-byte latest point, shared kind and sector strings and, for a vessel
+/// on AIS, a reference to the description its grain holds too: some 200 bytes an asset.
 /// </summary>
 [CollectionAgeLimit(Days = 1)]
 public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<AssetIndexGrain> logger) : Grain, IAssetIndexGrain
 {
     private const int ReadAtOnce = 256;
 
-    private readonly record struct Entry(string Asset, TrackPoint Latest, string? Kind, string? Sector);
+    private readonly record struct Entry(string Asset, TrackPoint Latest, string? Kind, string? Sector, Vessel? Vessel);
 
     private static readonly Comparer<(DateTimeOffset Time, string Asset)> NewestFirst = Comparer<(DateTimeOffset Time, string Asset)>.Create((a, b) =>
     {
@@ -77,7 +77,7 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
             from = _order.Count == 0 || NewestFirst.Compare(key, _order.Max) >= 0 ? [] : _order.GetViewBetween(key, _order.Max).SkipWhile(k => NewestFirst.Compare(k, key) <= 0);
         }
         var page = from.Take(limit + 1).Select(k => _latest[k.Asset])
-            .Select(e => new AssetMoved(Scenario, e.Asset, e.Kind, e.Latest, e.Sector)).ToArray();
+            .Select(e => new AssetMoved(Scenario, e.Asset, e.Kind, e.Latest, e.Sector, e.Vessel)).ToArray();
         var next = page.Length > limit ? new AssetCursor(page[limit - 1].Latest.Time, page[limit - 1].Asset) : null;
         return Task.FromResult(new AssetPage(page.Length > limit ? page[..limit] : page, next, Known, _complete));
     }
@@ -115,12 +115,17 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
         var asset = move.Asset;
         if (_latest.TryGetValue(asset, out var known))
         {
-            if (known.Latest.Time > move.Latest.Time) return; // a late report: the newest position stays
+            if (known.Latest.Time > move.Latest.Time)
+            {
+                // A late report: the newest position stays, the description is the grain's latest either way.
+                if (move.Vessel is not null) _latest[asset] = known with { Vessel = move.Vessel };
+                return;
+            }
             _order.Remove((known.Latest.Time, known.Asset));
             asset = known.Asset; // the one copy of the id kept
         }
         else _unread.Remove(asset);
-        _latest[asset] = new Entry(asset, move.Latest, Shared(move.Kind), Shared(move.Sector));
+        _latest[asset] = new Entry(asset, move.Latest, Shared(move.Kind), Shared(move.Sector), move.Vessel ?? known.Vessel);
         _order.Add((move.Latest.Time, asset));
     }
 
@@ -138,7 +143,7 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
             foreach (var chunk in ids.Where(id => !_latest.ContainsKey(id)).Chunk(ReadAtOnce))
             {
                 var statuses = await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IAssetGrain>(GrainKeys.For(Scenario, id)).GetStatusAsync()));
-                foreach (var s in statuses.OfType<AssetStatus>()) Take(new AssetMoved(Scenario, s.Asset, s.Kind, s.Latest, s.Sector));
+                foreach (var s in statuses.OfType<AssetStatus>()) Take(new AssetMoved(Scenario, s.Asset, s.Kind, s.Latest, s.Sector, s.Vessel));
             }
             _complete = true;
         }

@@ -70,6 +70,16 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
 
     public Task SaveNowAsync() => SaveAsync(CancellationToken.None);
 
+    /// <summary>
+    /// Saves a change to the state that no record carries, before the caller is answered: the saved state is its
+    /// only copy. Should the save fail, the state stays unsaved and goes with the next save.
+    /// </summary>
+    protected Task SaveChangeAsync()
+    {
+        _dirty = true;
+        return SaveAsync(CancellationToken.None);
+    }
+
     /// <summary>Writes the state to the shard; a grain may keep parts that seldom change apart, under other names.</summary>
     protected virtual Task SaveStateAsync(IJournalShardGrain shard) => shard.SaveAsync(Member, serializer.SerializeToArray(State));
 

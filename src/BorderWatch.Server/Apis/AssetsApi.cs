@@ -14,7 +14,7 @@ public static class AssetsApi
         public string Type => "Point";
     }
 
-    public sealed record AssetProperties(string Id, string? Kind, DateTimeOffset Time, double? SpeedKn, double? CourseDeg, string? Sector, bool Stale);
+    public sealed record AssetProperties(string Id, string? Kind, DateTimeOffset Time, double? SpeedKn, double? CourseDeg, string? Sector, bool Stale, Vessel? Vessel);
 
     public sealed record AssetFeature(string Id, Point Geometry, AssetProperties Properties)
     {
@@ -49,6 +49,9 @@ public static class AssetsApi
         }
     }
 
+    private static AssetFeature Feature(string id, string? kind, TrackPoint latest, string? sector, Vessel? vessel, bool stale) =>
+        new(id, new Point([latest.Lon, latest.Lat]), new AssetProperties(id, kind, latest.Time, latest.SpeedKn, latest.CourseDeg, sector, stale, vessel));
+
     public static void MapAssetsApi(this IEndpointRouteBuilder app)
     {
         // A page of the scenario's assets from its index, the most recently reporting first; `next` goes on.
@@ -60,10 +63,18 @@ public static class AssetsApi
             if (cursor is not null && (after = ParseCursor(cursor)) is null) return Problems.BadRequest("cursor", "cursor is the `next` of the page before, as it was given.");
             var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             var page = await grains.GetGrain<IAssetIndexGrain>(name).PageAsync(after, limit ?? DefaultPage);
-            var features = page.Assets.Select(s => new AssetFeature(s.Asset, new Point([s.Latest.Lon, s.Latest.Lat]),
-                new AssetProperties(s.Asset, s.Kind, s.Latest.Time, s.Latest.SpeedKn, s.Latest.CourseDeg, s.Sector, options.Value.IsStale(s.Latest, clock))));
+            var features = page.Assets.Select(s => Feature(s.Asset, s.Kind, s.Latest, s.Sector, s.Vessel, options.Value.IsStale(s.Latest, clock)));
             return Results.Ok(new AssetList(name, clock, page.Total, page.Complete, page.Next is { } next ? FormatCursor(next) : null, features));
         }).RequireRateLimiting(Security.SecurityHosting.ExpensiveReads).Produces<AssetList>();
+
+        // One asset from its grain (not the index, which trails by a publish interval).
+        app.MapGet("/api/assets/{id}", async (string id, string? scenario, IGrainFactory grains, IOptions<AssetOptions> options) =>
+        {
+            if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
+            if (await grains.GetGrain<IAssetGrain>(GrainKeys.For(name, id)).GetStatusAsync() is not { } s) return Problems.NotFound("asset", id);
+            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            return Results.Ok(Feature(s.Asset, s.Kind, s.Latest, s.Sector, s.Vessel, options.Value.IsStale(s.Latest, clock)));
+        }).Produces<AssetFeature>();
 
         app.MapGet("/api/assets/{id}/track", async (string id, string? scenario, DateTimeOffset? from, DateTimeOffset? to, IGrainFactory grains) =>
         {

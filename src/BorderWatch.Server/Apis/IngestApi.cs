@@ -17,7 +17,7 @@ public static class IngestApi
             .WithDescription("Detections as a JSON array or NDJSON, a line each; the answer says what became of every line.");
         api.MapPost("/positions", (HttpRequest request, string? scenario, RecordParser parser, IngestService ingest,
                 IOptions<IngestOptions> options, ILogger<IngestService> logger) =>
-            IngestAsync<BorderWatch.Contracts.Position>("position", request, scenario, options.Value, logger, parser.TryPosition, ingest.IngestPositionsAsync))
+            IngestAsync<BorderWatch.Contracts.Position>("position", request, scenario, options.Value, logger, parser.TryPosition, (s, records, rejected) => ingest.IngestPositionsAsync(s, records, rejected)))
             .AcceptsRecords<PositionRecord>().Produces<IngestResult>()
             .WithDescription("Asset positions as a JSON array or NDJSON, a line each.");
         api.MapPost("/ais", async (HttpRequest request, string? scenario, AisIngest ais, IOptions<IngestOptions> options, ILogger<IngestService> logger) =>

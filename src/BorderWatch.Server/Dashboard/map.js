@@ -87,6 +87,21 @@ const borderMap = (() => {
     return box;
   }
 
+  // An asset's tooltip: who it is (with what a vessel says of itself over AIS), then where it goes and when it last said so.
+  function describe(a) {
+    const v = a.vessel || {};
+    const speed = a.latest.speedKn == null ? "" : `, ${a.latest.speedKn} kn`;
+    const size = v.lengthM ? `${v.lengthM}${v.beamM ? ` × ${v.beamM}` : ""} m${v.draughtM ? `, draught ${v.draughtM} m` : ""}` : "";
+    const ids = [v.callSign && `call sign ${v.callSign}`, v.imo && `IMO ${v.imo}`, v.class && `class ${v.class}`].filter(Boolean).join(", ");
+    const voyage = v.destination ? `to ${v.destination}${v.eta ? `, ETA ${v.eta.slice(0, 16).replace("T", " ")}` : ""}` : "";
+    return [
+      `${v.name ? `${v.name} · ` : ""}${a.asset} (${a.kind || "asset"})${speed}`,
+      ...[ids, [v.shipTypeText, size].filter(Boolean).join(", "), voyage, v.statusText].filter(Boolean),
+      a.latest.time,
+      ...(a.stale ? ["silent"] : []),
+    ];
+  }
+
   function moveAsset(a) {
     const at = [a.latest.lat, a.latest.lon];
     let entry = assetMarkers.get(a.asset);
@@ -102,8 +117,7 @@ const borderMap = (() => {
     if (entry.points.length > trailLength) entry.points.shift();
     entry.trail.setLatLngs(entry.points);
     entry.marker.setLatLng(at).setIcon(arrowIcon(a.latest.courseDeg, a.stale));
-    const speed = a.latest.speedKn == null ? "" : `, ${a.latest.speedKn} kn`;
-    entry.marker.bindTooltip(textLines([`${a.asset} (${a.kind || "asset"})${speed}`, a.latest.time, ...(a.stale ? ["silent"] : [])]));
+    entry.marker.bindTooltip(textLines(describe(a)));
     entry.marker.getElement()?.setAttribute("data-asset", a.asset);
   }
 

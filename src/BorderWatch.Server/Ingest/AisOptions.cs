@@ -15,6 +15,9 @@ public sealed class AisOptions
     public TimeSpan PartTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public string KindOf(uint mmsi) => OwnFleet.Any(a => a.Covers(mmsi)) ? "patrol" : "vessel";
+
+    /// <summary>The display name of an own-fleet MMSI, which replaces the name it sends.</summary>
+    public string? NameOf(uint mmsi) => OwnFleet.FirstOrDefault(a => a.Covers(mmsi))?.Name;
 }
 
 /// <summary>One MMSI ("244660274") or a range ("244000000-244999999"), with the name it goes by.</summary>

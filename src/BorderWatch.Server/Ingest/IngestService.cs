@@ -27,16 +27,27 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
         return result;
     }
 
-    public async Task<IngestResult> IngestPositionsAsync(string scenario, List<Lined<Position>> records, List<LineError> rejected)
+    /// <summary>
+    /// Positions to their assets, with what vessels said of themselves (<paramref name="vessels"/>, by asset, with
+    /// the line that said it last), which goes with the asset's positions or alone.
+    /// </summary>
+    public async Task<IngestResult> IngestPositionsAsync(string scenario, List<Lined<Position>> records, List<LineError> rejected,
+        IReadOnlyDictionary<string, Lined<Vessel>>? vessels = null)
     {
-        var unique = await AdmitAsync(scenario, InBatchDuplicates(records, p => (p.Asset, p.Time), rejected, out var duplicates), rejected);
+        vessels ??= new Dictionary<string, Lined<Vessel>>();
+        var unique = InBatchDuplicates(records, p => (p.Asset, p.Time), rejected, out var duplicates);
+        var admitted = await AdmitAsync(scenario, unique, vessels, rejected);
+        unique = admitted.Positions;
         var reported = await DispatchAsync(unique, p => p.Asset,
-            (asset, batch) => grains.GetGrain<IAssetGrain>(GrainKeys.For(scenario, asset)).ReportAsync(batch));
+            (asset, batch) => Asset(asset).ReportAsync(batch, vessels.TryGetValue(asset, out var v) ? v.Record : null));
+        await Task.WhenAll(admitted.DescribedOnly.Select(v => Asset(v.Record.Asset).ReportAsync([], v.Record.Vessel)));
         var verdicts = Array.ConvertAll(reported, v => new Judged(v));
         var result = Tally(unique, verdicts, duplicates, rejected, p => p.Asset, p => p.Asset,
             p => $"older than the {assets.Value.TrackPoints} points / {assets.Value.TrackWindow.TotalHours:0.#} h of track kept for asset '{p.Asset}', too late to check for duplicates");
         await ObserveAsync(scenario, unique, verdicts, p => p.Time);
         return result;
+
+        IAssetGrain Asset(string asset) => grains.GetGrain<IAssetGrain>(GrainKeys.For(scenario, asset));
     }
 
     /// <summary>
@@ -62,31 +73,43 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
         return unique;
     }
 
-    /// <summary>The positions of the assets the scenario's quota lets in; those of the others are refused line by line.</summary>
-    private async Task<List<Lined<Position>>> AdmitAsync(string scenario, List<Lined<Position>> records, List<LineError> rejected)
+    /// <summary>
+    /// The positions of the assets the scenario's quota lets in, and the descriptions of admitted assets that came
+    /// without a position; the lines of the others are refused one by one.
+    /// </summary>
+    private async Task<(List<Lined<Position>> Positions, List<Lined<(string Asset, Vessel Vessel)>> DescribedOnly)> AdmitAsync(
+        string scenario, List<Lined<Position>> records, IReadOnlyDictionary<string, Lined<Vessel>> vessels, List<LineError> rejected)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var assets = new List<string>();
         foreach (var record in records)
             if (seen.Add(record.Record.Asset)) assets.Add(record.Record.Asset);
+        var describedOnly = new List<Lined<(string Asset, Vessel Vessel)>>();
+        foreach (var (asset, vessel) in vessels)
+            if (seen.Add(asset))
+            {
+                assets.Add(asset);
+                describedOnly.Add(new(vessel.Line, (asset, vessel.Record)));
+            }
         var quota = quotas.Value;
         var admission = await grains.GetGrain<IAssetIndexGrain>(scenario).AdmitAsync([.. assets], quota.NewAssetsPerRequest, quota.Assets);
-        if (admission.OverQuota.Length == 0 && admission.OverRequest.Length == 0) return records;
+        if (admission.OverQuota.Length == 0 && admission.OverRequest.Length == 0) return (records, describedOnly);
 
         var overQuota = admission.OverQuota.ToHashSet(StringComparer.Ordinal);
         var overRequest = admission.OverRequest.ToHashSet(StringComparer.Ordinal);
-        var admitted = new List<Lined<Position>>(records.Count);
-        foreach (var record in records)
+        var admitted = records.Where(r => Admitted(r.Line, r.Record.Asset)).ToList();
+        return (admitted, describedOnly.Where(d => Admitted(d.Line, d.Record.Asset)).ToList());
+
+        bool Admitted(int line, string asset)
         {
-            var asset = record.Record.Asset;
             if (overQuota.Contains(asset))
-                rejected.Add(new LineError(record.Line, asset, "asset", $"scenario '{scenario}' holds {quota.Assets} assets, its quota ({QuotaOptions.Section}:Assets)"));
+                rejected.Add(new LineError(line, asset, "asset", $"scenario '{scenario}' holds {quota.Assets} assets, its quota ({QuotaOptions.Section}:Assets)"));
             else if (overRequest.Contains(asset))
-                rejected.Add(new LineError(record.Line, asset, "asset",
+                rejected.Add(new LineError(line, asset, "asset",
                     $"one request may bring at most {quota.NewAssetsPerRequest} assets new to the scenario ({QuotaOptions.Section}:NewAssetsPerRequest); send this line again"));
-            else admitted.Add(record);
+            else return true;
+            return false;
         }
-        return admitted;
     }
 
     /// <summary>Groups records by grain and calls the grains in parallel, in bounded batches; verdicts come back in record order.</summary>

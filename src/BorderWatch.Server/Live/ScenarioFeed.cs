@@ -223,7 +223,7 @@ internal sealed class ScenarioFeed
     private void Offer(ICollection<AssetMoved> moves, DateTimeOffset clock, DateTime since)
     {
         if (moves.Count == 0) return;
-        var updates = moves.Select(m => Update(m.Asset, m.Kind, m.Latest, m.Sector, clock)).ToArray();
+        var updates = moves.Select(m => Update(m, clock)).ToArray();
         lock (_gate)
         {
             foreach (var connection in _connections) connection.OfferAssets(clock, updates, since);
@@ -243,10 +243,10 @@ internal sealed class ScenarioFeed
         var page = await _grains.GetGrain<IAssetIndexGrain>(_scenario).PageAsync(null, _options.MaxSnapshotAssets);
         return page.Assets
             .Where(s => scope.HasAsset(s.Sector, s.Latest))
-            .Select(s => Update(s.Asset, s.Kind, s.Latest, s.Sector, clock))
+            .Select(s => Update(s, clock))
             .ToArray();
     }
 
-    private AssetUpdate Update(string asset, string? kind, TrackPoint latest, string? sector, DateTimeOffset clock) =>
-        new(asset, kind, latest, sector, _assets.IsStale(latest, clock));
+    private AssetUpdate Update(AssetMoved m, DateTimeOffset clock) =>
+        new(m.Asset, m.Kind, m.Latest, m.Sector, _assets.IsStale(m.Latest, clock), m.Vessel);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using BorderWatch.Ais;
 using BorderWatch.Tests.Infrastructure;
 
 namespace BorderWatch.Tests.Api;
@@ -62,5 +63,49 @@ public sealed class AisApiTests(ServerFixture fixture)
         }
         using var json = await fixture.Server.Http.PostAsync($"/api/ais?scenario={scenario}", new StringContent("[]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+    }
+
+    [Fact]
+    public async Task What_vessels_say_of_themselves_is_kept_on_their_assets_and_the_own_fleet_goes_by_its_name()
+    {
+        var scenario = await fixture.Server.NewScenarioAsync();
+        var log = await File.ReadAllTextAsync(Path.Combine(Paths.Reference, "ais", "kystverket-1000.nm4"));
+        using (var response = await fixture.Server.Http.PostAsync($"/api/ais?scenario={scenario}", Text(log)))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // What the log says, read with the decoder: each vessel's last static report, and the vessels that also report a position.
+        var reader = new AisReader(TimeSpan.FromSeconds(10));
+        var described = new Dictionary<string, StaticReport>();
+        var located = new HashSet<string>();
+        foreach (var line in log.Split('\n'))
+        {
+            var result = reader.Read(line.TrimEnd('\r'), DateTimeOffset.UtcNow);
+            if (result.Status != ReadStatus.Message) continue;
+            if (result.Message.Static is { } s) described[s.Mmsi.ToString()] = s;
+            if (result.Message.Position is { Lat: not null, Lon: not null } p) located.Add(p.Mmsi.ToString());
+        }
+        var expected = described.Where(d => located.Contains(d.Key) && d.Key != ServerFixture.OwnVessel).ToList();
+        Assert.True(expected.Count > 30, $"{expected.Count} vessels with both");
+
+        // The listing (the index trails ingest by a publish round) and each asset on its own.
+        await Eventually.HoldsAsync(async () =>
+        {
+            var listed = (await fixture.Server.Http.GetJsonAsync($"/api/assets?scenario={scenario}"))["features"]!.AsArray()
+                .ToDictionary(f => f!["id"]!.GetValue<string>(), f => f!["properties"]!["vessel"]);
+            return expected.All(e => listed.GetValueOrDefault(e.Key)?["name"]?.GetValue<string>() == e.Value.Name);
+        }, "every vessel's name in GET /api/assets");
+        foreach (var (mmsi, report) in expected.Where(e => e.Value.Type == 5).Take(5))
+        {
+            var vessel = (await fixture.Server.Http.GetJsonAsync($"/api/assets/{mmsi}?scenario={scenario}"))["properties"]!["vessel"]!;
+            Assert.Equal((report.Name, report.CallSign, report.Destination, report.ShipTypeText, "A"),
+                (vessel["name"]?.GetValue<string>(), vessel["callSign"]?.GetValue<string>(), vessel["destination"]?.GetValue<string>(),
+                 vessel["shipTypeText"]?.GetValue<string>(), vessel["class"]!.GetValue<string>()));
+            Assert.Equal(report.ToBow + report.ToStern, vessel["lengthM"]?.GetValue<int>());
+        }
+
+        var own = (await fixture.Server.Http.GetJsonAsync($"/api/assets/{ServerFixture.OwnVessel}?scenario={scenario}"))["properties"]!;
+        Assert.Equal(("patrol", ServerFixture.OwnVesselName), (own["kind"]!.GetValue<string>(), own["vessel"]!["name"]!.GetValue<string>()));
+        using var unknown = await fixture.Server.Http.GetAsync($"/api/assets/999999999?scenario={scenario}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 }

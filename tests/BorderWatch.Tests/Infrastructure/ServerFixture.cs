@@ -6,10 +6,17 @@ public sealed class ServerFixture : IAsyncLifetime
     public AzuriteInstance? Azurite { get; private set; }
     public ServerProcess Server { get; private set; } = null!;
 
+    /// <summary>An MMSI of Kystverket's log the server counts as its own fleet, and the name it gives it.</summary>
+    public const string OwnVessel = "212570000", OwnVesselName = "Frontex patrol 1";
+
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteInstance.StartAsync();
-        Server = await ServerProcess.StartAsync(Azurite.ConnectionString);
+        Server = await ServerProcess.StartAsync(Azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["BorderWatch:Ais:OwnFleet:0:Mmsi"] = OwnVessel,
+            ["BorderWatch:Ais:OwnFleet:0:Name"] = OwnVesselName,
+        });
         await Api.ApiClient.CreateScenarioAsync(Server.Http, TestKeys.ScopedScenario);
     }
 
