@@ -45,6 +45,10 @@ public static class IngestApi
             return Results.Ok(result);
         }).AcceptsText("NMEA 0183 sentences (!AIVDM/!AIVDO, NMEA 4.10 tag blocks allowed), one a line").Produces<AisResult>()
           .WithDescription("AIS as a receiver gives it; positions become positions of the asset whose id is the MMSI.");
+
+        // Read by operators (the dashboard shows it), so outside the feeders' group.
+        app.MapGet("/api/ais/sources", (AisSources sources) => sources.Statuses()).Produces<IReadOnlyList<AisSourceStatus>>()
+            .WithDescription("The configured AIS feeds (BorderWatch:Ais:Sources): connected, what they read, errors by kind, last message.");
     }
 
     /// <summary>The batch in the BorderWatch meter: what came, what became of it, how long it took.</summary>

@@ -54,6 +54,7 @@
       else view.close();
     });
   }
+  aisSources(api, $("#sources"));
   const catalogue = await (await api("api/catalogue")).json();
   for (const f of catalogue.features) state.sectors.set(f.properties.id, f.properties);
   for (const r of catalogue.routes) state.routes.set(r.id, r.name);

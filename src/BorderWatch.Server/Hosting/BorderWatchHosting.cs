@@ -39,11 +39,13 @@ public static class BorderWatchHosting
         services.AddSettings<AssetOptions>(AssetOptions.Section);
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSettings<IngestOptions>(IngestOptions.Section);
-        services.AddSettings<AisOptions>(AisOptions.Section);
+        services.AddSettings<AisOptions>(AisOptions.Section).ValidateProblems(o => o.Problems());
         services.AddSettings<QuotaOptions>(QuotaOptions.Section);
         services.AddSingleton<RecordParser>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<AisIngest>();
+        services.AddSingleton<AisSources>();
+        services.AddHostedService(s => s.GetRequiredService<AisSources>());
         services.TryAddSingleton<JournalStore>();
         services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
         services.AddSingleton<ScenarioDirectory>();

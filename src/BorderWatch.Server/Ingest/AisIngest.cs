@@ -13,64 +13,45 @@ public sealed record AisLineError(int Line, string Error);
 /// <summary>
 /// NMEA lines to asset positions through the same ingest as JSON positions: a position report becomes a position of
 /// the asset whose id is the MMSI in digits, kind "patrol" for the own fleet and "vessel" otherwise. Its time is the
-/// tag block's <c>c</c>, else the server's clock at arrival with the report's UTC second applied.
+/// tag block's <c>c</c>, else the line's arrival with the report's UTC second applied. What a vessel says of itself
+/// goes with it. An HTTP body is one batch read by a reader of its own; a stream's batches share one reader, so
+/// that a message may straddle them.
 /// </summary>
 public sealed class AisIngest(IngestService ingest, IOptions<AisOptions> options, TimeProvider clock)
 {
+    public AisReader NewReader() => new(options.Value.PartTimeout);
+
+    public AisBatch NewBatch(AisReader reader) => new(reader, options.Value);
+
     public async Task<AisResult> IngestAsync(string scenario, string text)
     {
-        var reader = new AisReader(options.Value.PartTimeout);
+        var batch = NewBatch(NewReader());
         var arrival = clock.GetUtcNow();
-        var positions = new List<IngestService.Lined<Position>>();
-        var vessels = new Dictionary<string, IngestService.Lined<Vessel>>(StringComparer.Ordinal);
-        var rejected = new List<AisLineError>();
-        var (number, sentences) = (0, 0);
-        foreach (var line in text.AsSpan().EnumerateLines())
-        {
-            number++;
-            if (line.IsWhiteSpace()) continue;
-            sentences++;
-            var result = reader.Read(line, arrival);
-            if (result.Status == ReadStatus.Rejected) rejected.Add(new AisLineError(number, result.Error!));
-            if (result.Status != ReadStatus.Message) continue;
-            var message = result.Message;
-            if (message.Kind is DecodedKind.Position or DecodedKind.PositionAndStatic)
-            {
-                var report = message.Position;
-                var time = result.Time ?? AtSecond(arrival, report.Second);
-                if (report is { Lat: { } lat, Lon: { } lon })
-                    positions.Add(new(number, new Position(report.Mmsi.ToString(), time, lat, lon, report.SpeedKn, report.CourseDeg, options.Value.KindOf(report.Mmsi))));
-                Describe(vessels, number, report.Mmsi, time, report.Class, report.Status, null);
-            }
-            if (message.Static is { } description) Describe(vessels, number, description.Mmsi, result.Time ?? arrival, description.Class, null, description);
-        }
-        reader.Sweep(DateTimeOffset.MaxValue); // parts left over: this body is all there is of them
-        var lineErrors = new List<LineError>();
-        var ingested = positions.Count == 0 && vessels.Count == 0
-            ? new IngestResult(0, 0, [], [])
-            : await ingest.IngestPositionsAsync(scenario, positions, lineErrors, vessels);
-        rejected.AddRange(ingested.Rejected.Select(e => new AisLineError(e.Line, $"{e.Field}: {e.Error}")));
-        var ignored = Enumerable.Range(0, 64).Where(t => reader.Counters.Ignored[t] > 0).ToDictionary(t => t, t => reader.Counters.Ignored[t]);
-        return new AisResult(sentences, (int)reader.Counters.Messages, ingested.Accepted, ingested.Duplicates,
-            [.. rejected.OrderBy(r => r.Line)], ignored);
+        var number = 0;
+        foreach (var line in text.AsSpan().EnumerateLines()) batch.Add(++number, line, arrival);
+        batch.Reader.Sweep(DateTimeOffset.MaxValue); // parts left over: this body is all there is of them
+        return await SendAsync(scenario, batch);
     }
 
-    /// <summary>
-    /// Adds what a message says of its vessel to what the body said before. Position reports repeat their class and
-    /// status, so one that says nothing new costs a lookup and no allocation.
-    /// </summary>
-    private void Describe(Dictionary<string, IngestService.Lined<Vessel>> vessels, int line, uint mmsi, DateTimeOffset time, AisClass aisClass,
-        int? status, StaticReport? description)
+    /// <summary>Sends the batch's positions and descriptions through ingest; returns once they are durable.</summary>
+    public async Task<AisResult> SendAsync(string scenario, AisBatch batch)
     {
-        var asset = mmsi.ToString();
-        var held = vessels.TryGetValue(asset, out var h) ? h.Record : null;
-        var classText = aisClass == AisClass.A ? "A" : "B";
-        if (description is null && held is not null && held.Class == classText && (status is null || held.Status == status)) return;
-        var said = description is null
-            ? new Vessel(time, classText, Status: status, StatusText: NavigationStatus.Text(status))
-            : VesselOf(description, time) with { Class = classText };
-        if (options.Value.NameOf(mmsi) is { } ownName) said = said with { Name = ownName };
-        vessels[asset] = new(line, held?.Merge(said) ?? said);
+        var lineErrors = new List<LineError>();
+        var ingested = batch.Positions.Count == 0 && batch.Vessels.Count == 0
+            ? new IngestResult(0, 0, [], [])
+            : await ingest.IngestPositionsAsync(scenario, batch.Positions, lineErrors, batch.Vessels);
+        var rejected = batch.Rejected.Concat(ingested.Rejected.Select(e => new AisLineError(e.Line, $"{e.Field}: {e.Error}"))).OrderBy(r => r.Line).ToList();
+        var ignored = Enumerable.Range(0, 64).Where(t => batch.Ignored[t] > 0).ToDictionary(t => t, t => batch.Ignored[t]);
+        return new AisResult(batch.Sentences, batch.Messages, ingested.Accepted, ingested.Duplicates, rejected, ignored);
+    }
+
+    /// <summary>The arrival time with the report's second of the minute: the last such moment not after arrival (plus a second's grace).</summary>
+    public static DateTimeOffset AtSecond(DateTimeOffset arrival, int? second)
+    {
+        if (second is not { } s) return arrival;
+        var minute = new DateTimeOffset(arrival.Ticks - arrival.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        var at = minute.AddSeconds(s);
+        return at > arrival.AddSeconds(1) ? at.AddMinutes(-1) : at;
     }
 
     /// <summary>Static and voyage data as an asset keeps it: length and beam from the four distances, the ETA given a year.</summary>
@@ -92,13 +73,55 @@ public sealed class AisIngest(IngestService ingest, IOptions<AisOptions> options
         }
         return null;
     }
+}
 
-    /// <summary>The arrival time with the report's second of the minute: the last such moment not after arrival (plus a second's grace).</summary>
-    public static DateTimeOffset AtSecond(DateTimeOffset arrival, int? second)
+/// <summary>Lines decoded by one reader and gathered for one trip through ingest: positions, descriptions, refusals.</summary>
+public sealed class AisBatch(AisReader reader, AisOptions options)
+{
+    public AisReader Reader => reader;
+    public List<IngestService.Lined<Position>> Positions { get; } = [];
+    public Dictionary<string, IngestService.Lined<Vessel>> Vessels { get; } = new(StringComparer.Ordinal);
+    public List<AisLineError> Rejected { get; } = [];
+    public int Sentences { get; private set; }
+    public int Messages { get; private set; }
+    public long[] Ignored { get; } = new long[64];
+
+    public void Add(int number, ReadOnlySpan<char> line, DateTimeOffset arrival)
     {
-        if (second is not { } s) return arrival;
-        var minute = new DateTimeOffset(arrival.Ticks - arrival.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-        var at = minute.AddSeconds(s);
-        return at > arrival.AddSeconds(1) ? at.AddMinutes(-1) : at;
+        if (line.IsWhiteSpace()) return;
+        Sentences++;
+        var result = reader.Read(line, arrival);
+        if (result.Status == ReadStatus.Rejected) Rejected.Add(new AisLineError(number, result.Error!));
+        if (result.Status != ReadStatus.Message) return;
+        Messages++;
+        var message = result.Message;
+        if (message.Kind == DecodedKind.Ignored) Ignored[message.Type]++;
+        if (message.Kind is DecodedKind.Position or DecodedKind.PositionAndStatic)
+        {
+            var report = message.Position;
+            var time = result.Time ?? AisIngest.AtSecond(arrival, report.Second);
+            var asset = report.Mmsi.ToString();
+            if (report is { Lat: { } lat, Lon: { } lon })
+                Positions.Add(new(number, new Position(asset, time, lat, lon, report.SpeedKn, report.CourseDeg, options.KindOf(report.Mmsi))));
+            Describe(number, asset, report.Mmsi, time, report.Class, report.Status, null);
+        }
+        if (message.Static is { } description)
+            Describe(number, description.Mmsi.ToString(), description.Mmsi, result.Time ?? arrival, description.Class, null, description);
+    }
+
+    /// <summary>
+    /// Adds what a message says of its vessel to what the batch said before. Position reports repeat their class and
+    /// status, so one that says nothing new costs a lookup and no allocation.
+    /// </summary>
+    private void Describe(int line, string asset, uint mmsi, DateTimeOffset time, AisClass aisClass, int? status, StaticReport? description)
+    {
+        var held = Vessels.TryGetValue(asset, out var h) ? h.Record : null;
+        var classText = aisClass == AisClass.A ? "A" : "B";
+        if (description is null && held is not null && held.Class == classText && (status is null || held.Status == status)) return;
+        var said = description is null
+            ? new Vessel(time, classText, Status: status, StatusText: NavigationStatus.Text(status))
+            : AisIngest.VesselOf(description, time) with { Class = classText };
+        if (options.NameOf(mmsi) is { } ownName) said = said with { Name = ownName };
+        Vessels[asset] = new(line, held?.Merge(said) ?? said);
     }
 }

@@ -41,4 +41,10 @@ public static class Paths
         listener.Stop();
         return port;
     }
+
+    public static int FreeUdpPort()
+    {
+        using var socket = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
 }

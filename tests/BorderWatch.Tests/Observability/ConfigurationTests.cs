@@ -13,6 +13,7 @@ public sealed class ConfigurationTests
     [InlineData("BorderWatch:Limits:Burst", "0", "BorderWatch:Limits:Burst must be at least 1")]
     [InlineData("BorderWatch:Auth:Jwt:Audience", "", "BorderWatch:Auth:Jwt:Audience is not set")]
     [InlineData("BorderWatch:Alerts:Webhooks:0:Url", "ftp://example.test/hook", "BorderWatch:Alerts:Webhooks:0:Name is missing")]
+    [InlineData("BorderWatch:Ais:Sources:0:Tcp", "receiver.example", "BorderWatch:Ais:Sources:0:Tcp is host:port, not 'receiver.example'")]
     public async Task An_out_of_range_setting_stops_start_up_naming_it(string key, string value, string message)
     {
         await using var server = await ServerProcess.StartAsync("UseDevelopmentStorage=true", new Dictionary<string, string> { [key] = value }, waitHealthy: false);
