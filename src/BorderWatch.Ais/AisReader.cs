@@ -55,8 +55,7 @@ public sealed class AisReader(TimeSpan partTimeout)
         Counters.Sentences++;
         if (sentence.Count == 1) return Complete(Decoder.Decode(new Payload(sentence.Payload, sentence.FillBits)), sentence.Time);
 
-        var id = sentence.SequenceId.Length > 0 ? sentence.SequenceId.ToString() : sentence.Group >= 0 ? $"g{sentence.Group}" : "";
-        var key = $"{sentence.Source}|{sentence.Channel}|{id}|{sentence.Count}";
+        var key = PartKey(sentence);
         if (!_pending.TryGetValue(key, out var pending)) _pending[key] = pending = new Pending(sentence.Count, arrival, sentence.Time);
         pending.Parts[sentence.Number - 1] = sentence.Payload.ToString();
         if (sentence.Number == sentence.Count) pending.Fill = sentence.FillBits;
@@ -66,6 +65,13 @@ public sealed class AisReader(TimeSpan partTimeout)
         _pending.Remove(key);
         var payload = string.Concat(pending.Parts);
         return Complete(Decoder.Decode(new Payload(payload, pending.Fill)), pending.Time);
+    }
+
+    /// <summary>Which message a part belongs to: its station, channel, sequence id (or tag-block group) and part count.</summary>
+    public static string PartKey(in Sentence sentence)
+    {
+        var id = sentence.SequenceId.Length > 0 ? sentence.SequenceId.ToString() : sentence.Group >= 0 ? $"g{sentence.Group}" : "";
+        return $"{sentence.Source}|{sentence.Channel}|{id}|{sentence.Count}";
     }
 
     /// <summary>Drops the parts waiting longer than the timeout; returns how many messages were lost so.</summary>

@@ -2,10 +2,21 @@ using System.IO.Compression;
 
 namespace BorderWatch.Feeds;
 
-/// <summary>Feed files are NDJSON, plain or gzip-compressed (told by the name ending in .gz).</summary>
+/// <summary>
+/// Feed files are NDJSON, or NMEA logs of AIS (.nm4, .nmea, .aivdm, .txt), plain or gzip-compressed (told by the
+/// name ending in .gz).
+/// </summary>
 public static class FeedFiles
 {
+    private static readonly string[] NmeaSuffixes = [".nm4", ".nmea", ".aivdm", ".txt"];
+
     public static bool IsCompressed(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsNmea(string path)
+    {
+        var name = IsCompressed(path) ? path[..^3] : path;
+        return NmeaSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+    }
 
     public static Stream OpenRead(string path)
     {
@@ -25,7 +36,7 @@ public static class FeedFiles
     public static string ScenarioName(string path)
     {
         var name = Path.GetFileName(path).ToLowerInvariant();
-        foreach (var suffix in new[] { ".gz", ".ndjson", ".jsonl", ".json" })
+        foreach (var suffix in (string[])[".gz", ".ndjson", ".jsonl", ".json", .. NmeaSuffixes])
         {
             if (name.EndsWith(suffix, StringComparison.Ordinal)) name = name[..^suffix.Length];
         }

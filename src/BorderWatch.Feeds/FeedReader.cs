@@ -60,6 +60,12 @@ public sealed class FeedReader(IReadOnlyList<string> files, int reorderWindow = 
 
     public static IEnumerable<FeedRecord> ReadFile(string path, Action<FeedProblem> problem)
     {
+        if (FeedFiles.IsNmea(path)) return NmeaLog.Read(path);
+        return ReadNdjson(path, problem);
+    }
+
+    private static IEnumerable<FeedRecord> ReadNdjson(string path, Action<FeedProblem> problem)
+    {
         using var reader = new StreamReader(FeedFiles.OpenRead(path), Encoding.UTF8);
         var number = 0L;
         while (reader.ReadLine() is { } line)

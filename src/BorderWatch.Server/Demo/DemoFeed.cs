@@ -108,7 +108,7 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
         var rejected = new List<LineError>();
         foreach (var record in batch)
         {
-            using var json = JsonDocument.Parse(record.Json);
+            using var json = JsonDocument.Parse(record.Content);
             var line = (int)record.Line;
             if (record.Type == RecordType.Detection)
             {

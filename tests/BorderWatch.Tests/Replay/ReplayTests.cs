@@ -39,6 +39,32 @@ public sealed partial class ReplayTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_replayed_NMEA_log_gives_the_same_vessels_as_posting_it()
+    {
+        var log = Path.Combine(Paths.Reference, "ais", "kystverket-1000.nm4");
+        var posted = await fixture.Server.NewScenarioAsync();
+        using (var response = await Http.PostAsync($"/api/ais?scenario={posted}", new StringContent(await File.ReadAllTextAsync(log), System.Text.Encoding.UTF8, "text/plain")))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // Gzipped, and in small batches, so that many batches end next to a multi-part message.
+        var feed = Path.Combine(TempDirectory(), "kystverket.nm4.gz");
+        await using (var gzip = new System.IO.Compression.GZipStream(File.Create(feed), System.IO.Compression.CompressionLevel.Fastest))
+            await using (var source = File.OpenRead(log)) await source.CopyToAsync(gzip);
+        var replayed = ClusterFixture.NewScenario();
+        var (code, output) = await CliProcess.RunAsync(Minutes3, "replay", feed, "--batch", "37", "--scenario", replayed, "--url", Url(fixture));
+        Assert.True(code == 0, output);
+        Assert.Contains("rejected=0", output);
+
+        async Task<List<string>> VesselsAsync(string scenario) =>
+            [.. (await Api.ApiClient.GetJsonAsync(Http, $"/api/assets?scenario={scenario}"))["features"]!.AsArray()
+                .Select(f => $"{f!["id"]} {f["properties"]!["time"]} {f["geometry"]!["coordinates"]!.ToJsonString()} {f["properties"]!["vessel"]?["name"]}")
+                .Order()];
+        var expected = await VesselsAsync(posted);
+        Assert.True(expected.Count > 300, $"{expected.Count} vessels");
+        await Eventually.HoldsAsync(async () => (await VesselsAsync(replayed)).SequenceEqual(expected), "the replayed scenario's vessels, positions and names equal the posted one's");
+    }
+
+    [Fact]
     public async Task Replay_at_speed_60_takes_a_sixtieth_of_the_feeds_span()
     {
         var feed = Detections(TempDirectory(), 13, TimeSpan.FromSeconds(15)); // 3 minutes of event time

@@ -61,3 +61,40 @@ public sealed class FeedReaderTests
     [InlineData("___.ndjson", "replay")]
     public void A_file_name_makes_a_valid_scenario_name(string path, string expected) => Assert.Equal(expected, FeedFiles.ScenarioName(path));
 }
+
+public sealed class NmeaLogTests
+{
+    private static readonly string[] Kystverket = File.ReadAllLines(Path.Combine(Infrastructure.Paths.Reference, "ais", "kystverket-1000.nm4"));
+
+    [Fact]
+    public void A_log_becomes_one_record_a_message_with_its_parts_together_and_untimed_lines_wait_for_a_time()
+    {
+        var first = Array.FindIndex(Kystverket, l => l.Contains("!BSVDM,2,1,3,A,"));
+        var second = Array.FindIndex(Kystverket, first, l => l.Contains("!BSVDM,2,2,3,A,"));
+        var single = Kystverket[0];
+        var untimed = single[(single.LastIndexOf('\\') + 1)..]; // the sentence without its tag block: still a sentence
+        var file = Path.Combine(FeedFixtures.TempDirectory(), "mixed.nm4");
+        File.WriteAllLines(file, [untimed, "hello", Kystverket[first], single, Kystverket[second]]);
+
+        var records = new FeedReader([file]).Read(p => Assert.Fail(p.ToString())).ToList();
+
+        var time = DateTimeOffset.FromUnixTimeSeconds(1565218798); // the tag blocks' c
+        Assert.All(records, r => Assert.Equal((RecordType.Ais, time), (r.Type, r.Time)));
+        Assert.Equal([1L, 2, 4, 3], records.Select(r => r.Line));
+        Assert.Equal($"{Kystverket[first]}\n{Kystverket[second]}", System.Text.Encoding.Latin1.GetString(records[3].Content));
+        Assert.Equal((1, 2), (records[0].Lines, records[3].Lines));
+    }
+
+    [Fact]
+    public void A_log_without_tag_blocks_goes_at_once_and_a_message_missing_a_part_still_goes()
+    {
+        var tagged = Kystverket.First(l => l.Contains("!BSVDM,2,1,"));
+        var part = tagged[(tagged.LastIndexOf('\\') + 1)..];
+        var file = Path.Combine(FeedFixtures.TempDirectory(), "untimed.nmea.gz");
+        using (var gz = new StreamWriter(new GZipStream(File.Create(file), CompressionLevel.Fastest)))
+            gz.Write("!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n\n" + part + "\n");
+        var records = new FeedReader([file]).Read(p => Assert.Fail(p.ToString())).ToList();
+        Assert.Equal([(1L, DateTimeOffset.UnixEpoch), (3L, DateTimeOffset.UnixEpoch)], records.Select(r => (r.Line, r.Time)));
+        Assert.Equal("untimed", FeedFiles.ScenarioName(file));
+    }
+}

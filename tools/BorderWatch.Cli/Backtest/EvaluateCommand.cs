@@ -168,7 +168,7 @@ public static class EvaluateCommand
         {
             foreach (var record in FeedReader.ReadFile(path, p => Console.Error.WriteLine(p)).Where(r => r.Type == RecordType.Detection))
             {
-                using var json = JsonDocument.Parse(record.Json);
+                using var json = JsonDocument.Parse(record.Content);
                 var root = json.RootElement;
                 var sector = catalogue.Assign(root.GetProperty("lat").GetDouble(), root.GetProperty("lon").GetDouble());
                 if (catalogue.RouteOf(sector) is not { } route) continue;

@@ -19,7 +19,7 @@ public sealed class ServerDownException(string message) : Exception(message);
 public sealed class RefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Posts a batch to /api/detections and /api/positions. A failure that may pass (no connection, 5xx, 429,
+/// Posts a batch to /api/detections, /api/positions and /api/ais. A failure that may pass (no connection, 5xx, 429,
 /// timeout) is retried with backoff and the same body, so records that did land come back as duplicates.
 /// Each type has one lane: a batch's positions are posted only once the previous batch's are answered. Batches
 /// overtaking each other would move an asset's track (or a sector's newest event) so far ahead that the earlier
@@ -27,9 +27,9 @@ public sealed class RefusedException(string message) : Exception(message);
 /// </summary>
 public sealed class FeedSender(HttpClient http, string scenario, TimeSpan retryFor, Action<string> warn)
 {
-    private static readonly MediaTypeHeaderValue Ndjson = new("application/x-ndjson");
+    private static readonly MediaTypeHeaderValue Ndjson = new("application/x-ndjson"), Nmea = new("text/plain");
 
-    private readonly Dictionary<RecordType, Task> _lanes = new() { [RecordType.Detection] = Task.CompletedTask, [RecordType.Position] = Task.CompletedTask };
+    private readonly Dictionary<RecordType, Task> _lanes = Enum.GetValues<RecordType>().ToDictionary(t => t, _ => Task.CompletedTask);
 
     /// <summary>Queues the batch behind the previous ones of its types; not thread-safe: one caller queues.</summary>
     public async Task<BatchAnswer> SendAsync(IReadOnlyList<FeedRecord> batch, CancellationToken stop)
@@ -52,15 +52,15 @@ public sealed class FeedSender(HttpClient http, string scenario, TimeSpan retryF
 
     private async Task<BatchAnswer> PostAsync(RecordType type, List<FeedRecord> records, CancellationToken stop)
     {
-        var body = new byte[records.Sum(r => r.Json.Length + 1)];
+        var body = new byte[records.Sum(r => r.Content.Length + 1)];
         var at = 0;
         foreach (var record in records)
         {
-            record.Json.CopyTo(body, at);
-            at += record.Json.Length;
+            record.Content.CopyTo(body, at);
+            at += record.Content.Length;
             body[at++] = (byte)'\n';
         }
-        var path = $"/api/{FeedRecord.Name(type)}s?scenario={scenario}";
+        var path = $"{FeedRecord.Endpoint(type)}?scenario={scenario}";
         var backoff = TimeSpan.FromMilliseconds(500);
         var firstFailure = (DateTime?)null;
         while (true)
@@ -69,7 +69,7 @@ public sealed class FeedSender(HttpClient http, string scenario, TimeSpan retryF
             try
             {
                 using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = Ndjson;
+                content.Headers.ContentType = type == RecordType.Ais ? Nmea : Ndjson;
                 // Not cancelled by Ctrl-C: a batch in flight is finished, so the resume point is exact.
                 using var response = await http.PostAsync(path, content, CancellationToken.None);
                 var text = await response.Content.ReadAsStringAsync(CancellationToken.None);
@@ -91,23 +91,36 @@ public sealed class FeedSender(HttpClient http, string scenario, TimeSpan retryF
             firstFailure ??= DateTime.UtcNow;
             if (DateTime.UtcNow - firstFailure > retryFor)
                 throw new ServerDownException($"The server at {http.BaseAddress} did not take a batch for {retryFor.TotalSeconds:0} s (last: {failure}).");
-            warn($"{FeedRecord.Name(type)}s: {failure}; retrying in {backoff.TotalSeconds:0.#} s");
+            warn($"{FeedRecord.Endpoint(type)}: {failure}; retrying in {backoff.TotalSeconds:0.#} s");
             await Task.Delay(backoff, stop);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
         }
     }
 
+    /// <summary>
+    /// The answer, with each refused line traced to its record's file and line. A body of AIS holds a line per
+    /// sentence, several for one multi-part message, and a 400 (no sentence made a message) counts nothing.
+    /// </summary>
     private static BatchAnswer Read(string text, List<FeedRecord> records)
     {
         using var json = JsonDocument.Parse(text);
         var root = json.RootElement;
+        var recordOfLine = new List<(int Record, int Within)>();
+        for (var i = 0; i < records.Count; i++)
+            for (var k = 0; k < records[i].Lines; k++) recordOfLine.Add((i, k));
         var rejected = new List<FeedProblem>();
         foreach (var r in root.GetProperty("rejected").EnumerateArray())
         {
-            var record = records[r.GetProperty("line").GetInt32() - 1];
-            rejected.Add(new FeedProblem(record.File, record.Line, r.GetProperty("field").GetString() ?? "", r.GetProperty("error").GetString() ?? ""));
+            var (index, within) = recordOfLine[r.GetProperty("line").GetInt32() - 1];
+            var record = records[index];
+            var field = r.TryGetProperty("field", out var f) ? f.GetString() ?? "" : "ais";
+            // A multi-part message is named by its first line; its parts need not be on the lines after it.
+            var part = record.Lines > 1 ? $"part {within + 1} of the message: " : "";
+            rejected.Add(new FeedProblem(record.File, record.Line, field, part + r.GetProperty("error").GetString()));
         }
-        return new BatchAnswer(root.GetProperty("accepted").GetInt32(), root.GetProperty("duplicates").GetInt32(), rejected);
+        return new BatchAnswer(Count("accepted"), Count("duplicates"), rejected);
+
+        int Count(string name) => root.TryGetProperty(name, out var n) ? n.GetInt32() : 0;
     }
 
     private static string Detail(string problem)

@@ -17,7 +17,7 @@ public static class ReplayCommand
     public static Command Command()
     {
         var server = new ServerOptions();
-        var files = new Argument<FileInfo[]>("FILE") { Description = "NDJSON feeds, plain or .gz", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("FILE") { Description = "NDJSON feeds, or NMEA logs of AIS (.nm4, .nmea, .aivdm, .txt), plain or .gz", Arity = ArgumentArity.OneOrMore };
         var scenario = new Option<string>("--scenario") { Description = "Target scenario (default: a new one named after the first file; `live` only when named)" };
         var speed = new Option<string>("--speed") { Description = "N: event time runs N times real time (1 = real time); max: as fast as the server takes it", DefaultValueFactory = _ => "max" };
         var from = new Option<DateTimeOffset?>("--from") { Description = "Only records at or after this event time" };
