@@ -55,6 +55,9 @@
     });
   }
   aisSources(api, $("#sources"));
+  const showCount = () => { $("#asset-filter [data-field=shown]").textContent = `${number(borderMap.assetCount())} shown`; };
+  borderMap.filterAssets(assetFilter($("#asset-filter"), test => { borderMap.filterAssets(test); showCount(); })());
+  setInterval(showCount, 2000);
   const catalogue = await (await api("api/catalogue")).json();
   for (const f of catalogue.features) state.sectors.set(f.properties.id, f.properties);
   for (const r of catalogue.routes) state.routes.set(r.id, r.name);

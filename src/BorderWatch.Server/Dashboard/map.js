@@ -1,4 +1,4 @@
-// The map: offline country outlines (Natural Earth via world-atlas), sector polygons and patrol assets.
+// The map: offline country outlines (Natural Earth via world-atlas), sector polygons, patrol assets and vessels.
 "use strict";
 
 const borderMap = (() => {
@@ -69,14 +69,6 @@ const borderMap = (() => {
     if (layer) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
   }
 
-  function arrowIcon(course, stale) {
-    return L.divIcon({
-      className: "bw-asset" + (stale ? " stale" : ""),
-      iconSize: [18, 18],
-      html: `<svg width="18" height="18" viewBox="-9 -9 18 18"><path transform="rotate(${Number(course) || 0})" d="M0,-8 L5,7 L0,3 L-5,7 Z"/></svg>`,
-    });
-  }
-
   // Leaflet takes a string tooltip as markup; what feeders and the catalogue name goes in as text nodes.
   function textLines(lines) {
     const box = document.createElement("span");
@@ -102,37 +94,114 @@ const borderMap = (() => {
     ];
   }
 
+  // Assets are drawn on one canvas by Leaflet's own renderer (which redraws once a frame, whatever moved), as arrows
+  // by course: thousands of vessels cost no DOM. Own fleet: larger, dark blue, with a trail; other traffic: smaller,
+  // teal; silent: grey. The canvas lies over the sectors, so it takes no pointer events (the sectors under it stay
+  // clickable); the map finds the asset under the pointer itself.
+  map.createPane("assets").classList.add("bw-assets");
+  const assetRenderer = L.canvas({ pane: "assets", padding: 0.2 });
+  const colours = { patrol: "#0d47a1", vessel: "#00796b", stale: "#8a959f" };
+  L.Canvas.include({
+    _drawArrow(layer) {
+      if (!this._drawing || layer._empty()) return;
+      const ctx = this._ctx, p = layer._point, r = layer.options.radius;
+      ctx.save();
+      ctx.translate(p.x, p.y);
+      ctx.rotate(((layer.course || 0) * Math.PI) / 180);
+      ctx.beginPath();
+      ctx.moveTo(0, -r); ctx.lineTo(0.62 * r, r); ctx.lineTo(0, 0.4 * r); ctx.lineTo(-0.62 * r, r); ctx.closePath();
+      ctx.fillStyle = layer.stale ? colours.stale : colours[layer.kind === "patrol" ? "patrol" : "vessel"];
+      ctx.fill();
+      ctx.lineWidth = 1; ctx.strokeStyle = "#fff"; ctx.stroke();
+      ctx.restore();
+    },
+  });
+  const AssetArrow = L.CircleMarker.extend({ _updatePath() { this._renderer._drawArrow(this); } });
+
+  // The asset under the pointer (the nearest within its arrow and 3 px more) gets the one hover tooltip.
+  const hoverTip = L.tooltip({ direction: "top", offset: [0, -10] });
+  let hovered = null;
+  function assetAt(layerPoint) {
+    let best = null, bestDistance = Infinity;
+    for (const entry of assetMarkers.values()) {
+      if (!entry.shown || !entry.marker._point) continue;
+      const d = layerPoint.distanceTo(entry.marker._point);
+      if (d <= entry.marker.options.radius + 3 && d < bestDistance) [best, bestDistance] = [entry, d];
+    }
+    return best;
+  }
+  map.on("mousemove", e => {
+    const entry = assetAt(e.layerPoint);
+    map.getContainer().classList.toggle("bw-on-asset", !!entry);
+    if (entry === hovered) return;
+    hovered = entry;
+    if (!entry) { hoverTip.remove(); return; }
+    hoverTip.setLatLng(entry.marker.getLatLng()).setContent(textLines(describe(entry.asset))).addTo(map);
+  });
+  map.on("mouseout", () => { hovered = null; hoverTip.remove(); });
+
+  let assetFilter = () => true;
+
   function moveAsset(a) {
     const at = [a.latest.lat, a.latest.lon];
     let entry = assetMarkers.get(a.asset);
     if (!entry) {
-      const trail = L.polyline([], { color: "#0d47a1", weight: 1.5, opacity: 0.5, interactive: false }).addTo(map);
-      const marker = L.marker(at, { icon: arrowIcon(a.latest.courseDeg, a.stale), keyboard: false }).addTo(map);
-      entry = { marker, trail, points: [], time: "" };
+      const own = a.kind === "patrol";
+      const marker = new AssetArrow(at, { renderer: assetRenderer, radius: own ? 9 : 6, interactive: false });
+      const trail = own ? L.polyline([], { renderer: assetRenderer, color: colours.patrol, weight: 1.5, opacity: 0.5, interactive: false }) : null;
+      entry = { marker, trail, points: [], time: "", asset: a, shown: false };
       assetMarkers.set(a.asset, entry);
     }
     if (a.latest.time < entry.time) return; // a late report: keep the newest position
     entry.time = a.latest.time;
-    entry.points.push(at);
-    if (entry.points.length > trailLength) entry.points.shift();
-    entry.trail.setLatLngs(entry.points);
-    entry.marker.setLatLng(at).setIcon(arrowIcon(a.latest.courseDeg, a.stale));
-    entry.marker.bindTooltip(textLines(describe(a)));
-    entry.marker.getElement()?.setAttribute("data-asset", a.asset);
+    entry.asset = a;
+    Object.assign(entry.marker, { kind: a.kind, course: a.latest.courseDeg, stale: a.stale });
+    if (entry.trail) {
+      entry.points.push(at);
+      if (entry.points.length > trailLength) entry.points.shift();
+      entry.trail.setLatLngs(entry.points);
+    }
+    entry.marker.setLatLng(at);
+    show(entry);
+  }
+
+  function show(entry) {
+    const wanted = assetFilter(entry.asset);
+    if (wanted === entry.shown) return;
+    entry.shown = wanted;
+    for (const layer of [entry.marker, entry.trail]) if (layer) wanted ? layer.addTo(map) : layer.remove();
+  }
+
+  // Which assets to draw: a test of an asset update (kind, vessel's ship type...).
+  function filterAssets(test) {
+    assetFilter = test;
+    for (const entry of assetMarkers.values()) show(entry);
   }
 
   // Silent assets are not sent again: grey them here as the scenario clock passes their last report.
   function markStale(clock, staleAfterMs) {
     for (const entry of assetMarkers.values()) {
       const stale = clock - Date.parse(entry.time) > staleAfterMs;
-      entry.marker.getElement()?.classList.toggle("stale", stale);
+      if (stale === entry.marker.stale) continue;
+      entry.marker.stale = stale;
+      entry.marker.redraw();
     }
   }
 
   function clearAssets() {
-    for (const { marker, trail } of assetMarkers.values()) { marker.remove(); trail.remove(); }
+    for (const { marker, trail } of assetMarkers.values()) { marker.remove(); trail?.remove(); }
     assetMarkers.clear();
   }
 
-  return { basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets };
+  // Where an asset is on the screen (for tests and for following it), or null when it is not drawn.
+  function assetPoint(id) {
+    const entry = assetMarkers.get(id);
+    if (!entry?.shown) return null;
+    const p = map.latLngToContainerPoint(entry.marker.getLatLng()), box = map.getContainer().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }
+
+  const assetCount = () => [...assetMarkers.values()].filter(e => e.shown).length;
+
+  return { basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets, filterAssets, assetPoint, assetCount };
 })();

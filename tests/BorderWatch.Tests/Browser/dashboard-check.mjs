@@ -76,9 +76,10 @@ try {
 
   // An asset whose id and kind are markup: its tooltip must show them as text.
   const posted2 = JSON.parse((await lines.next()).value);
-  const marker = await page.waitForFunction(id => [...document.querySelectorAll(".bw-asset")].find(e => e.dataset.asset === id),
-    posted2.asset, { timeout: 10000 });
-  await marker.asElement().dispatchEvent("mouseover");
+  // Assets are drawn on a canvas: point at the asset where the page drew it, as an operator would.
+  const point = await (await page.waitForFunction(id => borderMap.assetPoint(id), posted2.asset, { timeout: 10000 })).jsonValue();
+  await page.mouse.move(point.x - 30, point.y - 30);
+  await page.mouse.move(point.x, point.y, { steps: 5 });
   await page.waitForSelector(".leaflet-tooltip", { timeout: 5000 });
   say({
     event: "tooltip",
