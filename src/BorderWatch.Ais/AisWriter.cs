@@ -7,7 +7,7 @@ namespace BorderWatch.Ais;
 /// (type 5, two sentences), armoured, with checksums and an NMEA 4.10 tag block carrying the receiver's time. For
 /// simulated feeds: whatever it writes, <see cref="AisReader"/> reads back to the same fields.
 /// </summary>
-public static class Encoder
+public static class AisWriter
 {
     /// <summary>The sentences (one line each, tag block in front) of a class A position report.</summary>
     public static string[] Position(PositionReport report, DateTimeOffset received, char channel = 'A')

@@ -1,0 +1,53 @@
+// Ten thousand vessels on the dashboard: how many it draws, what the filter leaves, and frames per second while
+// they move. The .NET test (VesselLayerTests) posts the AIS and judges the report, one JSON line per step.
+//   node vessels-check.mjs <page url> <count expected> <chromium executable>
+// stdin: the test writes "moving" once it has started moving the vessels.
+import { chromium } from "playwright-core";
+import { createInterface } from "node:readline";
+
+const [url, expected, executablePath] = process.argv.slice(2);
+const say = message => console.log(JSON.stringify(message));
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+const problems = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on("pageerror", e => problems.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  say({ event: "ready" });
+
+  await page.waitForFunction(n => borderMap.assetCount() >= n, Number(expected), { timeout: 60000, polling: 200 });
+  await lines.next(); // "moving"
+  // Frames drawn in 10 s while the vessels move, and the longest gap between two.
+  const frames = await page.evaluate(() => new Promise(resolve => {
+    let count = 0, longest = 0, last = performance.now();
+    const start = last;
+    const frame = now => {
+      count++;
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (now - start < 10000) requestAnimationFrame(frame);
+      else resolve({ fps: count / ((now - start) / 1000), longestMs: longest });
+    };
+    requestAnimationFrame(frame);
+  }));
+  const count = () => page.evaluate(() => borderMap.assetCount());
+  const drawn = await count();
+  await page.uncheck('#asset-filter input[name="vessel"]');
+  const ownOnly = await count();
+  await page.check('#asset-filter input[name="vessel"]');
+  await page.selectOption('#asset-filter select[name="shipType"]', "tanker");
+  const tankers = await count();
+  say({ event: "measured", drawn, ownOnly, tankers, ...frames, problems });
+} catch (e) {
+  say({ event: "error", message: String(e), problems });
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  process.exit();
+}
