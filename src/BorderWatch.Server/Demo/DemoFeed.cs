@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text;
 using System.Text.Json;
+using BorderWatch.Ais;
 using BorderWatch.Contracts;
 using BorderWatch.Feeds;
 using BorderWatch.Server.Archive;
@@ -19,9 +21,10 @@ public sealed class DemoOptions
 
     /// <summary>
     /// The bundled feeds, made by `borderwatch simulate`: detections from mid-July 2023 (the history alerts judge
-    /// against) and 10-14 September 2023 with patrols (the Lampedusa landings).
+    /// against) and 10-14 September 2023 with patrols (the Lampedusa landings), the patrol vessels and the merchant
+    /// traffic around them over AIS.
     /// </summary>
-    public List<string> Feeds { get; set; } = ["Demo/demo-2023-07-background.ndjson.gz", "Demo/demo-2023-09.ndjson.gz"];
+    public List<string> Feeds { get; set; } = ["Demo/demo-2023-07-background.ndjson.gz", "Demo/demo-2023-09.ndjson.gz", "Demo/demo-2023-09.nm4.gz"];
 
     /// <summary>Event time runs this many times real time: a minute of the feed each second.</summary>
     [Range(0.001, 1e9, ErrorMessage = "BorderWatch:Demo:Speed must be a positive number")]
@@ -36,10 +39,11 @@ public sealed class DemoOptions
 /// <see cref="DemoOptions.PreloadUntil"/> at once and the rest at <see cref="DemoOptions.Speed"/>; at the end it deletes the scenario and starts
 /// again. After a restart it carries on after the newest record the scenario already holds.
 /// </summary>
-public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser, IngestService ingest, ScenarioDirectory scenarios,
+public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser, IngestService ingest, AisIngest ais, ScenarioDirectory scenarios,
     TimeProvider time, ILogger<DemoFeed> logger) : BackgroundService
 {
     private readonly DemoOptions _options = options.Value;
+    private AisReader _aisReader = null!;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -77,6 +81,7 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
     private async Task LoopAsync(string[] feeds, CancellationToken stopping)
     {
         var records = new FeedReader(feeds).Read(p => logger.LogWarning("Demo feed: {Problem}", p)).ToList();
+        _aisReader = ais.NewReader();
         var newest = (await scenarios.SummarizeAsync(await CreateScenarioAsync())).LastEvent;
         if (newest >= records[^1].Time)
         {
@@ -106,8 +111,16 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
         var detections = new List<IngestService.Lined<Detection>>();
         var positions = new List<IngestService.Lined<Position>>();
         var rejected = new List<LineError>();
+        var nmea = ais.NewBatch(_aisReader);
         foreach (var record in batch)
         {
+            if (record.Type == RecordType.Ais)
+            {
+                // The AIS path, as a receiver's feed takes it: each of the message's lines.
+                var arrival = time.GetUtcNow();
+                foreach (var sentence in Encoding.ASCII.GetString(record.Content).Split('\n')) nmea.Add((int)record.Line, sentence, arrival);
+                continue;
+            }
             using var json = JsonDocument.Parse(record.Content);
             var line = (int)record.Line;
             if (record.Type == RecordType.Detection)
@@ -123,6 +136,8 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
         }
         if (detections.Count > 0) await ingest.IngestDetectionsAsync(_options.Scenario, detections, rejected);
         if (positions.Count > 0) await ingest.IngestPositionsAsync(_options.Scenario, positions, rejected);
+        if (nmea.Sentences > 0)
+            foreach (var error in (await ais.SendAsync(_options.Scenario, nmea)).Rejected) logger.LogWarning("Demo AIS line {Line}: {Error}", error.Line, error.Error);
         foreach (var error in rejected) logger.LogWarning("Demo feed line {Line}: {Field}: {Error}", error.Line, error.Field, error.Error);
     }
 }

@@ -12,6 +12,8 @@ namespace BorderWatch.Tests.Replay;
 public sealed class DemoFeedTests(ServerFixture fixture)
 {
     private static readonly string Feed = Path.Combine(Paths.ServerProject, "Demo", "demo-2023-09.ndjson.gz");
+    private static readonly string AisLog = Path.Combine(Paths.ServerProject, "Demo", "demo-2023-09.nm4.gz");
+    private static readonly string TotalsCsv = Path.Combine(Paths.ServerProject, "Demo", "demo-2023-09.totals.csv");
     private static readonly string Background = Path.Combine(Paths.ServerProject, "Demo", "demo-2023-07-background.ndjson.gz");
 
     [Fact]
@@ -35,8 +37,23 @@ public sealed class DemoFeedTests(ServerFixture fixture)
             persons[key] = persons.GetValueOrDefault(key) + detection.Persons;
             detections++;
         }
-        var totals = FeedFixtures.Totals(Path.ChangeExtension(Path.ChangeExtension(Feed, null), null) + ".totals.csv");
+        var totals = FeedFixtures.Totals(TotalsCsv);
         Assert.Equal((totals.Values.Sum(t => t.Detections), totals.Values.Sum(t => t.Positions)), (detections, positions));
+
+        // The AIS log: every line a sentence, every message whole, as many as simulate said, the patrol vessels among them.
+        var reader = new BorderWatch.Ais.AisReader(TimeSpan.FromMinutes(1));
+        var (messages, mmsis) = (0, new HashSet<uint>());
+        foreach (var line in Lines(AisLog))
+        {
+            var read = reader.Read(line, DateTimeOffset.UtcNow);
+            Assert.True(read.Status != BorderWatch.Ais.ReadStatus.Rejected, $"{line}: {read.Error}");
+            if (read.Status != BorderWatch.Ais.ReadStatus.Message) continue;
+            messages++;
+            mmsis.Add(read.Message.Kind == BorderWatch.Ais.DecodedKind.Static ? read.Message.Static!.Mmsi : read.Message.Position.Mmsi);
+        }
+        Assert.Equal(File.ReadLines(TotalsCsv).Skip(1).Sum(l => long.Parse(l.Split(',')[5])), messages);
+        Assert.Contains(247301000u, mmsis); // IT-CP-301, the own fleet of appsettings.Development.json
+        Assert.True(mmsis.Count > 100, $"{mmsis.Count} vessels");
 
         // 11-14 September: thousands landed on Lampedusa, many times an ordinary day.
         var landings = Enumerable.Range(11, 4).Sum(day => persons.GetValueOrDefault(("lampedusa", day)));
@@ -73,6 +90,11 @@ public sealed class DemoFeedTests(ServerFixture fixture)
         }
         // The landings on Lampedusa in the night of 11 September raise an alert on the central Mediterranean.
         await Alerts.SpikeFeed.SettledAlertsAsync(server.Http, scenario, alerts => alerts.Any(a => a!["route"]!.GetValue<string>() == "central-med"));
+
+        // The sea around the patrols comes in over AIS: merchant ships with their names and types.
+        var assets = (await Api.ApiClient.GetJsonAsync(server.Http, $"/api/assets?scenario={scenario}"))["features"]!.AsArray();
+        var named = assets.Count(a => a!["properties"]!["vessel"]?["shipTypeText"] is not null && a["properties"]!["vessel"]!["name"] is not null);
+        Assert.True(named > 20, $"{named} named vessels of {assets.Count} assets");
     }
 
     private static IEnumerable<string> Lines(string feed)

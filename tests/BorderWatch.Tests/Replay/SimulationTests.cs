@@ -71,26 +71,27 @@ public sealed class SimulationTests
     }
 
     [Fact]
-    public void Vessel_patrol_tracks_never_cross_land()
+    public void Vessel_patrol_tracks_and_shipping_lanes_never_cross_land()
     {
         // Land polygon by polygon: the whole multipolygon is not valid where it meets the antimeridian.
         var land = Enumerable.Range(0, NaturalEarthLand().NumGeometries).Select(NaturalEarthLand().GetGeometryN).ToList();
         var factory = new GeometryFactory();
-        var plans = JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.CliProject, "Simulation", "patrols.json")))!.AsObject();
-        var vessels = 0;
-        foreach (var (_, assets) in plans)
-        {
+        var tracks = new List<(string Id, JsonNode Path, bool Loop)>();
+        foreach (var (_, assets) in JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.CliProject, "Simulation", "patrols.json")))!.AsObject())
             foreach (var asset in assets!.AsArray().Where(a => a!["kind"]!.GetValue<string>() == "vessel"))
-            {
-                var points = asset!["path"]!.AsArray().Select(p => new Coordinate(p![0]!.GetValue<double>(), p[1]!.GetValue<double>())).ToList();
-                if (asset["loop"]?.GetValue<bool>() != false) points.Add(points[0]);
-                var track = factory.CreateLineString([.. points]);
-                var crossed = land.FirstOrDefault(l => l.EnvelopeInternal.Intersects(track.EnvelopeInternal) && l.Intersects(track));
-                Assert.True(crossed is null, $"{asset["id"]} crosses land at {crossed?.Intersection(track).Centroid}");
-                vessels++;
-            }
+                tracks.Add((asset!["id"]!.GetValue<string>(), asset["path"]!, asset["loop"]?.GetValue<bool>() != false));
+        var patrols = tracks.Count;
+        foreach (var (_, lanes) in JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.CliProject, "Simulation", "lanes.json")))!.AsObject())
+            foreach (var lane in lanes!.AsArray()) tracks.Add((lane!["id"]!.GetValue<string>(), lane["path"]!, false));
+        foreach (var (id, path, loop) in tracks)
+        {
+            var points = path.AsArray().Select(p => new Coordinate(p![0]!.GetValue<double>(), p[1]!.GetValue<double>())).ToList();
+            if (loop) points.Add(points[0]);
+            var track = factory.CreateLineString([.. points]);
+            var crossed = land.FirstOrDefault(l => l.EnvelopeInternal.Intersects(track.EnvelopeInternal) && l.Intersects(track));
+            Assert.True(crossed is null, $"{id} crosses land at {crossed?.Intersection(track).Centroid}");
         }
-        Assert.True(vessels >= 10);
+        Assert.True(patrols >= 10 && tracks.Count - patrols >= 5);
     }
 
     /// <summary>Natural Earth's 1:10m land (world-atlas, through topojson-client, both from the server's npm packages).</summary>

@@ -1,19 +1,22 @@
 using System.Globalization;
+using BorderWatch.Ais;
 using BorderWatch.Feeds;
 using BorderWatch.Geography;
 
 namespace BorderWatch.Cli.Simulation;
 
-/// <summary>A generated record: its JSON line and what the totals need.</summary>
-public sealed record SimRecord(DateTimeOffset Time, string Route, RecordType Type, int Persons, string Json);
+/// <summary>A generated record: its text (a JSON line, or an AIS message's NMEA lines) and what the totals need.</summary>
+public sealed record SimRecord(DateTimeOffset Time, string Route, RecordType Type, int Persons, string Text, int Positions);
 
 /// <summary>
 /// Generates a month of a route: exactly Frontex's persons for it, in detections of route-typical size, on days
 /// weighted by weather spells and known surges, at hours typical of sea or land crossings, inside the route's
 /// sectors; and its patrol assets' positions, with more patrols when the route is busy. Every route and month has
-/// its own random stream derived from the seed, so a month comes out the same whatever period is generated.
+/// its own random stream derived from the seed, so a month comes out the same whatever period is generated. With
+/// <c>merchants</c>, patrol vessels that have an MMSI report over AIS, among the merchant traffic of their route.
 /// </summary>
-public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalogue, IReadOnlyDictionary<string, PatrolAsset[]> patrols, int seed, double patrolEffort = 1)
+public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalogue, IReadOnlyDictionary<string, PatrolAsset[]> patrols, int seed,
+    double patrolEffort = 1, MerchantTraffic? merchants = null)
 {
     private static readonly string[] SeaSources = ["coastal-radar", "patrol-vessel", "aircraft", "ngo-report"];
     private static readonly string[] LandSources = ["thermal-camera", "patrol", "fence-sensor"];
@@ -39,9 +42,11 @@ public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalo
             var source = sea ? SeaSources[random.Next(SeaSources.Length)] : LandSources[random.Next(LandSources.Length)];
             var json = string.Create(CultureInfo.InvariantCulture,
                 $$"""{"type":"detection","id":"sim{{seed}}-{{profile.Route}}-{{month:yyyyMM}}-{{n:D5}}","time":"{{time:yyyy-MM-ddTHH:mm:ssZ}}","lat":{{lat:0.#####}},"lon":{{lon:0.#####}},"persons":{{persons}},"kind":"{{(sea ? "boat" : "group")}}","source":"{{source}}"}""");
-            yield return new SimRecord(time, profile.Route, RecordType.Detection, persons, json);
+            yield return new SimRecord(time, profile.Route, RecordType.Detection, persons, json, Positions: 0);
         }
         foreach (var position in Patrols(profile.Route, month, start, days, random)) yield return position;
+        if (merchants is null) yield break;
+        foreach (var record in merchants.Between(profile.Route, start, start.AddDays(days))) yield return record;
     }
 
     /// <summary>
@@ -97,18 +102,34 @@ public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalo
                 var knots = asset.Knots[0] + (asset.Knots[1] - asset.Knots[0]) * random.NextDouble();
                 var every = 30 + 90 * random.NextDouble();   // reporting interval, seconds
                 var along = 1000 * random.NextDouble();      // where on its track the mission starts, km
+                var ais = merchants is not null && asset.Mmsi is not null ? uint.Parse(asset.Mmsi) : (uint?)null;
+                if (ais is { } own) yield return new SimRecord(launch, route, RecordType.Ais, 0, string.Join('\n', AisWriter.Voyage(Describe(asset, own), launch, shift % 10)), 0);
                 for (var t = 0.0; t < hours * 3600; t += every * (0.9 + 0.2 * random.NextDouble()))
                 {
                     var (lat, lon, course) = asset.At(along + knots * 1.852 * t / 3600);
                     var time = launch.AddSeconds(Math.Round(t));
                     var speed = knots * (0.9 + 0.2 * random.NextDouble());
+                    if (ais is { } mmsi)
+                    {
+                        var report = new PositionReport(1, mmsi, AisClass.A, 0, 0, Math.Round(speed, 1), true, Math.Round(lon, 5), Math.Round(lat, 5),
+                            Math.Round(course), (int)Math.Round(course) % 360, time.Second);
+                        yield return new SimRecord(time, route, RecordType.Ais, 0, string.Join('\n', AisWriter.Position(report, time)), 1);
+                        continue;
+                    }
                     var json = string.Create(CultureInfo.InvariantCulture,
                         $$"""{"type":"position","asset":"{{asset.Id}}","time":"{{time:yyyy-MM-ddTHH:mm:ssZ}}","lat":{{lat:0.#####}},"lon":{{lon:0.#####}},"speedKn":{{speed:0.#}},"courseDeg":{{course:0}},"kind":"{{asset.Kind}}"}""");
-                    yield return new SimRecord(time, route, RecordType.Position, 0, json);
+                    yield return new SimRecord(time, route, RecordType.Position, 0, json, 1);
                 }
             }
         }
     }
+
+    /// <summary>What a patrol vessel sends of itself: its id as name and call sign, law enforcement.</summary>
+    private static StaticReport Describe(PatrolAsset asset, uint mmsi) => new(5, mmsi, AisClass.A)
+    {
+        Name = asset.Id.Replace('-', ' '), CallSign = asset.Id.Replace("-", "")[..Math.Min(7, asset.Id.Replace("-", "").Length)], ShipType = 55,
+        ToBow = 40, ToStern = 12, ToPort = 5, ToStarboard = 5, DraughtM = 3.0,
+    };
 
     /// <summary>Weather spells at sea (a few calm days bring many boats), a gentler rhythm on land, and the known surges.</summary>
     private static double[] DayWeights(RouteProfile profile, DateOnly month, int days, Random random)
@@ -177,7 +198,7 @@ public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalo
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     /// <summary>FNV-1a: string.GetHashCode differs between processes, a seed must not.</summary>
-    private static int StableSeed(string text)
+    internal static int StableSeed(string text)
     {
         var hash = 2166136261u;
         foreach (var c in text) hash = (hash ^ c) * 16777619u;

@@ -5,14 +5,18 @@ namespace BorderWatch.Cli.Simulation;
 /// <summary>
 /// A patrol asset and the track it patrols: vessels stay at sea (the test <c>Vessel_patrol_tracks_never_cross_land</c>
 /// checks every leg against Natural Earth's land), vehicles drive up and down a land border, aircraft fly a circuit.
+/// A vessel with an <see cref="Mmsi"/> reports over AIS when the simulation writes AIS.
 /// </summary>
-public sealed record PatrolAsset(string Id, string Kind, double[] Knots, double[][] Path, bool Loop = true)
+public sealed record PatrolAsset(string Id, string Kind, double[] Knots, double[][] Path, bool Loop = true, string? Mmsi = null)
 {
     private const double EarthKm = 6371.0;
 
     /// <summary>The track as legs, closed when it is a circuit.</summary>
     public IReadOnlyList<(double Lon, double Lat)> Points =>
         [.. Path.Select(p => (p[0], p[1])), .. Loop ? new[] { (Path[0][0], Path[0][1]) } : []];
+
+    /// <summary>How long the track is, km (a circuit closed).</summary>
+    public double Km => Points.Zip(Points.Skip(1), Distance).Sum();
 
     /// <summary>Where the asset is after <paramref name="km"/> along its track (a circuit repeats, a line turns back), and its course.</summary>
     public (double Lat, double Lon, double Course) At(double km)

@@ -11,7 +11,8 @@ namespace BorderWatch.Cli.Simulation;
 /// <summary>
 /// `borderwatch simulate`: writes a realistic feed for a period, per route and month exactly Frontex's detections,
 /// with patrol positions, in event-time order; prints the per-route, per-month totals it wrote and keeps them in
-/// a CSV beside the feed.
+/// a CSV beside the feed. With <c>--ais</c>, patrol vessels report over AIS instead, among merchant traffic, into an
+/// NMEA log of their own.
 /// </summary>
 public static class SimulateCommand
 {
@@ -25,8 +26,11 @@ public static class SimulateCommand
         var figures = new Option<FileInfo>("--figures") { Description = "Frontex monthly figures (route,date,detections)", DefaultValueFactory = _ => new FileInfo(FrontexFigures.DefaultPath) };
         var patrols = new Option<FileInfo>("--patrols") { Description = "Patrol assets and their tracks", DefaultValueFactory = _ => new FileInfo(PatrolAsset.DefaultPath) };
         var effort = new Option<double>("--patrol-effort") { Description = "Scales how often assets patrol (1: by the route's pressure; a demo wants more)", DefaultValueFactory = _ => 1 };
+        var ais = new Option<FileInfo?>("--ais") { Description = "Also write AIS (.nm4, .gz compresses): patrol vessels' positions as NMEA with tag blocks, and merchant traffic along the routes' shipping lanes" };
+        var aisInterval = new Option<int>("--ais-interval") { Description = "Seconds between a merchant ship's position reports", DefaultValueFactory = _ => 300 };
+        var lanes = new Option<FileInfo>("--lanes") { Description = "Shipping lanes and their traffic", DefaultValueFactory = _ => new FileInfo(ShippingLane.DefaultPath) };
         var catalogue = new Option<FileInfo>("--catalogue") { Description = "The server's sector catalogue", DefaultValueFactory = _ => new FileInfo(Path.Combine(AppContext.BaseDirectory, "Catalogue", "sectors.geojson")) };
-        var command = new Command("simulate", "Generate a realistic feed from Frontex's monthly figures") { from, to, seed, output, routes, figures, patrols, effort, catalogue };
+        var command = new Command("simulate", "Generate a realistic feed from Frontex's monthly figures") { from, to, seed, output, routes, figures, patrols, effort, ais, aisInterval, lanes, catalogue };
         command.SetAction(result =>
         {
             if (!TryPeriod(result.GetValue(from)!, start: true, out var first) || !TryPeriod(result.GetValue(to)!, start: false, out var end) || end <= first)
@@ -35,9 +39,13 @@ public static class SimulateCommand
             var profiles = RouteProfiles.All.Where(p => selected is null || selected.Contains(p.Route)).ToList();
             if (selected?.Except(profiles.Select(p => p.Route)).FirstOrDefault() is { } unknown)
                 return Replay.ReplayCommand.Fail($"Unknown route '{unknown}'; routes: {string.Join(", ", RouteProfiles.All.Select(p => p.Route))}");
+            var aisPath = result.GetValue(ais)?.FullName;
+            if (result.GetValue(aisInterval) < 1) return Replay.ReplayCommand.Fail("--ais-interval is a number of seconds, at least 1");
+            var merchants = aisPath is null ? null
+                : new MerchantTraffic(ShippingLane.Load(result.GetValue(lanes)!.FullName), result.GetValue(seed), TimeSpan.FromSeconds(result.GetValue(aisInterval)));
             var generator = new FeedGenerator(FrontexFigures.Load(result.GetValue(figures)!.FullName), SectorCatalogue.Load(result.GetValue(catalogue)!.FullName),
-                PatrolAsset.Load(result.GetValue(patrols)!.FullName), result.GetValue(seed), result.GetValue(effort));
-            return Write(generator, profiles, first, end, result.GetValue(output)!.FullName);
+                PatrolAsset.Load(result.GetValue(patrols)!.FullName), result.GetValue(seed), result.GetValue(effort), merchants);
+            return Write(generator, profiles, first, end, result.GetValue(output)!.FullName, aisPath);
         });
         return command;
     }
@@ -45,10 +53,11 @@ public static class SimulateCommand
     /// <summary>Totals of what was written, per route and month.</summary>
     private sealed class Totals
     {
-        public long Detections, Persons, Positions;
+        /// <summary>Positions of the NDJSON feed; what went to the AIS log is counted apart.</summary>
+        public long Detections, Persons, Positions, AisMessages, AisPositions;
     }
 
-    private static int Write(FeedGenerator generator, List<RouteProfile> profiles, DateTimeOffset first, DateTimeOffset end, string path)
+    private static int Write(FeedGenerator generator, List<RouteProfile> profiles, DateTimeOffset first, DateTimeOffset end, string path, string? aisPath)
     {
         var totals = new SortedDictionary<(string Month, string Route), Totals>();
         var clock = Stopwatch.StartNew();
@@ -56,6 +65,7 @@ public static class SimulateCommand
         for (var m = new DateOnly(first.Year, first.Month, 1); m.ToDateTime(TimeOnly.MinValue) < end.UtcDateTime; m = m.AddMonths(1)) months.Add(m);
 
         using (var writer = new StreamWriter(FeedFiles.Create(path), new UTF8Encoding(false)))
+        using (var aisWriter = aisPath is null ? null : new StreamWriter(FeedFiles.Create(aisPath), Encoding.ASCII))
         {
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(progress =>
             {
@@ -71,10 +81,12 @@ public static class SimulateCommand
                     pending = ordered.Skip(due.Count).ToList();
                     foreach (var record in due.Where(r => r.Time >= first && r.Time < end))
                     {
-                        writer.Write(record.Json);
-                        writer.Write('\n');
+                        var to = record.Type == RecordType.Ais ? aisWriter! : writer;
+                        to.Write(record.Text);
+                        to.Write('\n');
                         var t = Total(totals, record);
-                        if (record.Type == RecordType.Position) t.Positions++;
+                        if (record.Type == RecordType.Ais) { t.AisMessages++; t.AisPositions += record.Positions; }
+                        else if (record.Type == RecordType.Position) t.Positions++;
                         else { t.Detections++; t.Persons += record.Persons; }
                     }
                     task.Description = $"Generating {month:yyyy-MM}";
@@ -85,8 +97,8 @@ public static class SimulateCommand
 
         Print(totals, profiles);
         var csv = TotalsPath(path);
-        File.WriteAllLines(csv, ["route,month,detections,persons,positions",
-            .. totals.Select(t => $"{t.Key.Route},{t.Key.Month},{t.Value.Detections},{t.Value.Persons},{t.Value.Positions}")]);
+        File.WriteAllLines(csv, ["route,month,detections,persons,positions,ais_messages,ais_positions",
+            .. totals.Select(t => $"{t.Key.Route},{t.Key.Month},{t.Value.Detections},{t.Value.Persons},{t.Value.Positions},{t.Value.AisMessages},{t.Value.AisPositions}")]);
         var written = totals.Keys.Select(k => k.Month).Distinct().ToList();
         var chart = Path.ChangeExtension(csv, ".svg");
         File.WriteAllText(chart, TotalsChart.Svg(written, [.. profiles.Select(p => (p.Route, written.Select(m => totals.TryGetValue((m, p.Route), out var t) ? t.Persons : 0).ToArray()))]));
@@ -94,6 +106,9 @@ public static class SimulateCommand
         Backtest.Label.Write(labels, months.SelectMany(m => profiles.SelectMany(p => generator.Labels(p, m)))
             .Where(l => l.End > first && l.Start < end).OrderBy(l => l.First).ThenBy(l => l.Route));
         var records = totals.Values.Sum(t => t.Detections + t.Positions);
+        if (aisPath is not null)
+            AnsiConsole.MarkupLineInterpolated(
+                $"Wrote {totals.Values.Sum(t => t.AisMessages):N0} AIS messages ({totals.Values.Sum(t => t.AisPositions):N0} of them positions) to {aisPath} ({new FileInfo(aisPath).Length / 1e6:N1} MB).");
         AnsiConsole.MarkupLineInterpolated(
             $"Wrote {records:N0} records ({totals.Values.Sum(t => t.Detections):N0} detections of {totals.Values.Sum(t => t.Persons):N0} persons, {totals.Values.Sum(t => t.Positions):N0} positions) to {path} ({new FileInfo(path).Length / 1e6:N1} MB) in {clock.Elapsed.TotalSeconds:N1} s; totals in {csv}, as a chart in {chart}; what it holds in {labels}. Source of the figures: Frontex.");
         return 0;
