@@ -29,7 +29,8 @@ public sealed class BenchCluster : IAsyncDisposable
     public IHubConnectionBuilder Hub() =>
         new HubConnectionBuilder().WithUrl(new Uri(Address, "/hubs/live"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(_key));
 
-    public static async Task<BenchCluster> StartAsync(string serverDll, int silos)
+    /// <param name="settings">Settings on top of the bench's own (an AIS source, say).</param>
+    public static async Task<BenchCluster> StartAsync(string serverDll, int silos, IReadOnlyDictionary<string, string>? settings = null)
     {
         var cluster = new BenchCluster();
         int blob = FreePort(), queue = FreePort(), table = FreePort();
@@ -53,6 +54,7 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Orleans:ClusterId"] = "bench",
         };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) common[k] = v;
         if (silos > 1) common["Orleans:Clustering:ProviderType"] = "AzureTableStorage";
         if (silos > 1) common["Orleans:Clustering:ServiceKey"] = "storage";
 

@@ -20,25 +20,32 @@ public sealed class BenchRun(BenchCommand.Plan plan)
     {
         var root = RepositoryRoot();
         var serverDll = await BuildServerAsync(root, cancellation);
-        double? detections, positions = null, p50 = null, p99 = null, perAsset = null, replay = null;
+        double? detections = null, positions = null, p50 = null, p99 = null, perAsset = null, replay = null;
 
-        await using (var cluster = await StartAsync(serverDll, silos: 1))
+        var receiver = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0); // the AIS receiver the server's TCP source reads
+        receiver.Start();
+        await using (var cluster = await StartAsync(serverDll, silos: 1, AisBench.Settings(receiver)))
         {
             using var http = cluster.CreateClient();
             var idle = await BenchCluster.SiloMemoryAsync(http);
             await WarmUpAsync(http, cancellation);
-            var one = await DetectionsAsync(http, "one silo", cancellation);
-            detections = one.Median;
-            _details["detections"] = one;
-            Row("ingest, detections/s (4 feeders, 5,000 a batch)", one.ToString(), ">= 100,000");
+            if (plan.Wants("detections"))
+            {
+                var one = await DetectionsAsync(http, "one silo", cancellation);
+                detections = one.Median;
+                _details["detections"] = one;
+                Row("ingest, detections/s (4 feeders, 5,000 a batch)", one.ToString(), ">= 100,000");
+            }
 
-            foreach (var fleet in plan.Fleets)
+            foreach (var fleet in plan.Wants("positions") ? plan.Fleets : [])
             {
                 var (perSecond, bytes) = await FleetAsync(http, fleet, cancellation);
                 if (fleet == plan.Fleets[0]) (positions, perAsset) = (perSecond, bytes);
             }
 
-            foreach (var rate in LatencyRates)
+            if (plan.Wants("ais")) await AisAsync(cluster, http, receiver, cancellation);
+
+            foreach (var rate in plan.Wants("latency") ? LatencyRates : [])
             {
                 Header($"Latency at {rate:N0} detections/s, {plan.LatencySeconds} s");
                 var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), rate, plan.LatencySeconds, $"bench-latency-{rate}", Progress, cancellation);
@@ -48,12 +55,13 @@ public sealed class BenchRun(BenchCommand.Plan plan)
                 if (rate == 10_000) (p50, p99) = (probe.Latency?.P50, probe.Latency?.P99);
             }
 
-            if (plan.Storage) await LastingAsync(http, cancellation);
-            if (plan.Replay) replay = await ReplayAsync(cluster, cancellation);
+            if (plan.Storage && plan.Wants("storage")) await LastingAsync(http, cancellation);
+            if (plan.Replay && plan.Wants("replay")) replay = await ReplayAsync(cluster, cancellation);
             _details["idleMemory"] = idle;
         }
+        receiver.Stop();
 
-        if (plan.Scaling)
+        if (plan.Scaling && plan.Wants("scaling"))
         {
             await using var two = await StartAsync(serverDll, silos: 2);
             using var http = two.CreateClient();
@@ -251,10 +259,56 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         return code == 0 ? seconds : null;
     }
 
-    private static async Task<BenchCluster> StartAsync(string serverDll, int silos)
+    private static async Task<BenchCluster> StartAsync(string serverDll, int silos, IReadOnlyDictionary<string, string>? settings = null)
     {
         Header(silos == 1 ? "Starting BorderWatch (one silo, Azurite on disk)" : "Starting two silos and an API front end");
-        return await BenchCluster.StartAsync(serverDll, silos);
+        return await BenchCluster.StartAsync(serverDll, silos, settings);
+    }
+
+    /// <summary>
+    /// AIS over 10,000 vessels (2,000 quick): their first reports and static data, memory per vessel, sentences/s
+    /// over HTTP and over the TCP source, then POST-to-dashboard latency at 5,000 sentences/s.
+    /// </summary>
+    private async Task AisAsync(BenchCluster cluster, HttpClient http, System.Net.Sockets.TcpListener receiver, CancellationToken cancellation)
+    {
+        var vessels = plan.Quick ? 2_000 : 10_000;
+        var ais = new AisBench(Progress);
+        const string Scenario = "bench-ais";
+        await ScenarioClient.CreateAsync(http, Scenario, "bench: AIS over HTTP", cancellation);
+        Header($"AIS: {vessels:N0} vessels report and send their static data");
+        var before = await BenchCluster.SiloMemoryAsync(http);
+        await ais.CreateFleetAsync(http, Scenario, vessels, cancellation);
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellation);
+        var after = await BenchCluster.SiloMemoryAsync(http);
+        var perVessel = Math.Max(0, after.Managed - before.Managed) / (double)vessels;
+
+        var runs = new List<double>();
+        for (var r = 0; r < plan.Runs; r++)
+        {
+            Header($"AIS over HTTP, {vessels:N0} vessels: run {r + 1} of {plan.Runs}");
+            var offset = (r + 1) * 10_000_000L;
+            runs.Add(await Workloads.ThroughputAsync(http, $"/api/ais?scenario={Scenario}", n => AisBench.Sentences(offset + n * Workloads.BatchSize, Workloads.BatchSize, vessels),
+                Feeders, plan.Warmup, plan.Window, Progress, cancellation, "text/plain"));
+        }
+        var overHttp = Spread.Of(runs);
+        Row($"AIS, tagged class A sentences/s over HTTP ({vessels:N0} vessels, 5,000 a body)", overHttp.ToString(), "");
+
+        Header($"AIS from the server's TCP source, {vessels:N0} vessels");
+        var overTcp = await ais.TcpAsync(http, receiver, vessels, plan.Warmup + TimeSpan.FromSeconds(5), plan.Window, cancellation);
+        Row($"AIS, sentences/s read from a TCP source ({vessels:N0} vessels)", $"{overTcp:N0}", "");
+
+        Header($"AIS: POST to dashboard at 5,000 sentences/s, {plan.LatencySeconds} s");
+        var latency = await ais.LatencyAsync(http, cluster.Hub(), Scenario, vessels, 5_000, plan.LatencySeconds, cancellation);
+        Row("AIS POST to dashboard at 5,000 sentences/s, p50 / p95 / p99 ms", latency is { } l ? $"{l.P50:N0} / {l.P95:N0} / {l.P99:N0}" : "nothing heard", "");
+
+        // What the vessels hold once each has a track behind it: freed by deleting them.
+        var tracked = await BenchCluster.SiloMemoryAsync(http);
+        var points = await TrackPointsAsync(http, Scenario, "200000000", cancellation);
+        await DeleteScenarioAsync(http, Scenario, cancellation);
+        var gone = await SettledMemoryAsync(http, cancellation);
+        var perTracked = Math.Max(0, tracked.Managed - gone.Managed) / (double)vessels;
+        Row($"memory per vessel with static data: first report / with a {points}-point track, managed bytes", $"{perVessel:N0} / {perTracked:N0}", "");
+        _details["ais"] = new { vessels, overHttp, overTcp, latency5000 = latency, bytesPerVesselFirstReport = perVessel, bytesPerVessel = perTracked, trackPoints = points };
     }
 
     private static async Task<string> BuildServerAsync(string root, CancellationToken cancellation)

@@ -61,7 +61,7 @@ public sealed class Workloads(SectorCatalogue catalogue)
     /// answer, each batch's records spread over the time it took (so slow batches are neither lost nor free).
     /// </summary>
     public static async Task<double> ThroughputAsync(HttpClient http, string path, Func<long, string> batch, int feeders,
-        TimeSpan warmup, TimeSpan window, Action<string> progress, CancellationToken cancellation)
+        TimeSpan warmup, TimeSpan window, Action<string> progress, CancellationToken cancellation, string mediaType = "application/x-ndjson")
     {
         long next = -1, failed = 0;
         var answered = new System.Collections.Concurrent.ConcurrentBag<(TimeSpan Start, TimeSpan End, long Accepted)>();
@@ -75,7 +75,7 @@ public sealed class Workloads(SectorCatalogue catalogue)
                 var start = clock.Elapsed;
                 try
                 {
-                    using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/x-ndjson"), cancellation);
+                    using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, mediaType), cancellation);
                     if (response.IsSuccessStatusCode) answered.Add((start, clock.Elapsed, AcceptedOf(await response.Content.ReadAsStringAsync(cancellation))));
                     else Interlocked.Increment(ref failed);
                 }
