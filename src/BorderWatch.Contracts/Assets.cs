@@ -70,7 +70,7 @@ public readonly record struct SectorTransition([property: Id(0)] DateTimeOffset 
 
 /// <summary>
 /// What a vessel says of itself over AIS: static and voyage data (types 5, 19 and 24) and the navigational status of
-/// its position reports; null where it never said. <see cref="Updated"/> is the event time of the newest report in it.
+/// its position reports; null where it never said. <see cref="Updated"/> is the event time of the report that last changed it.
 /// Length and beam are whole metres, the ETA the next such moment after the report (AIS sends no year). What it
 /// never said is left out of JSON.
 /// </summary>
