@@ -139,6 +139,9 @@ public interface IAssetIndexGrain : IGrainWithStringKey
 
     Task<AssetPage> PageAsync(AssetCursor? after, int limit);
 
+    /// <summary>The assets of these kinds (patrols, say), each with its latest report.</summary>
+    Task<AssetMoved[]> OfKindsAsync(string[] kinds);
+
     /// <summary>
     /// Which of <paramref name="assets"/> (distinct, in the order of a request) the scenario does not take: those it
     /// has not seen beyond the first <paramref name="newAtMost"/>, or beyond <paramref name="quota"/> assets in all.

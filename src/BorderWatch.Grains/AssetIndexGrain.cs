@@ -82,6 +82,11 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
         return Task.FromResult(new AssetPage(page.Length > limit ? page[..limit] : page, next, Known, _complete));
     }
 
+    // A scan of every entry: a few milliseconds for 100,000 assets, asked for once per coverage question.
+    public Task<AssetMoved[]> OfKindsAsync(string[] kinds) => Task.FromResult(_latest.Values
+        .Where(e => e.Kind is not null && kinds.Contains(e.Kind))
+        .Select(e => new AssetMoved(Scenario, e.Asset, e.Kind, e.Latest, e.Sector, e.Vessel)).ToArray());
+
     public Task<AssetAdmission> AdmitAsync(string[] assets, int newAtMost, int quota)
     {
         List<string>? overQuota = null, overRequest = null;

@@ -45,6 +45,8 @@ public static class BorderWatchHosting
         services.AddSingleton<IngestService>();
         services.AddSingleton<AisIngest>();
         services.AddSingleton<AisSources>();
+        services.AddSettings<Coverage.CoverageOptions>(Coverage.CoverageOptions.Section);
+        services.AddSingleton<Coverage.PatrolCoverage>();
         services.AddHostedService(s => s.GetRequiredService<AisSources>());
         services.TryAddSingleton<JournalStore>();
         services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
@@ -180,6 +182,7 @@ public static class BorderWatchHosting
         api.MapRoutesApi();
         api.MapSectorsApi();
         api.MapAssetsApi();
+        api.MapCoverageApi();
         api.MapScenariosApi();
         api.MapAlertsApi();
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BorderWatch.Geography;
 
 namespace BorderWatch.Cli.Simulation;
 
@@ -9,8 +10,6 @@ namespace BorderWatch.Cli.Simulation;
 /// </summary>
 public sealed record PatrolAsset(string Id, string Kind, double[] Knots, double[][] Path, bool Loop = true, string? Mmsi = null)
 {
-    private const double EarthKm = 6371.0;
-
     /// <summary>The track as legs, closed when it is a circuit.</summary>
     public IReadOnlyList<(double Lon, double Lat)> Points =>
         [.. Path.Select(p => (p[0], p[1])), .. Loop ? new[] { (Path[0][0], Path[0][1]) } : []];
@@ -48,20 +47,7 @@ public sealed record PatrolAsset(string Id, string Kind, double[] Knots, double[
 
     public static string DefaultPath => System.IO.Path.Combine(AppContext.BaseDirectory, "Simulation", "patrols.json");
 
-    private static double Distance((double Lon, double Lat) a, (double Lon, double Lat) b)
-    {
-        var dLat = Radians(b.Lat - a.Lat);
-        var dLon = Radians(b.Lon - a.Lon);
-        var h = Math.Pow(Math.Sin(dLat / 2), 2) + Math.Cos(Radians(a.Lat)) * Math.Cos(Radians(b.Lat)) * Math.Pow(Math.Sin(dLon / 2), 2);
-        return 2 * EarthKm * Math.Asin(Math.Sqrt(h));
-    }
+    private static double Distance((double Lon, double Lat) a, (double Lon, double Lat) b) => GreatCircle.Km(a.Lat, a.Lon, b.Lat, b.Lon);
 
-    private static double Bearing((double Lon, double Lat) a, (double Lon, double Lat) b)
-    {
-        var y = Math.Sin(Radians(b.Lon - a.Lon)) * Math.Cos(Radians(b.Lat));
-        var x = Math.Cos(Radians(a.Lat)) * Math.Sin(Radians(b.Lat)) - Math.Sin(Radians(a.Lat)) * Math.Cos(Radians(b.Lat)) * Math.Cos(Radians(b.Lon - a.Lon));
-        return (Math.Atan2(y, x) * 180 / Math.PI + 360) % 360;
-    }
-
-    private static double Radians(double degrees) => degrees * Math.PI / 180;
+    private static double Bearing((double Lon, double Lat) a, (double Lon, double Lat) b) => GreatCircle.Bearing(a.Lat, a.Lon, b.Lat, b.Lon);
 }
