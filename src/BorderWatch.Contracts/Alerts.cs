@@ -12,7 +12,8 @@ public enum AlertState : byte
 /// <summary>
 /// A spike (or dip) of a route's or sector's counts over event-time buckets, from its first abnormal bucket to its
 /// last, with the decision that raised it: observed, expected, score and threshold. Its id is made from the target,
-/// bucket size and first bucket, so a replay of the same feed raises alerts with the same ids.
+/// bucket size and first bucket, so a replay of the same feed raises alerts with the same ids. Or (target "asset")
+/// what a vessel did: <see cref="Kind"/> says what, <see cref="Assets"/> who and where, <see cref="Reason"/> why.
 /// </summary>
 [GenerateSerializer, Alias("bw.Alert")]
 public sealed class Alert
@@ -57,7 +58,25 @@ public sealed class Alert
     [Id(25)] public double? Probability { get; set; }
     /// <summary>Days: where the rise began, by the CUSUM (the day its sum last left 0).</summary>
     [Id(26)] public DateTimeOffset? ChangePoint { get; set; }
+    /// <summary>What happened: "spike" or "dip" of counts, or a vessel's behaviour ("sector-entry", ...).</summary>
+    [Id(27)] public string? Behaviour { get; set; }
+    public string Kind => Behaviour ?? Direction;
+    /// <summary>A behaviour alert: the assets involved, each where and when it was seen doing it.</summary>
+    [Id(28)] public List<AlertAsset> Assets { get; set; } = [];
+    /// <summary>A behaviour alert: why it fired, with the figures, in words.</summary>
+    [Id(29)] public string? Reason { get; set; }
 }
+
+/// <summary>An asset in a behaviour alert: its id, kind, name if it gave one, and where and when.</summary>
+[GenerateSerializer, Immutable, Alias("bw.AlertAsset")]
+public sealed record AlertAsset(
+    [property: Id(0)] string Asset, [property: Id(1)] string? Kind, [property: Id(2)] string? Name,
+    [property: Id(3)] double Lat, [property: Id(4)] double Lon, [property: Id(5)] DateTimeOffset Time);
+
+/// <summary>An asset's newest position took it out of one sector and into another (null: outside every sector).</summary>
+[GenerateSerializer, Immutable, Alias("bw.SectorCrossing")]
+public sealed record SectorCrossing(
+    [property: Id(0)] AlertAsset Asset, [property: Id(1)] string? From, [property: Id(2)] string? To, [property: Id(3)] int? ShipType);
 
 [GenerateSerializer, Immutable, Alias("bw.Acknowledgement")]
 public sealed record Acknowledgement([property: Id(0)] string By, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string? Comment);
@@ -90,8 +109,10 @@ public sealed record Silence(
     [property: Id(6)] string CreatedBy,
     [property: Id(7)] DateTimeOffset CreatedAt)
 {
+    // A behaviour alert lies in the sectors it lists.
     public bool Matches(Alert alert) =>
-        (Route is null || Route == alert.Route) && (Sector is null || alert.Target == "sector" && Sector == alert.TargetId)
+        (Route is null || Route == alert.Route)
+        && (Sector is null || alert.Target == "sector" && Sector == alert.TargetId || alert.Target == "asset" && alert.Sectors.Contains(Sector))
         && alert.Start < To && alert.End > From;
 }
 
@@ -115,6 +136,10 @@ public interface IAlertsGrain : IGrainWithStringKey
     /// <summary>Counts of these sectors changed from <paramref name="earliest"/> (event time) on.</summary>
     [OneWay]
     Task CountsChangedAsync(string[] sectors, DateTimeOffset earliest);
+
+    /// <summary>Assets crossed sector boundaries, in event-time order per asset: entries into watched sectors alert, exits resolve them.</summary>
+    [OneWay]
+    Task CrossedAsync(SectorCrossing[] crossings);
 
     Task<Alert[]> QueryAsync(AlertQuery query);
 

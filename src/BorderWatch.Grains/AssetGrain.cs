@@ -58,14 +58,37 @@ public sealed class AssetGrain(
 
     public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions, Vessel? vessel = null)
     {
+        var described = vessel is not null && Describe(vessel); // first: a crossing in this call names the vessel
+        var crossedBefore = State.Transitions.Count;
+        var lastCrossing = crossedBefore > 0 ? State.Transitions[^1] : default;
         var judged = positions.Length > 0 ? await AcceptAsync(positions) : [];
         var verdicts = new Verdict[judged.Length];
         for (var i = 0; i < judged.Length; i++) verdicts[i] = judged[i].Verdict;
-        var described = vessel is not null && Describe(vessel);
         if (described) await SaveChangeAsync();
         if ((described || verdicts.Contains(Verdict.Accepted)) && Track.Count > 0)
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
+        if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
         return new(verdicts);
+    }
+
+    /// <summary>
+    /// The sector crossings this call's positions made (those after <paramref name="last"/>), for the alert book's
+    /// behaviour rules. Only accepted reports cross: positions replayed from the journal on activation do not, so
+    /// a crossing is told once (a lost one-way call loses its alert; the crossing stays in the asset's transitions).
+    /// </summary>
+    private SectorCrossing[] Crossings(int countBefore, SectorTransition last)
+    {
+        var transitions = State.Transitions;
+        var from = countBefore == 0 ? 0 : transitions.LastIndexOf(last) + 1;
+        if (from >= transitions.Count) return [];
+        var crossings = new SectorCrossing[transitions.Count - from];
+        for (var i = from; i < transitions.Count; i++)
+        {
+            var t = transitions[i];
+            var point = IndexOf(t.Time) is var k and >= 0 ? Track[k] : Track[^1];
+            crossings[i - from] = new SectorCrossing(new AlertAsset(Member, State.Kind, State.Vessel?.Name, point.Lat, point.Lon, t.Time), t.From, t.To, State.Vessel?.ShipType);
+        }
+        return crossings;
     }
 
     /// <summary>Merges what the vessel said; true when that changed its description (most reports repeat it).</summary>

@@ -24,6 +24,7 @@ public static class GrainServices
         services.AddSingleton<LivePublisher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LivePublisher>());
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
+        services.AddOptions<BehaviourOptions>().BindConfiguration(BehaviourOptions.Section);
         services.AddSingleton<AlertNotifier>();
         services.AddHostedService<WebhookSender>();
         if (configuration is not null) WebhookSender.AddWebhookClients(services, configuration);

@@ -228,7 +228,9 @@ public sealed partial class AlertsGrain
             }
             else
             {
-                var active = Book.Alerts.Values.Where(a => a.Target == "sector" && a.TargetId == sector && a.State != AlertState.Resolved).ToList();
+                // A sector's own alerts, and the behaviour alerts that lie in it.
+                var active = Book.Alerts.Values.Where(a => a.State != AlertState.Resolved
+                    && (a.Target == "sector" && a.TargetId == sector || a.Target == "asset" && a.Sectors.Contains(sector))).ToList();
                 level = active.Select(a => _options.Impact.GetValueOrDefault(a.Severity, catalogued)).Append(catalogued).MaxBy(ImpactLevels.Rank)!;
                 why = reason ?? (active.Count > 0 ? $"alert {string.Join(", ", active.Select(a => a.Id))}" : "no active alert");
             }

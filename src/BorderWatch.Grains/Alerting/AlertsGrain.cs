@@ -31,6 +31,7 @@ public sealed partial class AlertsGrain(
     LivePublisher live,
     AlertNotifier notifier,
     IOptions<AlertOptions> options,
+    IOptions<BehaviourOptions> behaviour,
     TimeProvider time,
     ILogger<AlertsGrain> logger) : Grain, IAlertsGrain
 {

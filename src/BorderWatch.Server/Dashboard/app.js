@@ -150,12 +150,13 @@
     const item = document.createElement("li");
     item.dataset.alert = alert.id;
     item.className = `alert ${alert.state} ${alert.severity}`;
-    const where = alert.target === "route" ? state.routes.get(alert.targetId) : state.sectors.get(alert.targetId)?.name;
+    const asset = alert.target === "asset" ? alert.assets[0] : null;
+    const where = asset ? asset.name || asset.asset : alert.target === "route" ? state.routes.get(alert.targetId) : state.sectors.get(alert.targetId)?.name;
     const since = alert.start.slice(0, 16).replace("T", " ");
     item.innerHTML = `<b></b> <span class="state"></span><br><span class="why"></span><br><small></small>`;
-    item.querySelector("b").textContent = `${where || alert.targetId}: ${alert.direction}`;
+    item.querySelector("b").textContent = `${where || alert.targetId}: ${alert.kind}`;
     item.querySelector(".state").textContent = alert.silencedBy ? `${alert.state}, silenced` : alert.state;
-    item.querySelector(".why").textContent = evidence(alert);
+    item.querySelector(".why").textContent = alert.reason ?? evidence(alert);
     item.querySelector("small").textContent = `since ${since} UTC` + (alert.acknowledgement ? ` · acknowledged by ${alert.acknowledgement.by}` : "")
       + (alert.sectors.length ? ` · ${alert.sectors.join(", ")}` : "");
     if (alert.state === "firing") {
@@ -164,7 +165,8 @@
       ack.addEventListener("click", () => acknowledge(alert));
       item.appendChild(ack);
     }
-    item.addEventListener("click", e => { if (e.target.tagName !== "BUTTON") borderMap.zoomTo(alert.target === "sector" ? alert.targetId : `${alert.targetId}-area`); });
+    const zoomTo = alert.target === "sector" ? alert.targetId : alert.target === "asset" ? alert.sectors[0] : `${alert.targetId}-area`;
+    item.addEventListener("click", e => { if (e.target.tagName !== "BUTTON") borderMap.zoomTo(zoomTo); });
     return item;
   }
 
