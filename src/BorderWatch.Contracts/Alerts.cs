@@ -73,6 +73,14 @@ public sealed record AlertAsset(
     [property: Id(0)] string Asset, [property: Id(1)] string? Kind, [property: Id(2)] string? Name,
     [property: Id(3)] double Lat, [property: Id(4)] double Lon, [property: Id(5)] DateTimeOffset Time);
 
+/// <summary>
+/// An asset silent for the dark rule's time: where it was last seen, at what speed and whether under way; and, once
+/// it reports again, where (null while it is still silent).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("bw.DarkReport")]
+public sealed record DarkReport(
+    [property: Id(0)] AlertAsset LastSeen, [property: Id(1)] double? SpeedKn, [property: Id(2)] bool UnderWay, [property: Id(3)] AlertAsset? Reappeared);
+
 /// <summary>An asset's newest position took it out of one sector and into another (null: outside every sector).</summary>
 [GenerateSerializer, Immutable, Alias("bw.SectorCrossing")]
 public sealed record SectorCrossing(
@@ -140,6 +148,10 @@ public interface IAlertsGrain : IGrainWithStringKey
     /// <summary>Assets crossed sector boundaries, in event-time order per asset: entries into watched sectors alert, exits resolve them.</summary>
     [OneWay]
     Task CrossedAsync(SectorCrossing[] crossings);
+
+    /// <summary>Assets that went silent, or came back after a silence: the dark rule judges them.</summary>
+    [OneWay]
+    Task DarkAsync(DarkReport[] reports);
 
     Task<Alert[]> QueryAsync(AlertQuery query);
 

@@ -33,6 +33,7 @@ public sealed class AssetGrain(
     SectorCatalogue catalogue,
     LivePublisher live,
     IOptions<AssetOptions> assetOptions,
+    IOptions<Alerting.BehaviourOptions> behaviour,
     ILogger<AssetGrain> logger)
     : RecordJournalGrain<AssetState, Position>(serializer, logger), IAssetGrain
 {
@@ -58,6 +59,8 @@ public sealed class AssetGrain(
 
     public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions, Vessel? vessel = null)
     {
+        var silentSince = Track.Count > 0 ? Track[^1] : (TrackPoint?)null;
+        var statusThen = State.Vessel?.Status;
         var described = vessel is not null && Describe(vessel); // first: a crossing in this call names the vessel
         var crossedBefore = State.Transitions.Count;
         var lastCrossing = crossedBefore > 0 ? State.Transitions[^1] : default;
@@ -68,8 +71,36 @@ public sealed class AssetGrain(
         if ((described || verdicts.Contains(Verdict.Accepted)) && Track.Count > 0)
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
         if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
+        if (Silences(silentSince, statusThen) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
         return new(verdicts);
     }
+
+    /// <summary>
+    /// The silences as long as the dark rule's that this call's positions ended: pairs of successive points from the
+    /// newest one before the call, so a batch that carries hours of a vessel's reports is judged report by report.
+    /// The book judges whether each was going dark, and where the vessel came back.
+    /// </summary>
+    private DarkReport[] Silences(TrackPoint? since, int? statusThen)
+    {
+        var rule = behaviour.Value.Dark;
+        if (!rule.Watches(State.Kind) || Track.Count == 0) return [];
+        var first = since ?? Track[0]; // an asset's first call: all its points are new
+        if (Track[^1].Time - first.Time < rule.After) return [];
+        var reports = new List<DarkReport>();
+        var before = first; // kept aside: the track may have let it go to make room
+        foreach (var after in Track.Where(p => p.Time > first.Time))
+        {
+            if (after.Time - before.Time >= rule.After)
+            {
+                var status = before == first ? statusThen : State.Vessel?.Status;
+                reports.Add(new DarkReport(Seen(before), before.SpeedKn, Alerting.DarkOptions.UnderWay(before.SpeedKn, status), Seen(after)));
+            }
+            before = after;
+        }
+        return [.. reports];
+    }
+
+    private AlertAsset Seen(TrackPoint point) => new(Member, State.Kind, State.Vessel?.Name, point.Lat, point.Lon, point.Time);
 
     /// <summary>
     /// The sector crossings this call's positions made (those after <paramref name="last"/>), for the alert book's
@@ -86,7 +117,7 @@ public sealed class AssetGrain(
         {
             var t = transitions[i];
             var point = IndexOf(t.Time) is var k and >= 0 ? Track[k] : Track[^1];
-            crossings[i - from] = new SectorCrossing(new AlertAsset(Member, State.Kind, State.Vessel?.Name, point.Lat, point.Lon, t.Time), t.From, t.To, State.Vessel?.ShipType);
+            crossings[i - from] = new SectorCrossing(Seen(point) with { Time = t.Time }, t.From, t.To, State.Vessel?.ShipType);
         }
         return crossings;
     }

@@ -13,7 +13,8 @@ namespace BorderWatch.Grains;
 /// on AIS, a reference to the description its grain holds too: some 200 bytes an asset.
 /// </summary>
 [CollectionAgeLimit(Days = 1)]
-public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<AssetIndexGrain> logger) : Grain, IAssetIndexGrain
+public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Alerting.BehaviourOptions> behaviour, ILogger<AssetIndexGrain> logger)
+    : Grain, IAssetIndexGrain
 {
     private const int ReadAtOnce = 256;
 
@@ -31,6 +32,8 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
     private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
     // Assets known but not yet in _latest: those still to be read after activation, and those admitted since and not yet published.
     private readonly HashSet<string> _unread = new(StringComparer.Ordinal);
+    // Assets told to the alert book as silent, with the report they went silent after.
+    private readonly Dictionary<string, DateTimeOffset> _toldSilent = new(StringComparer.Ordinal);
     private bool _complete;
 
     private string Scenario => this.GetPrimaryKeyString();
@@ -44,6 +47,30 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
         _unread.UnionWith(ids);
         _ = ReadSilentAssetsAsync(ids);
         this.RegisterGrainTimer(CountStaleAsync, StaleCountInterval, StaleCountInterval);
+        if (behaviour.Value.Dark.Enabled) this.RegisterGrainTimer(TellSilentAsync, behaviour.Value.Dark.CheckEvery, behaviour.Value.Dark.CheckEvery);
+    }
+
+    /// <summary>
+    /// The dark rule's live half: assets whose latest report is older than its time on the scenario clock are told
+    /// to the alert book once per silence (their grains tell it when they report again, which is all a replay needs).
+    /// </summary>
+    private async Task TellSilentAsync(CancellationToken cancellation)
+    {
+        var rule = behaviour.Value.Dark;
+        if (_order.Count == 0) return;
+        var horizon = await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetClockAsync() - rule.After;
+        var silent = new List<DarkReport>();
+        foreach (var (time, asset) in _order.Reverse()) // oldest report first: stop at the first one still within the time
+        {
+            if (time > horizon) break;
+            var entry = _latest[asset];
+            if (!rule.Watches(entry.Kind) || _toldSilent.TryGetValue(asset, out var told) && told == time) continue;
+            _toldSilent[asset] = time;
+            var at = entry.Latest;
+            silent.Add(new DarkReport(new AlertAsset(asset, entry.Kind, entry.Vessel?.Name, at.Lat, at.Lon, at.Time), at.SpeedKn,
+                Alerting.DarkOptions.UnderWay(at.SpeedKn, entry.Vessel?.Status), null));
+        }
+        if (silent.Count > 0) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync([.. silent]);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
@@ -107,6 +134,7 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
 
     public Task ClearAsync()
     {
+        _toldSilent.Clear();
         _latest.Clear();
         _unread.Clear();
         _order.Clear();
@@ -127,6 +155,7 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, ILogger<Asset
                 return;
             }
             _order.Remove((known.Latest.Time, known.Asset));
+            _toldSilent.Remove(known.Asset);
             asset = known.Asset; // the one copy of the id kept
         }
         else _unread.Remove(asset);

@@ -6,6 +6,29 @@ public sealed class BehaviourOptions
     public const string Section = "BorderWatch:Behaviour";
 
     public SectorEntryOptions SectorEntry { get; set; } = new();
+
+    public DarkOptions Dark { get; set; } = new();
+}
+
+/// <summary>
+/// "Went dark": an asset of <see cref="Kinds"/> under way (not moored, at anchor or below 1 kn) last seen inside a
+/// sector or within <see cref="RangeKm"/> of one reports nothing for <see cref="After"/> of event time. When it
+/// reports again the alert resolves with where, how far and how fast; faster than <see cref="SpoofKnots"/> is a
+/// suspected spoof. The asset index looks for the silent every <see cref="CheckEvery"/>.
+/// </summary>
+public sealed class DarkOptions
+{
+    public bool Enabled { get; set; } = true;
+    public List<string> Kinds { get; set; } = ["vessel"];
+    public TimeSpan After { get; set; } = TimeSpan.FromHours(1);
+    public double RangeKm { get; set; } = 50;
+    public double SpoofKnots { get; set; } = 40;
+    public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool Watches(string? kind) => Enabled && kind is not null && Kinds.Contains(kind);
+
+    /// <summary>Under way: not moored or at anchor by its AIS status, and not reporting less than 1 kn.</summary>
+    public static bool UnderWay(double? speedKn, int? status) => status is not (1 or 5) && speedKn is null or >= 1;
 }
 
 /// <summary>

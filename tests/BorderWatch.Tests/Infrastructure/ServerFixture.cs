@@ -33,6 +33,7 @@ public sealed class ServerFixture : IAsyncLifetime
             ["BorderWatch:Ais:Sources:0:Scenario"] = AisTcpScenario,
             ["BorderWatch:Ais:Sources:1:Udp"] = $"127.0.0.1:{AisUdpPort}",
             ["BorderWatch:Ais:Sources:1:Scenario"] = AisUdpScenario,
+            ["BorderWatch:Behaviour:Dark:CheckEvery"] = "00:00:00.500", // the dark rule's live half, looked at often
         });
         foreach (var scenario in new[] { TestKeys.ScopedScenario, AisTcpScenario, AisUdpScenario })
             await Api.ApiClient.CreateScenarioAsync(Server.Http, scenario);

@@ -17,7 +17,8 @@ public sealed record ShippingLane(string Id, string[] Ends, int Vessels, int[] S
 /// <summary>
 /// The merchant traffic around the patrols, as AIS: on each lane a fixed number of ships sail from one end to the
 /// other at their own speed, and a new ship (another MMSI, name, type, destination) sets out as one arrives. Where a
-/// ship is is a function of time alone, so months generated apart join up. Each reports its position every
+/// ship is is a function of time alone, so months generated apart join up. A ship that arrives lies moored there
+/// (AIS status 5, no speed) for six hours before the next one sets out. Each reports its position every
 /// <c>interval</c> (real class A ships: 2-10 s; a simulation thins them) and its static and voyage data when it sets
 /// out and then hourly (real ships: every 6 minutes).
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class MerchantTraffic(IReadOnlyDictionary<string, ShippingLane[]> 
 {
     private static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan StaticEvery = TimeSpan.FromHours(1);
+    private const double StayHours = 6;
     // Flags of convenience and the Mediterranean's own: Liberia, Marshall Islands, Panama, Malta, Greece, Hong Kong, Singapore, Italy.
     private static readonly uint[] Flags = [636, 538, 355, 229, 241, 477, 563, 247];
     private static readonly string[] Owners = ["MSC", "MAERSK", "CMA CGM", "EVER", "COSCO", "GRANDE", "NORDIC", "STAR", "OCEAN", "AEGEAN"];
@@ -45,16 +47,19 @@ public sealed class MerchantTraffic(IReadOnlyDictionary<string, ShippingLane[]> 
                 for (var next = start + interval * random.NextDouble(); next < end; next += interval)
                 {
                     var t = new DateTimeOffset(next.Ticks - next.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero); // AIS times are whole seconds
+                    // A voyage is the lane's length at sea and then a stay moored at its end, as long as StayHours would sail.
                     var km = offsetKm + knots * 1.852 * (t - Epoch).TotalHours;
-                    var voyage = (long)(km / length);
+                    var period = length + knots * 1.852 * StayHours;
+                    var voyage = (long)(km / period);
+                    var moored = km - voyage * period >= length;
                     var ship = Ship(lane, slot, voyage);
-                    var (lat, lon, course) = track.At(km);
-                    var report = new PositionReport(1, ship.Mmsi, AisClass.A, 0, 0, Math.Round(knots, 1), true, Math.Round(lon, 5), Math.Round(lat, 5),
-                        Math.Round(course, 1), (int)Math.Round(course) % 360, t.Second);
+                    var (lat, lon, course) = track.At(voyage * length + Math.Min(km - voyage * period, length - 0.001));
+                    var report = new PositionReport(1, ship.Mmsi, AisClass.A, moored ? 5 : 0, 0, moored ? 0 : Math.Round(knots, 1), true, Math.Round(lon, 5), Math.Round(lat, 5),
+                        moored ? null : Math.Round(course, 1), moored ? null : (int)Math.Round(course) % 360, t.Second);
                     yield return new SimRecord(t, route, RecordType.Ais, 0, string.Join('\n', AisWriter.Position(report, t)), Positions: 1);
                     if (voyage == lastVoyage && t - lastStatic < StaticEvery) continue;
                     (lastVoyage, lastStatic) = (voyage, t);
-                    var eta = t.AddHours((voyage + 1 - km / length) * length / (knots * 1.852));
+                    var eta = t.AddHours(Math.Max(0, (voyage * period + length - km) / (knots * 1.852)));
                     var data = ship.Static with { Destination = lane.Ends[voyage % 2 == 0 ? 1 : 0], Eta = new Eta(eta.Month, eta.Day, eta.Hour, eta.Minute) };
                     yield return new SimRecord(t, route, RecordType.Ais, 0, string.Join('\n', AisWriter.Voyage(data, t, (int)(ship.Mmsi % 10))), Positions: 0);
                 }
