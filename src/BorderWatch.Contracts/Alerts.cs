@@ -81,6 +81,11 @@ public sealed record AlertAsset(
 public sealed record DarkReport(
     [property: Id(0)] AlertAsset LastSeen, [property: Id(1)] double? SpeedKn, [property: Id(2)] bool UnderWay, [property: Id(3)] AlertAsset? Reappeared);
 
+/// <summary>An asset slow for the loitering rule's time (<see cref="Ended"/> null), or moving on after it.</summary>
+[GenerateSerializer, Immutable, Alias("bw.LoiterReport")]
+public sealed record LoiterReport(
+    [property: Id(0)] AlertAsset From, [property: Id(1)] AlertAsset Latest, [property: Id(2)] double AverageKnots, [property: Id(3)] AlertAsset? Ended);
+
 /// <summary>An asset's newest position took it out of one sector and into another (null: outside every sector).</summary>
 [GenerateSerializer, Immutable, Alias("bw.SectorCrossing")]
 public sealed record SectorCrossing(
@@ -152,6 +157,9 @@ public interface IAlertsGrain : IGrainWithStringKey
     /// <summary>Assets that went silent, or came back after a silence: the dark rule judges them.</summary>
     [OneWay]
     Task DarkAsync(DarkReport[] reports);
+
+    [OneWay]
+    Task LoiterAsync(LoiterReport report);
 
     Task<Alert[]> QueryAsync(AlertQuery query);
 

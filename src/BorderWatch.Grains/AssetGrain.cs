@@ -26,6 +26,24 @@ public sealed class AssetState
 
     /// <summary>What the vessel says of itself over AIS, kept in the saved state (no journaled record carries it).</summary>
     [Id(8)] public Vessel? Vessel { get; set; }
+
+    /// <summary>Since when it has been slow, for the loitering rule; null while it moves.</summary>
+    [Id(9)] public LoiterWindow? Loiter { get; set; }
+}
+
+/// <summary>A run of slow reports: the first and the latest, the distance between them along the way, and whether the book was told.</summary>
+[GenerateSerializer, Alias("bw.LoiterWindow")]
+public sealed class LoiterWindow
+{
+    [Id(0)] public TrackPoint From { get; set; }
+    [Id(1)] public TrackPoint Latest { get; set; }
+    [Id(2)] public double Km { get; set; }
+    [Id(3)] public bool Told { get; set; }
+    /// <summary>When it was last found near a coast: looked at again 10 minutes of event time later at the soonest.</summary>
+    [Id(4)] public DateTimeOffset? Inshore { get; set; }
+
+    public TimeSpan Length => Latest.Time - From.Time;
+    public double AverageKnots => Length > TimeSpan.Zero ? Km / GreatCircle.KmPerNauticalMile / Length.TotalHours : 0;
 }
 
 public sealed class AssetGrain(
@@ -34,6 +52,7 @@ public sealed class AssetGrain(
     LivePublisher live,
     IOptions<AssetOptions> assetOptions,
     IOptions<Alerting.BehaviourOptions> behaviour,
+    Coastline coastline,
     ILogger<AssetGrain> logger)
     : RecordJournalGrain<AssetState, Position>(serializer, logger), IAssetGrain
 {
@@ -72,7 +91,47 @@ public sealed class AssetGrain(
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
         if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
         if (Silences(silentSince, statusThen) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
+        foreach (var loitering in _loitering) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync(loitering);
+        _loitering.Clear();
         return new(verdicts);
+    }
+
+    // What the positions applied since the last call did by the loitering rule: told after the journal write, in order.
+    private readonly List<LoiterReport> _loitering = [];
+
+    /// <summary>
+    /// Keeps the run of slow reports up to date with a new newest point: a report under 2 kn (its speed, or the one
+    /// its move from the point before implies) lengthens it, a faster one ends it. A run long and slow enough,
+    /// offshore, is loitering; one that ends after that has moved on. Judged point by point, so a batch carrying
+    /// hours of reports gives what they would give one by one.
+    /// </summary>
+    private void Linger(TrackPoint point, TrackPoint? before)
+    {
+        var rule = behaviour.Value.Loitering;
+        if (!rule.Watches(State.Kind)) return;
+        var moved = before is { } b ? GreatCircle.Km(b.Lat, b.Lon, point.Lat, point.Lon) : 0;
+        var implied = before is { } p && point.Time > p.Time ? moved / GreatCircle.KmPerNauticalMile / (point.Time - p.Time).TotalHours : 0;
+        if ((point.SpeedKn ?? implied) >= Alerting.LoiteringOptions.SlowKnots)
+        {
+            if (State.Loiter is { Told: true } told) _loitering.Add(new LoiterReport(Seen(told.From), Seen(told.Latest), told.AverageKnots, Seen(point)));
+            State.Loiter = null;
+            return;
+        }
+        if (State.Loiter is not { } run)
+        {
+            State.Loiter = new LoiterWindow { From = point, Latest = point };
+            return;
+        }
+        (run.Km, run.Latest) = (run.Km + moved, point);
+        if (run.Told || run.Length < rule.For || run.AverageKnots >= Alerting.LoiteringOptions.SlowKnots) return;
+        if (run.Inshore is { } looked && point.Time - looked < TimeSpan.FromMinutes(10)) return;
+        if (!coastline.IsOffshore(point.Lat, point.Lon, rule.OffshoreKm))
+        {
+            run.Inshore = point.Time;
+            return;
+        }
+        run.Told = true;
+        _loitering.Add(new LoiterReport(Seen(run.From), Seen(run.Latest), run.AverageKnots, null));
     }
 
     /// <summary>
@@ -168,7 +227,11 @@ public sealed class AssetGrain(
         // Grow the track's array no further than it will ever hold (List would double it to 128 for 100 points).
         if (Track.Count == Track.Capacity) Track.Capacity = Math.Min(Math.Max(4, 2 * Track.Count), _options.TrackPoints + 1);
         Track.Insert(index, point);
-        if (index == Track.Count - 1) MoveTo(position);
+        if (index == Track.Count - 1)
+        {
+            MoveTo(position);
+            Linger(point, Track.Count > 1 ? Track[^2] : null);
+        }
         var horizon = Track[^1].Time - _options.TrackWindow;
         var drop = 0;
         while (drop < Track.Count - 1 && (Track.Count - drop > _options.TrackPoints || Track[drop].Time < horizon)) drop++;

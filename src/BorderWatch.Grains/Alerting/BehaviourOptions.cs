@@ -8,6 +8,25 @@ public sealed class BehaviourOptions
     public SectorEntryOptions SectorEntry { get; set; } = new();
 
     public DarkOptions Dark { get; set; } = new();
+
+    public LoiteringOptions Loitering { get; set; } = new();
+}
+
+/// <summary>
+/// Loitering: an asset of <see cref="Kinds"/> that reports under 2 kn (its AIS speed, or the speed its positions
+/// imply when it sends none) for <see cref="For"/>, averaging under 2 kn between them, more than
+/// <see cref="OffshoreKm"/> from any coast (Natural Earth's 1:50m land): not a port call, not an anchorage.
+/// </summary>
+public sealed class LoiteringOptions
+{
+    public const double SlowKnots = 2;
+
+    public bool Enabled { get; set; } = true;
+    public List<string> Kinds { get; set; } = ["vessel"];
+    public TimeSpan For { get; set; } = TimeSpan.FromHours(2);
+    public double OffshoreKm { get; set; } = 10;
+
+    public bool Watches(string? kind) => Enabled && kind is not null && Kinds.Contains(kind);
 }
 
 /// <summary>

@@ -34,6 +34,8 @@ public static class BorderWatchHosting
     {
         var services = builder.Services;
         services.AddSingleton(catalogue);
+        // Read when the first asset needs it: 2.4 MB of land polygons.
+        services.AddSingleton(_ => Coastline.Load(Path.Combine(AppContext.BaseDirectory, "Catalogue", "land-50m.geojson")));
         services.AddSingleton(TimeProvider.System);
         services.AddSettings<CountingOptions>(CountingOptions.Section);
         services.AddSettings<AssetOptions>(AssetOptions.Section);

@@ -31,6 +31,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(SectorCatalogue.Load(Paths.Catalogue));
+            silo.Services.AddSingleton(_ => Coastline.Load(Paths.Coastline));
             silo.Services.AddKeyedSingleton(StorageNames.BlobClient, (_, _) => new BlobServiceClient(connection));
             silo.Services.AddBorderWatchGrains();
             silo.Services.AddSingleton<IJournalStorageProvider>(sp => new FaultyJournals(sp.GetRequiredService<JournalStore>()));

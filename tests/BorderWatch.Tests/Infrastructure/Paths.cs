@@ -9,6 +9,9 @@ public static class Paths
 
     public static string Catalogue => Path.Combine(ServerProject, "Catalogue", "sectors.geojson");
 
+    /// <summary>Natural Earth's land as the server's build makes it (GeoJSON from world-atlas).</summary>
+    public static string Coastline => Path.Combine(Path.GetDirectoryName(ServerDll)!, "Catalogue", "land-50m.geojson");
+
     public static string Azurite => Path.Combine(ServerProject, "node_modules", ".bin", "azurite");
 
     /// <summary>The server as the build left it, in the configuration the tests were built in.</summary>
