@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BorderWatch.Geography;
-using BorderWatch.Tests.Api;
 using BorderWatch.Tests.Infrastructure;
 
 namespace BorderWatch.Tests.Alerts;
@@ -27,16 +26,6 @@ public sealed class DarkTests(ServerFixture fixture)
     private static readonly string[] Back = [At("V-1", Lampedusa, T0.AddHours(5)), At("V-2", Gavdos, T0.AddHours(2)), At("V-3", Zuwara, T0.AddHours(3), speed: 0), At("V-4", Away, T0.AddHours(3))];
     private static readonly string[] Last = [At("V-6", Lampedusa, T0.AddHours(3).AddMinutes(5))];
 
-    private async Task PostAsync(string scenario, IEnumerable<string> lines)
-    {
-        using var response = await fixture.Server.Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", lines);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<List<JsonNode>> DarkAsync(string scenario) =>
-        [.. (await fixture.Server.Http.GetJsonAsync($"/api/alerts?scenario={scenario}"))["alerts"]!.AsArray()
-            .Where(a => a!["kind"]!.GetValue<string>() == "dark").Select(a => a!.DeepClone()).OrderBy(a => a["id"]!.GetValue<string>())];
-
     private static string Summary(JsonNode a) =>
         $"{a["targetId"]} {a["state"]} {a["severity"]} {a["start"]} {a["resolvedAt"]} {a["resolution"]}";
 
@@ -44,19 +33,19 @@ public sealed class DarkTests(ServerFixture fixture)
     public async Task A_vessel_silent_near_a_sector_goes_dark_and_its_return_says_how_far_and_how_fast_and_a_replay_gives_the_same()
     {
         var live = await fixture.Server.NewScenarioAsync();
-        await PostAsync(live, Before);
+        await fixture.Server.Http.PostPositionsAsync(live, Before);
         // Live: the clock passes an hour after V-1, V-2 and V-6 were last seen; the asset index tells the book.
         List<JsonNode> alerts = [];
-        await Eventually.HoldsAsync(async () => (alerts = await DarkAsync(live)).Count == 3 && alerts.All(a => a["state"]!.GetValue<string>() == "firing"),
+        await Eventually.HoldsAsync(async () => (alerts = await fixture.Server.Http.AlertsOfKindAsync(live, "dark")).Count == 3 && alerts.All(a => a["state"]!.GetValue<string>() == "firing"),
             "V-1, V-2 and V-6 dark while silent");
         Assert.Equal(["V-1", "V-2", "V-6"], alerts.Select(a => a["targetId"]!.GetValue<string>()));
         Assert.Equal(T0.AddHours(1), alerts[0]["firedAt"]!.GetValue<DateTimeOffset>()); // on event time: an hour after it was last seen
         Assert.Contains("inside Zuwara", alerts[0]["reason"]!.GetValue<string>());
 
-        await PostAsync(live, Back);
-        await PostAsync(live, Last);
+        await fixture.Server.Http.PostPositionsAsync(live, Back);
+        await fixture.Server.Http.PostPositionsAsync(live, Last);
         // Back: V-1, V-2 and V-6 resolve. Then the clock is 5 h: V-2 (at Gavdos since 2 h), V-5 (3 h) and V-6 (3 h 05) are silent now.
-        await Eventually.HoldsAsync(async () => (alerts = await DarkAsync(live)).Count(a => a["state"]!.GetValue<string>() == "resolved") == 3 && alerts.Count == 6,
+        await Eventually.HoldsAsync(async () => (alerts = await fixture.Server.Http.AlertsOfKindAsync(live, "dark")).Count(a => a["state"]!.GetValue<string>() == "resolved") == 3 && alerts.Count == 6,
             "three back, three silent again");
         var first = alerts.Where(a => a["start"]!.GetValue<DateTimeOffset>() == T0).ToList();
         Assert.Equal(["V-1", "V-2", "V-6"], first.Select(a => a["targetId"]!.GetValue<string>()));
@@ -69,9 +58,9 @@ public sealed class DarkTests(ServerFixture fixture)
 
         // The same positions in one request: the grains find the silences inside the batch; the same alerts, word for word.
         var replay = await fixture.Server.NewScenarioAsync();
-        await PostAsync(replay, [.. Before, .. Back, .. Last]);
+        await fixture.Server.Http.PostPositionsAsync(replay, [.. Before, .. Back, .. Last]);
         List<JsonNode> replayed = [];
-        await Eventually.HoldsAsync(async () => (replayed = await DarkAsync(replay)).Count == 6 && replayed.Count(a => a["state"]!.GetValue<string>() == "resolved") == 3,
+        await Eventually.HoldsAsync(async () => (replayed = await fixture.Server.Http.AlertsOfKindAsync(replay, "dark")).Count == 6 && replayed.Count(a => a["state"]!.GetValue<string>() == "resolved") == 3,
             "six dark alerts in the replay, three resolved");
         Assert.Equal(alerts.Select(Summary), replayed.Select(Summary));
     }

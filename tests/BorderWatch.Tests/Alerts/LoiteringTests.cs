@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BorderWatch.Geography;
-using BorderWatch.Tests.Api;
 using BorderWatch.Tests.Infrastructure;
 
 namespace BorderWatch.Tests.Alerts;
@@ -29,33 +28,23 @@ public sealed class LoiteringTests(ServerFixture fixture)
         .. Enumerable.Range(0, 16).Select(i => At("P-1", "patrol", (Offshore.Lat + 0.2, Offshore.Lon), 10 * i, 0.5)),
     ];
 
-    private async Task PostAsync(string scenario, IEnumerable<string> lines)
-    {
-        using var response = await fixture.Server.Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", lines);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<List<JsonNode>> LoiteringAsync(string scenario) =>
-        [.. (await fixture.Server.Http.GetJsonAsync($"/api/alerts?scenario={scenario}"))["alerts"]!.AsArray()
-            .Where(a => a!["kind"]!.GetValue<string>() == "loitering").Select(a => a!.DeepClone())];
-
     [Fact]
     public async Task A_vessel_slow_for_two_hours_far_offshore_loiters_until_it_moves_on_and_a_replay_gives_the_same()
     {
         var live = await fixture.Server.NewScenarioAsync();
         // In time order, a report at a time, as a live feed.
-        foreach (var line in Feed.OrderBy(l => JsonNode.Parse(l)!["time"]!.GetValue<DateTimeOffset>())) await PostAsync(live, [line]);
+        foreach (var line in Feed.OrderBy(l => JsonNode.Parse(l)!["time"]!.GetValue<DateTimeOffset>())) await fixture.Server.Http.PostPositionsAsync(live, [line]);
         List<JsonNode> alerts = [];
-        await Eventually.HoldsAsync(async () => (alerts = await LoiteringAsync(live)) is [{ } a] && a["state"]!.GetValue<string>() == "resolved", "L-1 loitered, then moved on");
+        await Eventually.HoldsAsync(async () => (alerts = await fixture.Server.Http.AlertsOfKindAsync(live, "loitering")) is [{ } a] && a["state"]!.GetValue<string>() == "resolved", "L-1 loitered, then moved on");
         var alert = alerts[0];
         Assert.Equal(("L-1", T0, T0.AddHours(2), T0.AddMinutes(160)), (alert["targetId"]!.GetValue<string>(), alert["start"]!.GetValue<DateTimeOffset>(),
             alert["firedAt"]!.GetValue<DateTimeOffset>(), alert["resolvedAt"]!.GetValue<DateTimeOffset>()));
         Assert.Contains("more than 10 km from any coast", alert["reason"]!.GetValue<string>());
 
         var replay = await fixture.Server.NewScenarioAsync();
-        await PostAsync(replay, Feed);
+        await fixture.Server.Http.PostPositionsAsync(replay, Feed);
         List<JsonNode> replayed = [];
-        await Eventually.HoldsAsync(async () => (replayed = await LoiteringAsync(replay)).Count == 1 && replayed[0]["state"]!.GetValue<string>() == "resolved", "the replay's alert");
+        await Eventually.HoldsAsync(async () => (replayed = await fixture.Server.Http.AlertsOfKindAsync(replay, "loitering")).Count == 1 && replayed[0]["state"]!.GetValue<string>() == "resolved", "the replay's alert");
         string Summary(JsonNode a) => $"{a["id"]} {a["firedAt"]} {a["resolvedAt"]} {a["reason"]} {a["resolution"]}";
         Assert.Equal(Summary(alert), Summary(replayed[0]));
     }

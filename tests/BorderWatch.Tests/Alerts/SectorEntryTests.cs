@@ -35,19 +35,15 @@ public sealed class SectorEntryTests(ServerFixture fixture)
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<JsonArray> EntriesAsync(string scenario) =>
-        new([.. (await fixture.Server.Http.GetJsonAsync($"/api/alerts?scenario={scenario}"))["alerts"]!.AsArray()
-            .Where(a => a!["kind"]!.GetValue<string>() == "sector-entry").Select(a => a!.DeepClone())]);
-
     [Fact]
     public async Task A_fishing_boat_entering_a_high_impact_sector_alerts_with_why_and_leaving_resolves_it_and_merchant_traffic_does_not()
     {
         var scenario = await fixture.Server.NewScenarioAsync();
         await PostAsync(scenario, Static(Fishing, "PESCATORE", 30), Static(Merchant, "CARGO ONE", 70),
             Report(Fishing, 0), Report(Merchant, 0), Report(Fishing, 1), Report(Merchant, 1));
-        JsonArray entries = [];
-        await Eventually.HoldsAsync(async () => (entries = await EntriesAsync(scenario)).Count == 1, "one sector-entry alert");
-        var alert = entries[0]!;
+        List<JsonNode> entries = [];
+        await Eventually.HoldsAsync(async () => (entries = await fixture.Server.Http.AlertsOfKindAsync(scenario, "sector-entry")).Count == 1, "one sector-entry alert");
+        var alert = entries[0];
         Assert.Equal(("asset", $"{Fishing}", "firing", "central-med"), (alert["target"]!.GetValue<string>(), alert["targetId"]!.GetValue<string>(),
             alert["state"]!.GetValue<string>(), alert["route"]!.GetValue<string>()));
         Assert.Equal(["lampedusa"], alert["sectors"]!.AsArray().Select(s => s!.GetValue<string>()));
@@ -59,7 +55,7 @@ public sealed class SectorEntryTests(ServerFixture fixture)
         // Sent again, it counts once; out of the sector, the alert resolves.
         await PostAsync(scenario, Report(Fishing, 0), Report(Fishing, 1));
         await PostAsync(scenario, Report(Fishing, 2), Report(Merchant, 2));
-        await Eventually.HoldsAsync(async () => (entries = await EntriesAsync(scenario)).Count == 1 && entries[0]!["state"]!.GetValue<string>() == "resolved",
+        await Eventually.HoldsAsync(async () => (entries = await fixture.Server.Http.AlertsOfKindAsync(scenario, "sector-entry")).Count == 1 && entries[0]!["state"]!.GetValue<string>() == "resolved",
             "the alert resolved when the boat left");
         Assert.Equal(T0.AddMinutes(20), entries[0]!["resolvedAt"]!.GetValue<DateTimeOffset>());
 
@@ -67,7 +63,7 @@ public sealed class SectorEntryTests(ServerFixture fixture)
         var single = await fixture.Server.NewScenarioAsync();
         await PostAsync(single, Static(Fishing, "PESCATORE", 30));
         foreach (var step in new[] { 0, 1, 2 }) await PostAsync(single, Report(Fishing, step));
-        await Eventually.HoldsAsync(async () => (await EntriesAsync(single)) is [{ } a] && a["id"]!.GetValue<string>() == alert["id"]!.GetValue<string>()
+        await Eventually.HoldsAsync(async () => (await fixture.Server.Http.AlertsOfKindAsync(single, "sector-entry")) is [{ } a] && a["id"]!.GetValue<string>() == alert["id"]!.GetValue<string>()
             && a["state"]!.GetValue<string>() == "resolved", "the same alert from sentences sent one by one");
     }
 
