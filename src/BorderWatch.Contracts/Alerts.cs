@@ -86,6 +86,26 @@ public sealed record DarkReport(
 public sealed record LoiterReport(
     [property: Id(0)] AlertAsset From, [property: Id(1)] AlertAsset Latest, [property: Id(2)] double AverageKnots, [property: Id(3)] AlertAsset? Ended);
 
+/// <summary>A report for the encounter cells: where a slow asset offshore was (<see cref="Slow"/>), or that it moves on; whether the cell is the one it lies in.</summary>
+[GenerateSerializer, Immutable, Alias("bw.CellReport")]
+public sealed record CellReport([property: Id(0)] AlertAsset At, [property: Id(1)] bool Slow, [property: Id(2)] bool Home);
+
+/// <summary>Two assets close together: since when, the latest moment, and how far apart then (<see cref="Apart"/>: they parted).</summary>
+[GenerateSerializer, Immutable, Alias("bw.EncounterReport")]
+public sealed record EncounterReport(
+    [property: Id(0)] AlertAsset First, [property: Id(1)] AlertAsset Second, [property: Id(2)] DateTimeOffset Since, [property: Id(3)] DateTimeOffset Latest,
+    [property: Id(4)] double Metres, [property: Id(5)] bool Apart);
+
+/// <summary>
+/// One cell of the map per scenario (key "{scenario}/{row}:{column}"): the recent slow reports of the assets in or
+/// near it, to find pairs that stay together.
+/// </summary>
+public interface IEncounterCellGrain : IGrainWithStringKey
+{
+    [OneWay]
+    Task ReportAsync(CellReport[] reports);
+}
+
 /// <summary>An asset's newest position took it out of one sector and into another (null: outside every sector).</summary>
 [GenerateSerializer, Immutable, Alias("bw.SectorCrossing")]
 public sealed record SectorCrossing(
@@ -150,16 +170,19 @@ public interface IAlertsGrain : IGrainWithStringKey
     [OneWay]
     Task CountsChangedAsync(string[] sectors, DateTimeOffset earliest);
 
+    // The behaviour rules' reports are awaited, not one-way: a raise and the end that follows it must arrive in that order.
+
     /// <summary>Assets crossed sector boundaries, in event-time order per asset: entries into watched sectors alert, exits resolve them.</summary>
-    [OneWay]
     Task CrossedAsync(SectorCrossing[] crossings);
 
     /// <summary>Assets that went silent, or came back after a silence: the dark rule judges them.</summary>
-    [OneWay]
     Task DarkAsync(DarkReport[] reports);
 
-    [OneWay]
-    Task LoiterAsync(LoiterReport report);
+    /// <summary>Loitering begun or ended, in event-time order.</summary>
+    Task LoiterAsync(LoiterReport[] reports);
+
+    /// <summary>Encounters begun or ended, in event-time order.</summary>
+    Task EncounterAsync(EncounterReport[] reports);
 
     Task<Alert[]> QueryAsync(AlertQuery query);
 

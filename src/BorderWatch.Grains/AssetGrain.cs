@@ -91,13 +91,56 @@ public sealed class AssetGrain(
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
         if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
         if (Silences(silentSince, statusThen) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
-        foreach (var loitering in _loitering) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync(loitering);
+        if (_loitering.Count > 0) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync([.. _loitering]);
         _loitering.Clear();
+        foreach (var cell in _meeting.GroupBy(m => m.Cell))
+            await GrainFactory.GetGrain<IEncounterCellGrain>($"{Scenario}/{cell.Key}").ReportAsync([.. cell.Select(m => m.Report)]);
+        _meeting.Clear();
         return new(verdicts);
     }
 
     // What the positions applied since the last call did by the loitering rule: told after the journal write, in order.
     private readonly List<LoiterReport> _loitering = [];
+
+    /// <summary>How far the asset moved since the point before, and whether it is slow: under 2 kn by its speed, or by the speed the move implies.</summary>
+    private static (double Km, bool Slow) Pace(TrackPoint point, TrackPoint? before)
+    {
+        var moved = before is { } b ? GreatCircle.Km(b.Lat, b.Lon, point.Lat, point.Lon) : 0;
+        var implied = before is { } p && point.Time > p.Time ? moved / GreatCircle.KmPerNauticalMile / (point.Time - p.Time).TotalHours : 0;
+        return (moved, (point.SpeedKn ?? implied) < Alerting.LoiteringOptions.SlowKnots);
+    }
+
+    // The encounter cells this asset's slow reports went to (so that moving on is told to them), and the last
+    // offshore check, looked at again 10 minutes of event time later at the soonest. Kept in memory only: a cell
+    // forgets an asset it has not heard from anyway.
+    private readonly List<(string Cell, CellReport Report)> _meeting = [];
+    private readonly HashSet<string> _inCells = new(StringComparer.Ordinal);
+    private (DateTimeOffset At, bool Offshore)? _offshore;
+
+    /// <summary>Slow reports offshore go to the encounter cells around them; the first report that is not tells those cells it moved on.</summary>
+    private void Meet(TrackPoint point, TrackPoint? before)
+    {
+        var rule = behaviour.Value.Encounter;
+        if (!rule.Watches(State.Kind)) return;
+        if (Pace(point, before).Slow && Offshore(point, rule.OffshoreKm))
+        {
+            foreach (var (cell, home) in rule.CellsOf(point.Lat, point.Lon))
+            {
+                _meeting.Add((cell, new CellReport(Seen(point), true, home)));
+                _inCells.Add(cell);
+            }
+            return;
+        }
+        foreach (var cell in _inCells) _meeting.Add((cell, new CellReport(Seen(point), false, false)));
+        _inCells.Clear();
+    }
+
+    private bool Offshore(TrackPoint point, double km)
+    {
+        if (_offshore is not { } last || point.Time - last.At >= TimeSpan.FromMinutes(10) || point.Time < last.At)
+            _offshore = last = (point.Time, coastline.IsOffshore(point.Lat, point.Lon, km));
+        return last.Offshore;
+    }
 
     /// <summary>
     /// Keeps the run of slow reports up to date with a new newest point: a report under 2 kn (its speed, or the one
@@ -109,9 +152,8 @@ public sealed class AssetGrain(
     {
         var rule = behaviour.Value.Loitering;
         if (!rule.Watches(State.Kind)) return;
-        var moved = before is { } b ? GreatCircle.Km(b.Lat, b.Lon, point.Lat, point.Lon) : 0;
-        var implied = before is { } p && point.Time > p.Time ? moved / GreatCircle.KmPerNauticalMile / (point.Time - p.Time).TotalHours : 0;
-        if ((point.SpeedKn ?? implied) >= Alerting.LoiteringOptions.SlowKnots)
+        var (moved, slow) = Pace(point, before);
+        if (!slow)
         {
             if (State.Loiter is { Told: true } told) _loitering.Add(new LoiterReport(Seen(told.From), Seen(told.Latest), told.AverageKnots, Seen(point)));
             State.Loiter = null;
@@ -231,6 +273,7 @@ public sealed class AssetGrain(
         {
             MoveTo(position);
             Linger(point, Track.Count > 1 ? Track[^2] : null);
+            Meet(point, Track.Count > 1 ? Track[^2] : null);
         }
         var horizon = Track[^1].Time - _options.TrackWindow;
         var drop = 0;

@@ -5,16 +5,27 @@ public sealed partial class AlertsGrain
 {
     public const string Loitering = "loitering";
 
-    public async Task LoiterAsync(LoiterReport report)
+    public async Task LoiterAsync(LoiterReport[] reports)
+    {
+        var changed = new List<Alert>();
+        foreach (var report in reports) if (Judge(report) is { } alert) changed.Add(alert);
+        if (changed.Count == 0) return;
+        UpdateImpact(changed.SelectMany(a => a.Sectors).Distinct(), "system", null);
+        await SaveAndNotifyAsync();
+        ReportFiring();
+    }
+
+    /// <summary>What the report changes in the book: the alert raised or resolved, or null.</summary>
+    private Alert? Judge(LoiterReport report)
     {
         var rule = behaviour.Value.Loitering;
         var (from, latest) = (report.From, report.Latest);
-        if (!rule.Watches(from.Kind)) return;
+        if (!rule.Watches(from.Kind)) return null;
         var id = $"{Loitering}:{from.Asset}:{from.Time:yyyy-MM-ddTHH:mm:ss.fff}Z";
         var isNew = !Book.Alerts.TryGetValue(id, out var alert);
         if (report.Ended is { } by)
         {
-            if (isNew || alert!.State == AlertState.Resolved) return;
+            if (isNew || alert!.State == AlertState.Resolved) return null;
             (alert.State, alert.End, alert.ResolvedAt) = (AlertState.Resolved, by.Time, by.Time);
             alert.Resolution = $"moved on at {by.Lat:0.####}, {by.Lon:0.####} after {(latest.Time - from.Time).TotalHours:0.#} h slow";
             alert.Assets = [from, latest, by];
@@ -23,7 +34,7 @@ public sealed partial class AlertsGrain
         }
         else
         {
-            if (!isNew) return;
+            if (!isNew) return null;
             var (sector, _) = Nearest(latest);
             var inside = catalogue.Locate(latest.Lat, latest.Lon);
             alert = new Alert
@@ -41,8 +52,6 @@ public sealed partial class AlertsGrain
             BorderWatchMetrics.AlertsFired.Add(1, BorderWatchMetrics.Tag("target", "asset"));
             Notify(alert, "fired");
         }
-        if (alert.Sectors.Count > 0) UpdateImpact(alert.Sectors, "system", null);
-        await SaveAndNotifyAsync();
-        ReportFiring();
+        return alert;
     }
 }

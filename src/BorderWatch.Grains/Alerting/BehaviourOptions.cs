@@ -10,6 +10,43 @@ public sealed class BehaviourOptions
     public DarkOptions Dark { get; set; } = new();
 
     public LoiteringOptions Loitering { get; set; } = new();
+
+    public EncounterOptions Encounter { get; set; } = new();
+}
+
+/// <summary>
+/// Encounter: two assets of <see cref="Kinds"/> within <see cref="DistanceM"/> of each other for <see cref="For"/>,
+/// both reporting under 2 kn, more than <see cref="OffshoreKm"/> from any coast: how people are moved from a mother
+/// ship. Pairs are found in cells of <see cref="CellDegrees"/>: a report goes to its cell and to the neighbours it is
+/// within <see cref="DistanceM"/> of, never against every vessel.
+/// </summary>
+public sealed class EncounterOptions
+{
+    public bool Enabled { get; set; } = true;
+    public List<string> Kinds { get; set; } = ["vessel"];
+    public double DistanceM { get; set; } = 500;
+    public TimeSpan For { get; set; } = TimeSpan.FromMinutes(30);
+    public double OffshoreKm { get; set; } = 10;
+    public double CellDegrees { get; set; } = 0.05;
+    /// <summary>Two reports this close in time are taken as at the same moment.</summary>
+    public TimeSpan Together { get; set; } = TimeSpan.FromMinutes(10);
+
+    public bool Watches(string? kind) => Enabled && kind is not null && Kinds.Contains(kind);
+
+    /// <summary>The cell a point lies in, and the neighbours it is within the distance of (a point near a corner: three).</summary>
+    public IEnumerable<(string Cell, bool Home)> CellsOf(double lat, double lon)
+    {
+        var (row, column) = ((int)Math.Floor(lat / CellDegrees), (int)Math.Floor(lon / CellDegrees));
+        var dLat = DistanceM / 111_000.0;
+        var dLon = DistanceM / (111_000.0 * Math.Max(0.05, Math.Cos(lat * Math.PI / 180)));
+        for (var r = -1; r <= 1; r++)
+            for (var c = -1; c <= 1; c++)
+            {
+                var (south, west) = ((row + r) * CellDegrees, (column + c) * CellDegrees);
+                var near = lat + dLat >= south && lat - dLat < south + CellDegrees && lon + dLon >= west && lon - dLon < west + CellDegrees;
+                if (near) yield return ($"{row + r}:{column + c}", r == 0 && c == 0);
+            }
+    }
 }
 
 /// <summary>
