@@ -43,10 +43,7 @@ public sealed partial class AlertsGrain
             Severity = level == "critical" ? "major" : "warning", Sectors = [sector], Assets = [at], Version = 1,
             Reason = $"{who} entered {info.Name}, impact {level} (the rule watches {rule.MinImpact} and above), at {at.Lat:0.####}, {at.Lon:0.####}",
         };
-        alert.SilencedBy = Book.Silences.FirstOrDefault(s => s.Matches(alert))?.Id;
-        Book.Alerts[id] = alert;
-        BorderWatchMetrics.AlertsFired.Add(1, BorderWatchMetrics.Tag("target", "asset"));
-        Notify(alert, "fired");
+        Raise(alert);
         return true;
     }
 
@@ -56,13 +53,36 @@ public sealed partial class AlertsGrain
         var at = crossing.Asset;
         var open = Book.Alerts.Values.Where(a => a.Behaviour == SectorEntry && a.TargetId == at.Asset && a.State != AlertState.Resolved
             && a.Sectors.Contains(sector) && a.Start <= at.Time).ToList();
-        foreach (var alert in open)
-        {
-            (alert.State, alert.End, alert.ResolvedAt) = (AlertState.Resolved, at.Time, at.Time);
-            alert.Resolution = $"left {sector} at {at.Lat:0.####}, {at.Lon:0.####}";
-            alert.Version++;
-            Notify(alert, "resolved");
-        }
+        foreach (var alert in open) Resolve(alert, at.Time, $"left {sector} at {at.Lat:0.####}, {at.Lon:0.####}");
         return open.Count > 0;
+    }
+
+    /// <summary>Judges each report, then writes the book once for all it changed.</summary>
+    private async Task TellAsync<T>(T[] reports, Func<T, Alert?> judge)
+    {
+        var changed = reports.Select(judge).OfType<Alert>().ToList();
+        if (changed.Count == 0) return;
+        UpdateImpact(changed.SelectMany(a => a.Sectors).Distinct(), "system", null);
+        await SaveAndNotifyAsync();
+        ReportFiring();
+    }
+
+    /// <summary>A new behaviour alert into the book, silenced if a silence matches, and its webhooks told.</summary>
+    private Alert Raise(Alert alert)
+    {
+        alert.SilencedBy = Book.Silences.FirstOrDefault(s => s.Matches(alert))?.Id;
+        Book.Alerts[alert.Id] = alert;
+        BorderWatchMetrics.AlertsFired.Add(1, BorderWatchMetrics.Tag("target", "asset"));
+        Notify(alert, "fired");
+        return alert;
+    }
+
+    /// <summary>A behaviour alert over: at <paramref name="at"/> (event time), and why.</summary>
+    private Alert Resolve(Alert alert, DateTimeOffset at, string resolution)
+    {
+        (alert.State, alert.End, alert.ResolvedAt, alert.Resolution) = (AlertState.Resolved, at, at, resolution);
+        alert.Version++;
+        Notify(alert, "resolved");
+        return alert;
     }
 }

@@ -41,13 +41,7 @@ public sealed partial class AlertsGrain
                 if (spoof) (alert.Severity, alert.Reason) = ("major", alert.Reason + "; its reappearance is a suspected spoof");
             }
             alert.Version++;
-            if (isNew)
-            {
-                alert.SilencedBy = Book.Silences.FirstOrDefault(s => s.Matches(alert))?.Id;
-                Book.Alerts[id] = alert;
-                BorderWatchMetrics.AlertsFired.Add(1, BorderWatchMetrics.Tag("target", "asset"));
-                Notify(alert, "fired");
-            }
+            if (isNew) Raise(alert);
             if (alert.State == AlertState.Resolved) Notify(alert, "resolved");
             touched.Add(info.Id);
         }

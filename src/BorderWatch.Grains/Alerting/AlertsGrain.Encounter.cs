@@ -5,15 +5,7 @@ public sealed partial class AlertsGrain
 {
     public const string Encounter = "encounter";
 
-    public async Task EncounterAsync(EncounterReport[] reports)
-    {
-        var changed = new List<Alert>();
-        foreach (var report in reports) if (Judge(report) is { } alert) changed.Add(alert);
-        if (changed.Count == 0) return;
-        UpdateImpact(changed.SelectMany(a => a.Sectors).Distinct(), "system", null);
-        await SaveAndNotifyAsync();
-        ReportFiring();
-    }
+    public Task EncounterAsync(EncounterReport[] reports) => TellAsync(reports, Judge);
 
     /// <summary>What the report changes in the book: the alert raised or resolved, or null.</summary>
     private Alert? Judge(EncounterReport report)
@@ -25,10 +17,7 @@ public sealed partial class AlertsGrain
         if (report.Apart)
         {
             if (isNew || alert!.State == AlertState.Resolved) return null;
-            (alert.State, alert.End, alert.ResolvedAt) = (AlertState.Resolved, report.Latest, report.Latest);
-            alert.Resolution = $"apart at {report.Latest:yyyy-MM-dd HH:mm} UTC after {(report.Latest - report.Since).TotalMinutes:0} min together";
-            alert.Version++;
-            Notify(alert, "resolved");
+            Resolve(alert, report.Latest, $"apart at {report.Latest:yyyy-MM-dd HH:mm} UTC after {(report.Latest - report.Since).TotalMinutes:0} min together");
         }
         else
         {
@@ -43,10 +32,7 @@ public sealed partial class AlertsGrain
                 Reason = $"{Who(a)} and {Who(b)} have been within {rule.DistanceM:0} m of each other for {(report.Latest - report.Since).TotalMinutes:0} min, "
                     + $"both under 2 kn, more than {rule.OffshoreKm:0} km from any coast; they met {report.Metres:0} m apart at {a.Lat:0.####}, {a.Lon:0.####}",
             };
-            alert.SilencedBy = Book.Silences.FirstOrDefault(s => s.Matches(alert))?.Id;
-            Book.Alerts[id] = alert;
-            BorderWatchMetrics.AlertsFired.Add(1, BorderWatchMetrics.Tag("target", "asset"));
-            Notify(alert, "fired");
+            Raise(alert);
         }
         return alert;
     }

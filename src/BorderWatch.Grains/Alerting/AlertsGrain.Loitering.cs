@@ -5,15 +5,7 @@ public sealed partial class AlertsGrain
 {
     public const string Loitering = "loitering";
 
-    public async Task LoiterAsync(LoiterReport[] reports)
-    {
-        var changed = new List<Alert>();
-        foreach (var report in reports) if (Judge(report) is { } alert) changed.Add(alert);
-        if (changed.Count == 0) return;
-        UpdateImpact(changed.SelectMany(a => a.Sectors).Distinct(), "system", null);
-        await SaveAndNotifyAsync();
-        ReportFiring();
-    }
+    public Task LoiterAsync(LoiterReport[] reports) => TellAsync(reports, Judge);
 
     /// <summary>What the report changes in the book: the alert raised or resolved, or null.</summary>
     private Alert? Judge(LoiterReport report)
@@ -26,11 +18,8 @@ public sealed partial class AlertsGrain
         if (report.Ended is { } by)
         {
             if (isNew || alert!.State == AlertState.Resolved) return null;
-            (alert.State, alert.End, alert.ResolvedAt) = (AlertState.Resolved, by.Time, by.Time);
-            alert.Resolution = $"moved on at {by.Lat:0.####}, {by.Lon:0.####} after {(latest.Time - from.Time).TotalHours:0.#} h slow";
             alert.Assets = [from, latest, by];
-            alert.Version++;
-            Notify(alert, "resolved");
+            Resolve(alert, by.Time, $"moved on at {by.Lat:0.####}, {by.Lon:0.####} after {(latest.Time - from.Time).TotalHours:0.#} h slow");
         }
         else
         {
@@ -47,10 +36,7 @@ public sealed partial class AlertsGrain
                     + $"from {from.Lat:0.####}, {from.Lon:0.####} to {latest.Lat:0.####}, {latest.Lon:0.####}",
                 Version = 1,
             };
-            alert.SilencedBy = Book.Silences.FirstOrDefault(s => s.Matches(alert))?.Id;
-            Book.Alerts[id] = alert;
-            BorderWatchMetrics.AlertsFired.Add(1, BorderWatchMetrics.Tag("target", "asset"));
-            Notify(alert, "fired");
+            Raise(alert);
         }
         return alert;
     }
