@@ -91,16 +91,16 @@ public sealed class AssetGrain(
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
         if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
         if (Silences(silentSince, statusThen) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
-        if (_loitering.Count > 0) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync([.. _loitering]);
-        _loitering.Clear();
-        foreach (var cell in _meeting.GroupBy(m => m.Cell))
+        if (_loitering is { } loitering) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync([.. loitering]);
+        _loitering = null;
+        foreach (var cell in _meeting?.GroupBy(m => m.Cell) ?? [])
             await GrainFactory.GetGrain<IEncounterCellGrain>($"{Scenario}/{cell.Key}").ReportAsync([.. cell.Select(m => m.Report)]);
-        _meeting.Clear();
+        _meeting = null;
         return new(verdicts);
     }
 
     // What the positions applied since the last call did by the loitering rule: told after the journal write, in order.
-    private readonly List<LoiterReport> _loitering = [];
+    private List<LoiterReport>? _loitering;
 
     /// <summary>How far the asset moved since the point before, and whether it is slow: under 2 kn by its speed, or by the speed the move implies.</summary>
     private static (double Km, bool Slow) Pace(TrackPoint point, TrackPoint? before)
@@ -113,8 +113,9 @@ public sealed class AssetGrain(
     // The encounter cells this asset's slow reports went to (so that moving on is told to them), and the last
     // offshore check, looked at again 10 minutes of event time later at the soonest. Kept in memory only: a cell
     // forgets an asset it has not heard from anyway.
-    private readonly List<(string Cell, CellReport Report)> _meeting = [];
-    private readonly HashSet<string> _inCells = new(StringComparer.Ordinal);
+    // Made when first needed: most assets never meet anyone, and each asset's bytes count (issue 20).
+    private List<(string Cell, CellReport Report)>? _meeting;
+    private HashSet<string>? _inCells;
     private (DateTimeOffset At, bool Offshore)? _offshore;
 
     /// <summary>Slow reports offshore go to the encounter cells around them; the first report that is not tells those cells it moved on.</summary>
@@ -126,13 +127,14 @@ public sealed class AssetGrain(
         {
             foreach (var (cell, home) in rule.CellsOf(point.Lat, point.Lon))
             {
-                _meeting.Add((cell, new CellReport(Seen(point), true, home)));
-                _inCells.Add(cell);
+                (_meeting ??= []).Add((cell, new CellReport(Seen(point), true, home)));
+                (_inCells ??= new(StringComparer.Ordinal)).Add(cell);
             }
             return;
         }
-        foreach (var cell in _inCells) _meeting.Add((cell, new CellReport(Seen(point), false, false)));
-        _inCells.Clear();
+        if (_inCells is null) return;
+        foreach (var cell in _inCells) (_meeting ??= []).Add((cell, new CellReport(Seen(point), false, false)));
+        _inCells = null;
     }
 
     private bool Offshore(TrackPoint point, double km)
@@ -155,7 +157,7 @@ public sealed class AssetGrain(
         var (moved, slow) = Pace(point, before);
         if (!slow)
         {
-            if (State.Loiter is { Told: true } told) _loitering.Add(new LoiterReport(Seen(told.From), Seen(told.Latest), told.AverageKnots, Seen(point)));
+            if (State.Loiter is { Told: true } told) (_loitering ??= []).Add(new LoiterReport(Seen(told.From), Seen(told.Latest), told.AverageKnots, Seen(point)));
             State.Loiter = null;
             return;
         }
@@ -173,7 +175,7 @@ public sealed class AssetGrain(
             return;
         }
         run.Told = true;
-        _loitering.Add(new LoiterReport(Seen(run.From), Seen(run.Latest), run.AverageKnots, null));
+        (_loitering ??= []).Add(new LoiterReport(Seen(run.From), Seen(run.Latest), run.AverageKnots, null));
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public sealed partial class AlertsGrain
 {
     public const string SectorEntry = "sector-entry";
 
-    public async Task CrossedAsync(SectorCrossing[] crossings)
+    public Task CrossedAsync(SectorCrossing[] crossings)
     {
         var changed = false;
         foreach (var crossing in crossings)
@@ -19,10 +19,10 @@ public sealed partial class AlertsGrain
             if (crossing.From is { } left) changed |= Left(crossing, left);
             if (crossing.To is { } entered) changed |= Entered(crossing, entered);
         }
-        if (!changed) return;
+        if (!changed) return Task.CompletedTask;
         UpdateImpact(crossings.SelectMany(c => new[] { c.From, c.To }).OfType<string>().Distinct(), "system", null);
-        await SaveAndNotifyAsync();
-        ReportFiring();
+        Unwritten();
+        return Task.CompletedTask;
     }
 
     /// <summary>A watched asset into a sector at or above the rule's impact level, as the level stands when the crossing arrives.</summary>
@@ -58,13 +58,13 @@ public sealed partial class AlertsGrain
     }
 
     /// <summary>Judges each report, then writes the book once for all it changed.</summary>
-    private async Task TellAsync<T>(T[] reports, Func<T, Alert?> judge)
+    private Task TellAsync<T>(T[] reports, Func<T, Alert?> judge)
     {
         var changed = reports.Select(judge).OfType<Alert>().ToList();
-        if (changed.Count == 0) return;
+        if (changed.Count == 0) return Task.CompletedTask;
         UpdateImpact(changed.SelectMany(a => a.Sectors).Distinct(), "system", null);
-        await SaveAndNotifyAsync();
-        ReportFiring();
+        Unwritten();
+        return Task.CompletedTask;
     }
 
     /// <summary>A new behaviour alert into the book, silenced if a silence matches, and its webhooks told.</summary>

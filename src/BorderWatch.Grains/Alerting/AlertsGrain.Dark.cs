@@ -7,7 +7,7 @@ public sealed partial class AlertsGrain
 {
     public const string Dark = "dark";
 
-    public async Task DarkAsync(DarkReport[] reports)
+    public Task DarkAsync(DarkReport[] reports)
     {
         var rule = behaviour.Value.Dark;
         var touched = new List<string>();
@@ -45,10 +45,10 @@ public sealed partial class AlertsGrain
             if (alert.State == AlertState.Resolved) Notify(alert, "resolved");
             touched.Add(info.Id);
         }
-        if (touched.Count == 0) return;
+        if (touched.Count == 0) return Task.CompletedTask;
         UpdateImpact(touched.Distinct(), "system", null);
-        await SaveAndNotifyAsync();
-        ReportFiring();
+        Unwritten();
+        return Task.CompletedTask;
     }
 
     /// <summary>The sector the point lies in (the smallest), else the nearest one.</summary>

@@ -82,9 +82,9 @@ public sealed partial class AlertsGrain(
         var from = _pendingFrom!.Value;
         _pending.Clear();
         _pendingFrom = null;
+        var kept = _notices.Count; // behaviour alerts' notices waiting for their write
         try
         {
-            _notices.Clear();
             var changed = await EvaluateAsync(sectors, from);
             if (changed.Count == 0) return;
             await SaveAndNotifyAsync();
@@ -92,6 +92,7 @@ public sealed partial class AlertsGrain(
         catch (Exception e)
         {
             // Counts are durable; judging them again next round loses nothing.
+            _notices.RemoveRange(kept, _notices.Count - kept);
             foreach (var sector in sectors) _pending.Add(sector);
             if (_pendingFrom is null || from < _pendingFrom) _pendingFrom = from;
             logger.LogWarning(e, "Alerts of scenario {Scenario}: evaluation failed; retrying", Scenario);
@@ -169,11 +170,35 @@ public sealed partial class AlertsGrain(
     /// <summary>The book first, then its notices into the webhooks' outboxes: a notice never tells of a change that was not kept.</summary>
     private async Task SaveAndNotifyAsync()
     {
+        _unwritten = false;
         await state.WriteStateAsync();
         live.AlertsChanged(Scenario);
         var notices = _notices.ToList();
         _notices.Clear();
         await notifier.QueueAsync(notices);
+    }
+
+    // Behaviour alerts changed in memory and not yet written: a burst of them (a replay of a busy sea) costs one
+    // write a round, not one each; the flush timer writes them within EvaluateInterval.
+    private bool _unwritten;
+    private IGrainTimer? _flush;
+
+    private void Unwritten()
+    {
+        _unwritten = true;
+        _flush ??= this.RegisterGrainTimer(FlushAsync, _options.EvaluateInterval, _options.EvaluateInterval);
+    }
+
+    private async Task FlushAsync(CancellationToken cancellation)
+    {
+        if (!_unwritten)
+        {
+            _flush?.Dispose();
+            _flush = null;
+            return;
+        }
+        await SaveAndNotifyAsync();
+        ReportFiring();
     }
 
     private ISectorGrain Sector(string id) => GrainFactory.GetGrain<ISectorGrain>(GrainKeys.For(Scenario, id));

@@ -121,7 +121,9 @@ public sealed class AisBench(Action<string> progress)
     /// under way may); timed from the start of each POST until a dashboard subscribed to the scenario is sent that
     /// probe at that report's time (or a later one).
     /// </summary>
-    public async Task<Latency?> LatencyAsync(HttpClient http, IHubConnectionBuilder hubBuilder, string scenario, int vessels, int rate, int seconds, CancellationToken cancellation)
+    /// <param name="first">The first sentence number of the fleet's feed: after what the earlier measures sent, so the fleet reports on without a gap.</param>
+    public async Task<Latency?> LatencyAsync(HttpClient http, IHubConnectionBuilder hubBuilder, string scenario, int vessels, int rate, int seconds, long first,
+        CancellationToken cancellation)
     {
         const int PerSecond = 50, Probes = 100;
         const uint FirstProbe = 999_000_000;
@@ -130,7 +132,7 @@ public sealed class AisBench(Action<string> progress)
         var (sentAt, heardAt) = (new long[batches], new long[batches]);
         var heard = 0;
         var clock = Stopwatch.StartNew();
-        var probeStart = Start.AddDays(1);
+        var probeStart = Start.AddSeconds((first / vessels + 1) * 10); // the fleet's clock, where the feed has got to
         await using var hub = hubBuilder.Build();
         hub.On<DashboardUpdate<AssetUpdate>>(nameof(IDashboardClient.AssetsMoved), update =>
         {
@@ -155,16 +157,15 @@ public sealed class AisBench(Action<string> progress)
         await hub.InvokeAsync("Subscribe", new Subscription(scenario), cancellation);
         // The probes exist before they are timed: a vessel's first report also activates and stores its grain.
         await PostAsync(http, scenario, string.Concat(Enumerable.Range(0, Probes).Select(p => string.Join('\n',
-            AisWriter.Position(new PositionReport(1, FirstProbe + (uint)p, AisClass.A, 0, 0, 10, true, 12.6 + p * 0.01, 35.5, 90, 90, 0), probeStart.AddHours(-1))) + "\n")), cancellation);
+            AisWriter.Position(new PositionReport(1, FirstProbe + (uint)p, AisClass.A, 0, 0, 10, true, 12.6 + p * 0.01, 35.5, 90, 90, 0), probeStart.AddMinutes(-1))) + "\n")), cancellation);
 
         using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / PerSecond));
         var posts = new List<Task>();
-        var offset = 1_000_000L * vessels; // rounds after every earlier measure's
         for (var b = 0; b < batches && await ticker.WaitForNextTickAsync(cancellation); b++)
         {
             var time = probeStart.AddSeconds(b);
             var probe = new PositionReport(1, FirstProbe + (uint)(b % Probes), AisClass.A, 0, 0, 10, true, 12.6 + b % Probes * 0.01, 35.5, 90, 90, time.Second);
-            var body = Sentences(offset + (long)b * perBatch, perBatch, vessels) + string.Join('\n', AisWriter.Position(probe, time)) + "\n";
+            var body = Sentences(first + (long)b * perBatch, perBatch, vessels) + string.Join('\n', AisWriter.Position(probe, time)) + "\n";
             lock (heardAt) sentAt[b] = clock.ElapsedTicks;
             posts.Add(PostAsync(http, scenario, body, cancellation));
             if (b % PerSecond == PerSecond - 1) progress($"{(b + 1) / PerSecond,3} s: {(b + 1) * (perBatch + 1),9:N0} sentences sent, {Volatile.Read(ref heard),5:N0} probes seen on the dashboard");

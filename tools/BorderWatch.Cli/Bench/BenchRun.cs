@@ -164,11 +164,11 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         Row($"first reports of {fleet:N0} new assets, assets/s", $"{newPerSecond:N0}", "");
 
         var runs = new List<double>();
+        var rounds = new Rounds(batches); // after the first reports
         for (var r = 0; r < plan.Runs; r++)
         {
             Header($"Positions over {fleet:N0} assets: run {r + 1} of {plan.Runs}");
-            var offset = (long)(r + 1) * batches * 1000; // later rounds of the same fleet
-            runs.Add(await Workloads.ThroughputAsync(http, $"/api/positions?scenario={scenario}", n => _load.Positions(run, offset + n, fleet), Feeders,
+            runs.Add(await Workloads.ThroughputAsync(http, $"/api/positions?scenario={scenario}", rounds.Next(n => _load.Positions(run, n, fleet)), Feeders,
                 plan.Warmup, plan.Window, Progress, cancellation));
         }
         var spread = Spread.Of(runs);
@@ -283,11 +283,11 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         var perVessel = Math.Max(0, after.Managed - before.Managed) / (double)vessels;
 
         var runs = new List<double>();
+        var rounds = new Rounds((vessels + Workloads.BatchSize - 1) / Workloads.BatchSize);
         for (var r = 0; r < plan.Runs; r++)
         {
             Header($"AIS over HTTP, {vessels:N0} vessels: run {r + 1} of {plan.Runs}");
-            var offset = (r + 1) * 10_000_000L;
-            runs.Add(await Workloads.ThroughputAsync(http, $"/api/ais?scenario={Scenario}", n => AisBench.Sentences(offset + n * Workloads.BatchSize, Workloads.BatchSize, vessels),
+            runs.Add(await Workloads.ThroughputAsync(http, $"/api/ais?scenario={Scenario}", rounds.Next(n => AisBench.Sentences(n * Workloads.BatchSize, Workloads.BatchSize, vessels)),
                 Feeders, plan.Warmup, plan.Window, Progress, cancellation, "text/plain"));
         }
         var overHttp = Spread.Of(runs);
@@ -298,7 +298,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         Row($"AIS, sentences/s read from a TCP source ({vessels:N0} vessels)", $"{overTcp:N0}", "");
 
         Header($"AIS: POST to dashboard at 5,000 sentences/s, {plan.LatencySeconds} s");
-        var latency = await ais.LatencyAsync(http, cluster.Hub(), Scenario, vessels, 5_000, plan.LatencySeconds, cancellation);
+        var latency = await ais.LatencyAsync(http, cluster.Hub(), Scenario, vessels, 5_000, plan.LatencySeconds, rounds.After * Workloads.BatchSize, cancellation);
         Row("AIS POST to dashboard at 5,000 sentences/s, p50 / p95 / p99 ms", latency is { } l ? $"{l.P50:N0} / {l.P95:N0} / {l.P99:N0}" : "nothing heard", "");
 
         // What the vessels hold once each has a track behind it: freed by deleting them.
@@ -356,6 +356,29 @@ public sealed class BenchRun(BenchCommand.Plan plan)
             ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             ["dotnet"] = Environment.Version.ToString(),
         };
+    }
+
+    /// <summary>
+    /// Batch numbers that carry on from run to run, so that a fleet's reports go on in event time without a gap
+    /// (a jump of hours between runs would be a fleet going dark, which the behaviour rules would rightly report).
+    /// </summary>
+    private sealed class Rounds(long first)
+    {
+        private long _next = first, _last = first - 1;
+
+        public long After => Math.Max(_next, _last + 1);
+
+        public Func<long, string> Next(Func<long, string> batch)
+        {
+            var from = After;
+            _next = from;
+            return n =>
+            {
+                var k = from + n;
+                lock (this) _last = Math.Max(_last, k);
+                return batch(k);
+            };
+        }
     }
 
     private void Row(string measure, string result, string target) => _table.AddRow(Markup.Escape(measure), Markup.Escape(result), Markup.Escape(target));
