@@ -42,6 +42,7 @@ public sealed class EncounterCellGrain(IOptions<BehaviourOptions> behaviour) : G
             foreach (var other in _assets.Keys.Where(k => k != asset).ToList())
                 if (Judge(string.CompareOrdinal(asset, other) < 0 ? (asset, other) : (other, asset), report.At.Time, rule) is { } change) told.Add(change);
         }
+        told.AddRange(Parted());
         Forget(rule);
         if (told.Count > 0) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).EncounterAsync([.. told]);
     }
@@ -84,6 +85,23 @@ public sealed class EncounterCellGrain(IOptions<BehaviourOptions> behaviour) : G
             run = (mine.Time, a, b, Metres(mine, nearest));
         }
         return run;
+    }
+
+    /// <summary>
+    /// Told pairs one of which has moved on since they met, though no report after that reached the cell once the
+    /// pair was told (its batch came before the other's): they parted when it moved on.
+    /// </summary>
+    private List<EncounterReport> Parted()
+    {
+        var parted = new List<EncounterReport>();
+        foreach (var (pair, since) in _told.ToList())
+        {
+            var (first, second) = (_assets[pair.Item1], _assets[pair.Item2]);
+            if (new[] { first.MovedOn, second.MovedOn }.Where(m => m > since).Min() is not { } at) continue;
+            _told.Remove(pair);
+            if (Latest(first, at) is { } a && Latest(second, at) is { } b) parted.Add(new EncounterReport(a, b, since, at, Metres(a, b), Apart: true));
+        }
+        return parted;
     }
 
     private static AlertAsset? Latest(Heard heard, DateTimeOffset now) => heard.Reports.LastOrDefault(r => r.Time <= now);
