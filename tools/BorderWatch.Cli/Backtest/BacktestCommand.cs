@@ -61,7 +61,9 @@ public static class BacktestCommand
                 if (text == previous)
                 {
                     using var json = JsonDocument.Parse(text);
+                    // Count alerts only: behaviour alerts (target "asset") are not what the surge labels score.
                     return json.RootElement.GetProperty("alerts").EnumerateArray()
+                        .Where(a => a.GetProperty("target").GetString() != "asset")
                         .Where(a => a.GetProperty("resolution").ValueKind == JsonValueKind.Null || !a.GetProperty("resolution").GetString()!.StartsWith("withdrawn", StringComparison.Ordinal))
                         .Select(a => new RouteAlert(a.GetProperty("id").GetString()!, a.GetProperty("target").GetString()!, a.GetProperty("targetId").GetString()!,
                             a.GetProperty("route").GetString()!, a.GetProperty("bucket").GetString()!,
