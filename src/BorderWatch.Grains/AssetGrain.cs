@@ -123,7 +123,7 @@ public sealed class AssetGrain(
     {
         var rule = behaviour.Value.Encounter;
         if (!rule.Watches(State.Kind)) return;
-        if (Pace(point, before).Slow && Offshore(point, rule.OffshoreKm))
+        if (Pace(point, before).Slow && !Alerting.BehaviourOptions.Anchored(State.Vessel?.Status) && Offshore(point, rule.OffshoreKm))
         {
             foreach (var (cell, home) in rule.CellsOf(point.Lat, point.Lon))
             {
@@ -155,7 +155,7 @@ public sealed class AssetGrain(
         var rule = behaviour.Value.Loitering;
         if (!rule.Watches(State.Kind)) return;
         var (moved, slow) = Pace(point, before);
-        if (!slow)
+        if (!slow || Alerting.BehaviourOptions.Anchored(State.Vessel?.Status))
         {
             if (State.Loiter is { Told: true } told) (_loitering ??= []).Add(new LoiterReport(Seen(told.From), Seen(told.Latest), told.AverageKnots, Seen(point)));
             State.Loiter = null;

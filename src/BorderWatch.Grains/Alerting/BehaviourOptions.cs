@@ -12,12 +12,15 @@ public sealed class BehaviourOptions
     public LoiteringOptions Loitering { get; set; } = new();
 
     public EncounterOptions Encounter { get; set; } = new();
+
+    /// <summary>AIS navigational status 1 (at anchor) or 5 (moored): lying where ships lie, not loitering or meeting.</summary>
+    public static bool Anchored(int? status) => status is 1 or 5;
 }
 
 /// <summary>
 /// Encounter: two assets of <see cref="Kinds"/> within <see cref="DistanceM"/> of each other for <see cref="For"/>,
-/// both reporting under 2 kn, more than <see cref="OffshoreKm"/> from any coast: how people are moved from a mother
-/// ship. Pairs are found in cells of <see cref="CellDegrees"/>: a report goes to its cell and to the neighbours it is
+/// both reporting under 2 kn and neither at anchor or moored, more than <see cref="OffshoreKm"/> from any coast: how
+/// people are moved from a mother ship. Pairs are found in cells of <see cref="CellDegrees"/>: a report goes to its cell and to the neighbours it is
 /// within <see cref="DistanceM"/> of, never against every vessel.
 /// </summary>
 public sealed class EncounterOptions
@@ -52,7 +55,8 @@ public sealed class EncounterOptions
 /// <summary>
 /// Loitering: an asset of <see cref="Kinds"/> that reports under 2 kn (its AIS speed, or the speed its positions
 /// imply when it sends none) for <see cref="For"/>, averaging under 2 kn between them, more than
-/// <see cref="OffshoreKm"/> from any coast (Natural Earth's 1:50m land): not a port call, not an anchorage.
+/// <see cref="OffshoreKm"/> from any coast (Natural Earth's 1:50m land), and not saying it is at anchor or moored:
+/// not a port call, not an anchorage.
 /// </summary>
 public sealed class LoiteringOptions
 {
@@ -84,7 +88,7 @@ public sealed class DarkOptions
     public bool Watches(string? kind) => Enabled && kind is not null && Kinds.Contains(kind);
 
     /// <summary>Under way: not moored or at anchor by its AIS status, and not reporting less than 1 kn.</summary>
-    public static bool UnderWay(double? speedKn, int? status) => status is not (1 or 5) && speedKn is null or >= 1;
+    public static bool UnderWay(double? speedKn, int? status) => !BehaviourOptions.Anchored(status) && speedKn is null or >= 1;
 }
 
 /// <summary>

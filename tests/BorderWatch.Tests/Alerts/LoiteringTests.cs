@@ -28,10 +28,21 @@ public sealed class LoiteringTests(ServerFixture fixture)
         .. Enumerable.Range(0, 16).Select(i => At("P-1", "patrol", (Offshore.Lat + 0.2, Offshore.Lon), 10 * i, 0.5)),
     ];
 
+    // A ship moored offshore for three hours, as it says over AIS (status 5): lying where ships lie, not loitering.
+    private static readonly string Moored = string.Join('\n', Enumerable.Range(0, 19).SelectMany(i => BorderWatch.Ais.AisWriter.Position(
+        new BorderWatch.Ais.PositionReport(1, 247_555_001, BorderWatch.Ais.AisClass.A, 5, 0, 0, true, Offshore.Lon + 0.3, Offshore.Lat, null, null, 0), T0.AddMinutes(10 * i))));
+
+    private async Task PostMooredAsync(string scenario)
+    {
+        using var response = await fixture.Server.Http.PostAsync($"/api/ais?scenario={scenario}", new StringContent(Moored, System.Text.Encoding.ASCII, "text/plain"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task A_vessel_slow_for_two_hours_far_offshore_loiters_until_it_moves_on_and_a_replay_gives_the_same()
     {
         var live = await fixture.Server.NewScenarioAsync();
+        await PostMooredAsync(live);
         // In time order, a report at a time, as a live feed.
         foreach (var line in Feed.OrderBy(l => JsonNode.Parse(l)!["time"]!.GetValue<DateTimeOffset>())) await fixture.Server.Http.PostPositionsAsync(live, [line]);
         List<JsonNode> alerts = [];
@@ -42,6 +53,7 @@ public sealed class LoiteringTests(ServerFixture fixture)
         Assert.Contains("more than 10 km from any coast", alert["reason"]!.GetValue<string>());
 
         var replay = await fixture.Server.NewScenarioAsync();
+        await PostMooredAsync(replay);
         await fixture.Server.Http.PostPositionsAsync(replay, Feed);
         List<JsonNode> replayed = [];
         await Eventually.HoldsAsync(async () => (replayed = await fixture.Server.Http.AlertsOfKindAsync(replay, "loitering")).Count == 1 && replayed[0]["state"]!.GetValue<string>() == "resolved", "the replay's alert");
