@@ -2,18 +2,13 @@
 // The .NET test (DashboardPageTests) starts the server, posts the detection and judges the report.
 //   node dashboard-check.mjs <page url> <route> <sector> <screenshot.png> <chromium executable>
 // stdin: the test writes "posted" once its detection was acknowledged, then the JSON of a position it posted.
-import { chromium } from "playwright-core";
+import { launch, say } from "./chromium.mjs";
 import { createInterface } from "node:readline";
 
 const [url, route, sector, screenshot, executablePath] = process.argv.slice(2);
-const say = message => console.log(JSON.stringify(message));
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"],
-});
+const browser = await launch(executablePath);
 const problems = [];
 
 // Playwright's own wait (two animation frames with the same box) can fall in a pause of Leaflet's zoom: wait for

@@ -1,9 +1,9 @@
 // Opens the API reference page in Chromium and reports what it shows, as one JSON line.
 //   node reference-check.mjs <page url> <chromium executable>
-import { chromium } from "playwright-core";
+import { launch, say } from "./chromium.mjs";
 
 const [url, executablePath] = process.argv.slice(2);
-const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+const browser = await launch(executablePath);
 const problems = [];
 try {
   const page = await browser.newPage();
@@ -14,9 +14,9 @@ try {
   await page.goto(url);
   await page.waitForSelector(".opblock", { timeout: 20000 });
   const paths = await page.locator(".opblock-summary-path").allTextContents();
-  console.log(JSON.stringify({ event: "shown", title: (await page.locator(".info .title").textContent()).trim(), paths, problems }));
+  say({ event: "shown", title: (await page.locator(".info .title").textContent()).trim(), paths, problems });
 } catch (e) {
-  console.log(JSON.stringify({ event: "failed", error: String(e), problems }));
+  say({ event: "failed", error: String(e), problems });
 } finally {
   await browser.close();
 }

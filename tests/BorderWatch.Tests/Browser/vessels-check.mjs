@@ -2,17 +2,12 @@
 // they move. The .NET test (VesselLayerTests) posts the AIS and judges the report, one JSON line per step.
 //   node vessels-check.mjs <page url> <count expected> <chromium executable>
 // stdin: the test writes "moving" once it has started moving the vessels.
-import { chromium } from "playwright-core";
+import { launch, say } from "./chromium.mjs";
 import { createInterface } from "node:readline";
 
 const [url, expected, executablePath] = process.argv.slice(2);
-const say = message => console.log(JSON.stringify(message));
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"],
-});
+const browser = await launch(executablePath);
 const problems = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
