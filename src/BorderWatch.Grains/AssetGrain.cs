@@ -119,11 +119,11 @@ public sealed class AssetGrain(
     private (DateTimeOffset At, bool Offshore)? _offshore;
 
     /// <summary>Slow reports offshore go to the encounter cells around them; the first report that is not tells those cells it moved on.</summary>
-    private void Meet(TrackPoint point, TrackPoint? before)
+    private void Meet(TrackPoint point, bool slow)
     {
         var rule = behaviour.Value.Encounter;
         if (!rule.Watches(State.Kind)) return;
-        if (Pace(point, before).Slow && !Alerting.BehaviourOptions.Anchored(State.Vessel?.Status) && Offshore(point, rule.OffshoreKm))
+        if (slow && !Alerting.BehaviourOptions.Anchored(State.Vessel?.Status) && Offshore(point, rule.OffshoreKm))
         {
             foreach (var (cell, home) in rule.CellsOf(point.Lat, point.Lon))
             {
@@ -150,11 +150,11 @@ public sealed class AssetGrain(
     /// offshore, is loitering; one that ends after that has moved on. Judged point by point, so a batch carrying
     /// hours of reports gives what they would give one by one.
     /// </summary>
-    private void Linger(TrackPoint point, TrackPoint? before)
+    private void Linger(TrackPoint point, (double Km, bool Slow) pace)
     {
         var rule = behaviour.Value.Loitering;
         if (!rule.Watches(State.Kind)) return;
-        var (moved, slow) = Pace(point, before);
+        var (moved, slow) = pace;
         if (!slow || Alerting.BehaviourOptions.Anchored(State.Vessel?.Status))
         {
             if (State.Loiter is { Told: true } told) (_loitering ??= []).Add(new LoiterReport(Seen(told.From), Seen(told.Latest), told.AverageKnots, Seen(point)));
@@ -274,8 +274,10 @@ public sealed class AssetGrain(
         if (index == Track.Count - 1)
         {
             MoveTo(position);
-            Linger(point, Track.Count > 1 ? Track[^2] : null);
-            Meet(point, Track.Count > 1 ? Track[^2] : null);
+            // Both behaviour rules ask how far it moved and whether it is slow: worked out once a report.
+            var pace = Pace(point, Track.Count > 1 ? Track[^2] : null);
+            Linger(point, pace);
+            Meet(point, pace.Slow);
         }
         var horizon = Track[^1].Time - _options.TrackWindow;
         var drop = 0;
