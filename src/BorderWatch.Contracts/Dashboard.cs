@@ -13,7 +13,20 @@ public interface IDashboardClient
 
     /// <summary>The alerts on the board (active, or resolved in the last 24 hours of the scenario clock) and the impact levels, whole.</summary>
     Task AlertsChanged(AlertsUpdate update);
+
+    /// <summary>
+    /// New detections, each with the patrols nearest it when it arrived. Under a flood a sample: at most
+    /// <c>BorderWatch:Live:MaxDetectionsPerRound</c> a silo sends each round, the newest by event time.
+    /// </summary>
+    Task DetectionsSeen(DashboardUpdate<DetectionUpdate> update);
 }
+
+/// <summary>A detection on the events layer, with the patrol assets nearest it (not stale), nearest first.</summary>
+public sealed record DetectionUpdate(Detection Detection, IReadOnlyList<PatrolReach> Nearest);
+
+/// <summary>A patrol asset as seen from a point: how far, which way, and how soon it could be there.</summary>
+public sealed record PatrolReach(string Asset, string Kind, string? Name, double Lat, double Lon, DateTimeOffset Time, double? SpeedKn,
+    double DistanceKm, double BearingDeg, double AtKnots, double EtaMinutes);
 
 /// <summary>
 /// What a dashboard wants of a scenario. With no routes, sectors or box it gets everything; otherwise the sectors
@@ -46,4 +59,5 @@ public sealed record DashboardSnapshot(
     IReadOnlyList<CountsUpdate> Sectors,
     IReadOnlyList<CountsUpdate> Routes,
     IReadOnlyList<AssetUpdate> Assets,
-    AlertsUpdate Alerts);
+    AlertsUpdate Alerts,
+    IReadOnlyList<DetectionUpdate> Detections);

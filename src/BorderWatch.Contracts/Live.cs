@@ -27,15 +27,37 @@ public interface ILiveDirectoryGrain : IGrainWithIntegerKey
 /// <summary>
 /// What changed since the last batch, merged per entity: sectors whose counts moved (grain keys
 /// "{scenario}/{sector}"; the front end reads the counts it needs), each moved asset's newest position, and the
-/// scenarios whose alerts or impact levels changed (the front end reads them from the scenario's alert book), and
-/// when (UTC, the silo's clock) the oldest of these changes was accepted, for the live lag metric.
+/// scenarios whose alerts or impact levels changed (the front end reads them from the scenario's alert book), the
+/// detections newly accepted (at most <c>LiveOptions.MaxDetectionsPerRound</c> a scenario: the events layer, not
+/// the counts), and when (UTC, the silo's clock) the oldest of these changes was accepted, for the live lag metric.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("bw.LiveChanges")]
 public sealed record LiveChanges(
     [property: Id(0)] string[] Sectors,
     [property: Id(1)] AssetMoved[] Assets,
     [property: Id(2)] string[] AlertScenarios,
-    [property: Id(3)] DateTime FirstChange = default);
+    [property: Id(3)] DateTime FirstChange = default,
+    [property: Id(4)] DetectionsSeen[]? Detections = null);
+
+/// <summary>Detections newly accepted in one scenario.</summary>
+[GenerateSerializer, Immutable, Alias("bw.DetectionsSeen")]
+public sealed record DetectionsSeen([property: Id(0)] string Scenario, [property: Id(1)] Detection[] Detections);
+
+/// <summary>
+/// A scenario's events layer: its newest detections, those of the last 24 hours of event time, at most
+/// <c>LiveOptions.RecentDetections</c>. Memory only: a view for dashboards, rebuilt by new detections (the
+/// counts are durable in the sectors).
+/// </summary>
+public interface IRecentDetectionsGrain : IGrainWithStringKey
+{
+    [OneWay]
+    Task AddAsync(Detection[] detections);
+
+    /// <summary>Those at or after <paramref name="since"/>, newest first.</summary>
+    Task<Detection[]> GetAsync(DateTimeOffset since);
+
+    Task ClearAsync();
+}
 
 /// <summary>An asset's newest position, the sector it is in, and what it says of itself if it is a vessel on AIS.</summary>
 [GenerateSerializer, Immutable, Alias("bw.AssetMoved")]

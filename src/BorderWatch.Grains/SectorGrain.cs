@@ -45,8 +45,12 @@ public sealed class SectorGrain(
     public async Task<Immutable<Judged[]>> IngestAsync(Detection[] detections)
     {
         var verdicts = await AcceptAsync(detections);
-        if (verdicts.Any(v => v.Verdict == Verdict.Accepted))
-            live.SectorChanged(this.GetPrimaryKeyString(), detections.Where((_, i) => verdicts[i].Verdict == Verdict.Accepted).Min(d => d.Time));
+        var accepted = detections.Where((_, i) => verdicts[i].Verdict == Verdict.Accepted).ToArray();
+        if (accepted.Length > 0)
+        {
+            live.SectorChanged(this.GetPrimaryKeyString(), accepted.Min(d => d.Time));
+            live.DetectionsAccepted(GrainKeys.Parse(this.GetPrimaryKeyString()).Scenario, accepted);
+        }
         return new(verdicts);
     }
 

@@ -36,4 +36,15 @@ public sealed class LiveOptions
     /// <summary>At most this many assets go into a dashboard's snapshot (the newest ones stream in anyway).</summary>
     [Range(0, 100_000, ErrorMessage = "BorderWatch:Live:MaxSnapshotAssets must be between 0 and 100000")]
     public int MaxSnapshotAssets { get; set; } = 5_000;
+
+    /// <summary>
+    /// At most this many new detections a silo sends a scenario's dashboards each publish round (the newest by
+    /// event time): the events layer shows a sample of a flood; the counts take every one.
+    /// </summary>
+    [Range(0, 100_000, ErrorMessage = "BorderWatch:Live:MaxDetectionsPerRound must be between 0 and 100000")]
+    public int MaxDetectionsPerRound { get; set; } = 200;
+
+    /// <summary>How many of a scenario's newest detections its events layer keeps (those of the last 24 hours).</summary>
+    [Range(0, 100_000, ErrorMessage = "BorderWatch:Live:RecentDetections must be between 0 and 100000")]
+    public int RecentDetections { get; set; } = 2_000;
 }

@@ -7,7 +7,7 @@ namespace BorderWatch.Grains.Live;
 /// <summary>
 /// One per silo. Grains note what changed (a dictionary write, no grain call); every
 /// <see cref="LiveOptions.PublishInterval"/> the merged changes go one-way to every front end's observer, to the
-/// alert books and to the asset indexes.
+/// alert books, to the asset indexes and to the events layers.
 /// A burst of any size thus costs each front end a few messages a second, and ingest never waits on them.
 /// </summary>
 public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> options, ILogger<LivePublisher> logger) : BackgroundService
@@ -19,6 +19,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
     private Dictionary<string, DateTimeOffset> _sectors = new(StringComparer.Ordinal);
     private Dictionary<(string Scenario, string Asset), AssetMoved> _assets = [];
     private HashSet<string> _alerts = new(StringComparer.Ordinal);
+    private Dictionary<string, List<Detection>> _detections = new(StringComparer.Ordinal);
     private ILiveObserver[] _observers = [];
     private DateTime _firstChange;   // when the round's first change came (UTC); default when none waits
     private DateTime _observersRead;
@@ -52,6 +53,28 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         }
     }
 
+    /// <summary>Detections a sector accepted; a round keeps the newest <see cref="LiveOptions.MaxDetectionsPerRound"/> a scenario.</summary>
+    public void DetectionsAccepted(string scenario, IEnumerable<Detection> detections)
+    {
+        var most = options.Value.MaxDetectionsPerRound;
+        if (most == 0) return;
+        lock (_gate)
+        {
+            if (!_detections.TryGetValue(scenario, out var list)) _detections[scenario] = list = [];
+            list.AddRange(detections);
+            // Trimmed only at twice the bound, so a flood costs a sort now and then, not one per batch.
+            if (list.Count > 2 * most) Trim(list, most);
+            Changed();
+        }
+    }
+
+    private static void Trim(List<Detection> list, int most)
+    {
+        if (list.Count <= most) return;
+        list.Sort((a, b) => b.Time.CompareTo(a.Time));
+        list.RemoveRange(most, list.Count - most);
+    }
+
     private void Changed()
     {
         if (_firstChange == default) _firstChange = DateTime.UtcNow;
@@ -78,7 +101,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
     {
         lock (_gate)
         {
-            if (_sectors.Count == 0 && _assets.Count == 0 && _alerts.Count == 0) return;
+            if (_sectors.Count == 0 && _assets.Count == 0 && _alerts.Count == 0 && _detections.Count == 0) return;
         }
         // Before the changes are taken: when the directory cannot be read (its silo just died), they wait for the next round.
         var observers = await ObserversAsync();
@@ -87,11 +110,14 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         lock (_gate)
         {
             sectors = _sectors;
-            changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts], _firstChange);
+            foreach (var list in _detections.Values) Trim(list, options.Value.MaxDetectionsPerRound);
+            changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts], _firstChange,
+                [.. _detections.Select(d => new DetectionsSeen(d.Key, [.. d.Value]))]);
             _firstChange = default;
             _sectors = new(StringComparer.Ordinal);
             _assets = [];
             _alerts = new(StringComparer.Ordinal);
+            _detections = new(StringComparer.Ordinal);
         }
         // The scenarios' alert books judge the changed counts: one-way, merged per scenario.
         foreach (var scenario in sectors.Select(s => (Key: GrainKeys.Parse(s.Key), Earliest: s.Value)).GroupBy(s => s.Key.Scenario))
@@ -102,6 +128,10 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         foreach (var scenario in changes.Assets.GroupBy(a => a.Scenario))
         {
             _ = grains.GetGrain<IAssetIndexGrain>(scenario.Key).MovedAsync([.. scenario]);
+        }
+        foreach (var seen in changes.Detections!)
+        {
+            _ = grains.GetGrain<IRecentDetectionsGrain>(seen.Scenario).AddAsync(seen.Detections);
         }
         foreach (var observer in observers)
         {

@@ -1,3 +1,4 @@
+using BorderWatch.Contracts;
 using BorderWatch.Server.Coverage;
 using Microsoft.Extensions.Options;
 

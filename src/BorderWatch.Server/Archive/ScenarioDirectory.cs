@@ -148,6 +148,7 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         await grains.GetGrain<IScenarioGrain>(name).DeleteAsync();
         await grains.GetGrain<IAlertsGrain>(name).DeleteAsync();
         await grains.GetGrain<IAssetIndexGrain>(name).ClearAsync();
+        await grains.GetGrain<IRecentDetectionsGrain>(name).ClearAsync();
         await journals.DeleteAllAsync(name);
         await Registry.RemoveAsync(name);
         Forget();

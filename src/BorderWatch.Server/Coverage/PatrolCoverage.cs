@@ -26,10 +26,6 @@ public sealed class CoverageOptions
     public double GapRangeKm { get; set; } = 30;
 }
 
-/// <summary>A patrol asset as seen from a point: how far, which way, and how soon it could be there.</summary>
-public sealed record PatrolReach(string Asset, string Kind, string? Name, double Lat, double Lon, DateTimeOffset Time, double? SpeedKn,
-    double DistanceKm, double BearingDeg, double AtKnots, double EtaMinutes);
-
 /// <summary>A sector without a patrol in or near it over the last hour, with its last 24 hours.</summary>
 public sealed record CoverageGap(string Sector, string Name, string Route, Tally Last24h, double? NearestKm);
 
@@ -45,9 +41,18 @@ public sealed class PatrolCoverage(IGrainFactory grains, SectorCatalogue catalog
     public async Task<(DateTimeOffset Clock, PatrolReach[] Patrols)> NearestAsync(string scenario, double lat, double lon, int limit)
     {
         var clock = await grains.GetGrain<IScenarioGrain>(scenario).GetClockAsync();
-        var patrols = await grains.GetGrain<IAssetIndexGrain>(scenario).OfKindsAsync([.. options.Value.Kinds]);
-        return (clock, [.. patrols.Where(p => !assets.Value.IsStale(p.Latest, clock)).Select(p => Reach(p, lat, lon)).OrderBy(r => r.DistanceKm).Take(limit)]);
+        return (clock, Nearest(await PatrolsAsync(scenario, clock), lat, lon, limit));
     }
+
+    /// <summary>The scenario's patrols not stale at <paramref name="clock"/>, each with its latest report.</summary>
+    public async Task<AssetMoved[]> PatrolsAsync(string scenario, DateTimeOffset clock)
+    {
+        var patrols = await grains.GetGrain<IAssetIndexGrain>(scenario).OfKindsAsync([.. options.Value.Kinds]);
+        return [.. patrols.Where(p => !assets.Value.IsStale(p.Latest, clock))];
+    }
+
+    public PatrolReach[] Nearest(IEnumerable<AssetMoved> patrols, double lat, double lon, int limit) =>
+        [.. patrols.Select(p => Reach(p, lat, lon)).OrderBy(r => r.DistanceKm).Take(limit)];
 
     public PatrolReach Reach(AssetMoved patrol, double lat, double lon)
     {

@@ -55,6 +55,8 @@
     });
   }
   aisSources(api, $("#sources"));
+  borderEvents.start({ api, scenario: () => state.scenario, sectorName: id => state.sectors.get(id)?.name || id });
+  const refreshGaps = coverageGaps(api, $("#coverage"), () => state.scenario, id => borderMap.zoomTo(id));
   const showCount = () => { $("#asset-filter [data-field=shown]").textContent = `${number(borderMap.assetCount())} shown`; };
   borderMap.filterAssets(assetFilter($("#asset-filter"), test => { borderMap.filterAssets(test); showCount(); })());
   setInterval(showCount, 2000);
@@ -143,6 +145,7 @@
     const flashing = new Set(alerts.filter(a => a.state === "firing" && !a.silencedBy)
       .flatMap(a => a.target === "sector" ? [a.targetId] : a.sectors.length ? a.sectors : [`${a.targetId}-area`]));
     borderMap.showAlerts(state.impact, flashing);
+    borderEvents.showAlerts(alerts);
     if (state.selected) showSector();
   }
 
@@ -165,8 +168,9 @@
       ack.addEventListener("click", () => acknowledge(alert));
       item.appendChild(ack);
     }
-    const zoomTo = alert.target === "sector" ? alert.targetId : alert.target === "asset" ? alert.sectors[0] : `${alert.targetId}-area`;
-    item.addEventListener("click", e => { if (e.target.tagName !== "BUTTON") borderMap.zoomTo(zoomTo); });
+    const zoomTo = asset ? () => borderMap.map.setView([asset.lat, asset.lon], Math.max(9, borderMap.map.getZoom()))
+      : () => borderMap.zoomTo(alert.target === "sector" ? alert.targetId : `${alert.targetId}-area`);
+    item.addEventListener("click", e => { if (e.target.tagName !== "BUTTON") zoomTo(); });
     return item;
   }
 
@@ -203,6 +207,8 @@
     snapshot.routes.forEach(r => applyCounts("route", r));
     snapshot.assets.forEach(borderMap.moveAsset);
     showAlerts(snapshot.alerts);
+    borderEvents.reset(snapshot.detections);
+    refreshGaps();
     document.body.dataset.scenario = snapshot.scenario;
     basemapDrawn.then(() => { document.body.dataset.ready = "true"; });
   });
@@ -210,6 +216,7 @@
   connection.on("routesChanged", u => { setClock(u.clock); u.items.forEach(r => applyCounts("route", r)); });
   connection.on("assetsMoved", u => { setClock(u.clock); u.items.forEach(borderMap.moveAsset); });
   connection.on("alertsChanged", showAlerts);
+  connection.on("detectionsSeen", u => { setClock(u.clock); u.items.forEach(borderEvents.add); });
 
   const showConnection = (text, why = "") => {
     const badge = $("#connection");
@@ -266,6 +273,7 @@
     const now = state.clock.at + (Date.now() - state.clock.readAt);
     $("#clock").textContent = new Date(now).toISOString().slice(0, 19).replace("T", " ") + " UTC";
     borderMap.markStale(now, state.staleAfterMs);
+    borderEvents.fade(now);
   }
   setInterval(tick, 1000);
 

@@ -99,6 +99,7 @@ const borderMap = (() => {
   // teal; silent: grey. The canvas lies over the sectors, so it takes no pointer events (the sectors under it stay
   // clickable); the map finds the asset under the pointer itself.
   map.createPane("assets").classList.add("bw-assets");
+  map.getPane("assets").style.zIndex = 420; // over the events layer, which its canvas lets clicks through to
   const assetRenderer = L.canvas({ pane: "assets", padding: 0.2 });
   const colours = { patrol: "#0d47a1", vessel: "#00796b", stale: "#8a959f" };
   L.Canvas.include({
@@ -203,5 +204,5 @@ const borderMap = (() => {
 
   const assetCount = () => [...assetMarkers.values()].filter(e => e.shown).length;
 
-  return { basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets, filterAssets, assetPoint, assetCount };
+  return { map, textLines, basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets, filterAssets, assetPoint, assetCount };
 })();

@@ -19,6 +19,7 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
     private readonly Dictionary<string, CountsUpdate> _sectors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CountsUpdate> _routes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AssetUpdate> _assets = new(StringComparer.Ordinal);
+    private readonly List<DetectionUpdate> _detections = [];
     private DashboardSnapshot? _snapshot;
     private AlertsUpdate? _alerts;
     private DateTimeOffset _clock;
@@ -69,6 +70,26 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
         _wake.Set();
     }
 
+    /// <summary>New detections: unlike counts they are events, so none is merged away, only the oldest beyond a round's worth.</summary>
+    public void OfferDetections(DateTimeOffset clock, IEnumerable<DetectionUpdate> detections, DateTime since)
+    {
+        lock (_gate)
+        {
+            _clock = clock;
+            foreach (var d in detections.Where(d => scope.HasDetection(d.Detection)))
+            {
+                _detections.Add(d);
+                Waiting(since);
+            }
+            if (_detections.Count > options.MaxDetectionsPerRound)
+            {
+                _detections.Sort((a, b) => b.Detection.Time.CompareTo(a.Detection.Time));
+                _detections.RemoveRange(options.MaxDetectionsPerRound, _detections.Count - options.MaxDetectionsPerRound);
+            }
+        }
+        _wake.Set();
+    }
+
     public void OfferAlerts(AlertsUpdate alerts, DateTime since)
     {
         lock (_gate)
@@ -87,12 +108,13 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
             while (!_stop.IsCancellationRequested)
             {
                 if (!await _wake.WaitAsync(Timeout.InfiniteTimeSpan, _stop.Token)) continue;
-                var (snapshot, clock, sectors, routes, assets, alerts, since) = Take();
+                var (snapshot, clock, sectors, routes, assets, alerts, detections, since) = Take();
                 if (snapshot is not null) await client.Snapshot(snapshot with { Alerts = scope.Filter(snapshot.Alerts) });
                 if (alerts is not null) await client.AlertsChanged(alerts);
                 if (sectors.Length > 0) await client.SectorsChanged(new(scope.Scenario, clock, sectors));
                 if (routes.Length > 0) await client.RoutesChanged(new(scope.Scenario, clock, routes));
                 if (assets.Length > 0) await client.AssetsMoved(new(scope.Scenario, clock, assets));
+                if (detections.Length > 0) await client.DetectionsSeen(new(scope.Scenario, clock, detections));
                 if (since != default) BorderWatchMetrics.LiveLag.Record((DateTime.UtcNow - since).TotalSeconds);
                 await Task.Delay(options.SendInterval, _stop.Token);
             }
@@ -112,11 +134,13 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
         if (since != default && (_waitingSince == default || since < _waitingSince)) _waitingSince = since;
     }
 
-    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[], AlertsUpdate?, DateTime) Take()
+    private (DashboardSnapshot?, DateTimeOffset, CountsUpdate[], CountsUpdate[], AssetUpdate[], AlertsUpdate?, DetectionUpdate[], DateTime) Take()
     {
         lock (_gate)
         {
-            var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray(), _alerts, _waitingSince);
+            var taken = (_snapshot, _clock, _sectors.Values.ToArray(), _routes.Values.ToArray(), _assets.Values.ToArray(), _alerts,
+                _detections.ToArray(), _waitingSince);
+            _detections.Clear();
             _waitingSince = default;
             _snapshot = null;
             _alerts = null;

@@ -2,6 +2,7 @@ using BorderWatch.Contracts;
 using BorderWatch.Geography;
 using BorderWatch.Grains;
 using BorderWatch.Grains.Live;
+using BorderWatch.Server.Coverage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace BorderWatch.Server.Live;
 
 /// <summary>The dashboards connected to this front end, grouped by the scenario they watch.</summary>
 public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, IHubContext<LiveHub, IDashboardClient> hub,
-    IOptions<LiveOptions> options, IOptions<AssetOptions> assets, ILogger<LiveFeeds> logger)
+    IOptions<LiveOptions> options, IOptions<AssetOptions> assets, PatrolCoverage coverage, ILogger<LiveFeeds> logger)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ScenarioFeed> _scenarios = new(StringComparer.Ordinal);
@@ -26,7 +27,7 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
         {
             if (!_scenarios.TryGetValue(scope.Scenario, out scenario!))
             {
-                scenario = new ScenarioFeed(scope.Scenario, catalogue, grains, options.Value, assets.Value, logger);
+                scenario = new ScenarioFeed(scope.Scenario, catalogue, grains, options.Value, assets.Value, coverage, logger);
                 scenario.RefreshAt(_catchUpAt);
                 _scenarios.Add(scope.Scenario, scenario);
             }
@@ -85,6 +86,10 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
         foreach (var group in changes.Assets.GroupBy(a => a.Scenario))
         {
             if (watched.TryGetValue(group.Key, out var feed)) feed.AssetsMoved(group, changes.FirstChange);
+        }
+        foreach (var seen in changes.Detections ?? [])
+        {
+            if (watched.TryGetValue(seen.Scenario, out var feed)) feed.DetectionsSeen(seen.Detections, changes.FirstChange);
         }
     }
 }

@@ -2,6 +2,7 @@ using BorderWatch.Contracts;
 using BorderWatch.Geography;
 using BorderWatch.Grains;
 using BorderWatch.Grains.Live;
+using BorderWatch.Server.Coverage;
 
 namespace BorderWatch.Server.Live;
 
@@ -9,7 +10,8 @@ namespace BorderWatch.Server.Live;
 /// The live counters of one scenario on this front end, while some dashboard here watches it. Silos say which
 /// sectors changed; this reads those sectors' routes again (one read per sector however many detections arrived)
 /// and offers the new counters to every connection. Every <see cref="LiveOptions.RefreshInterval"/> it reads all,
-/// so windows such as "last hour" roll on with the scenario clock even when nothing arrives.
+/// so windows such as "last hour" roll on with the scenario clock even when nothing arrives. New detections go out
+/// with the patrols nearest them, from one read of the patrols a round.
 /// </summary>
 internal sealed class ScenarioFeed
 {
@@ -18,6 +20,7 @@ internal sealed class ScenarioFeed
     private readonly IGrainFactory _grains;
     private readonly LiveOptions _options;
     private readonly AssetOptions _assets;
+    private readonly PatrolCoverage _coverage;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Signal _wake = new();
@@ -30,13 +33,18 @@ internal sealed class ScenarioFeed
     private AlertsUpdate _alerts;
     private bool _alertsDirty = true;
     private Dictionary<string, AssetMoved> _moved = new(StringComparer.Ordinal);
+    private List<Detection> _seen = [];
     private DateTime _since;   // when the oldest change waiting was accepted; default when none
     private DateTime _refreshAt = DateTime.MinValue;   // the next periodic read of everything
     private DateTime _catchUpAt = DateTime.MaxValue;   // one more asked for by the front end
 
-    public ScenarioFeed(string scenario, SectorCatalogue catalogue, IGrainFactory grains, LiveOptions options, AssetOptions assets, ILogger logger)
+    /// <summary>How many patrols a detection message names.</summary>
+    public const int NearestPatrols = 3;
+
+    public ScenarioFeed(string scenario, SectorCatalogue catalogue, IGrainFactory grains, LiveOptions options, AssetOptions assets,
+        PatrolCoverage coverage, ILogger logger)
     {
-        (_scenario, _catalogue, _grains, _options, _assets, _logger) = (scenario, catalogue, grains, options, assets, logger);
+        (_scenario, _catalogue, _grains, _options, _assets, _coverage, _logger) = (scenario, catalogue, grains, options, assets, coverage, logger);
         _alerts = AlertsUpdate.Empty(scenario);
         _ = Task.Run(RunAsync);
     }
@@ -49,6 +57,8 @@ internal sealed class ScenarioFeed
         await _loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync().WaitAsync(_options.ReadTimeout);
         var assets = await ReadAssetsAsync(connection.Scope, clock).WaitAsync(_options.ReadTimeout);
+        var recent = await _grains.GetGrain<IRecentDetectionsGrain>(_scenario).GetAsync(clock - RecentDetectionsGrain.Window).WaitAsync(_options.ReadTimeout);
+        var detections = await WithPatrolsAsync(recent.Where(connection.Scope.HasDetection).ToArray(), clock).WaitAsync(_options.ReadTimeout);
         lock (_gate)
         {
             // Taken under the lock that guards offers: the connection sees every change after this snapshot.
@@ -56,7 +66,8 @@ internal sealed class ScenarioFeed
                 _sectors.Values.Where(s => connection.Scope.HasSector(s.Id)).ToArray(),
                 _routes.Values.Where(r => connection.Scope.HasRoute(r.Id)).ToArray(),
                 assets,
-                _alerts);
+                _alerts,
+                detections);
             _connections.Add(connection);
             connection.Start(snapshot);
         }
@@ -110,6 +121,19 @@ internal sealed class ScenarioFeed
         _wake.Set();
     }
 
+    public void DetectionsSeen(IEnumerable<Detection> detections, DateTime since)
+    {
+        lock (_gate)
+        {
+            _seen.AddRange(detections);
+            // Several silos each send their round's newest: keep as many as one sends.
+            if (_seen.Count > _options.MaxDetectionsPerRound)
+                _seen = [.. _seen.OrderByDescending(d => d.Time).Take(_options.MaxDetectionsPerRound)];
+            Since(since);
+        }
+        _wake.Set();
+    }
+
     /// <summary>The oldest change waiting (for the live lag metric); a batch from an older silo carries none.</summary>
     private void Since(DateTime since)
     {
@@ -122,6 +146,7 @@ internal sealed class ScenarioFeed
         while (!_stop.IsCancellationRequested)
         {
             Dictionary<string, AssetMoved> moved = [];
+            List<Detection> seen = [];
             try
             {
                 HashSet<string> dirty;
@@ -131,6 +156,7 @@ internal sealed class ScenarioFeed
                 lock (_gate)
                 {
                     (dirty, _dirty, moved, _moved) = (_dirty, new(StringComparer.Ordinal), _moved, new(StringComparer.Ordinal));
+                    (seen, _seen) = (_seen, []);
                     (since, _since) = (_since, default);
                     (alerts, _alertsDirty) = (_alertsDirty, false);
                     if (now >= _refreshAt || now >= _catchUpAt)
@@ -141,7 +167,7 @@ internal sealed class ScenarioFeed
                         if (now >= _catchUpAt) _catchUpAt = DateTime.MaxValue;
                     }
                 }
-                if (dirty.Count > 0 || moved.Count > 0 || alerts) await ReadAndOfferAsync(dirty, moved, alerts, since);
+                if (dirty.Count > 0 || moved.Count > 0 || seen.Count > 0 || alerts) await ReadAndOfferAsync(dirty, moved, seen, alerts, since);
                 _loaded.TrySetResult();
                 await Task.Delay(_options.SendInterval, _stop.Token);
                 TimeSpan untilRefresh;
@@ -160,6 +186,7 @@ internal sealed class ScenarioFeed
                 {
                     _refreshAt = DateTime.MinValue;
                     foreach (var (asset, move) in moved) _moved.TryAdd(asset, move);
+                    _seen.AddRange(seen);
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
@@ -167,7 +194,7 @@ internal sealed class ScenarioFeed
     }
 
     /// <summary>One round; each read waits at most <see cref="LiveOptions.ReadTimeout"/> in all, so nothing read late is offered.</summary>
-    private async Task ReadAndOfferAsync(HashSet<string> dirty, Dictionary<string, AssetMoved> moved, bool alerts, DateTime since)
+    private async Task ReadAndOfferAsync(HashSet<string> dirty, Dictionary<string, AssetMoved> moved, List<Detection> seen, bool alerts, DateTime since)
     {
         using var timeout = new CancellationTokenSource(_options.ReadTimeout);
         try
@@ -177,6 +204,7 @@ internal sealed class ScenarioFeed
             if (alerts) await ReadAlertsAsync(clock, since, timeout.Token);
             await ReadAsync(dirty, clock, since, timeout.Token);
             Offer(moved.Values, clock, since);
+            if (seen.Count > 0) OfferDetections(await WithPatrolsAsync(seen, clock).WaitAsync(timeout.Token), clock, since);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -228,6 +256,21 @@ internal sealed class ScenarioFeed
         {
             foreach (var connection in _connections) connection.OfferAssets(clock, updates, since);
         }
+    }
+
+    private void OfferDetections(DetectionUpdate[] detections, DateTimeOffset clock, DateTime since)
+    {
+        lock (_gate)
+        {
+            foreach (var connection in _connections) connection.OfferDetections(clock, detections, since);
+        }
+    }
+
+    private async Task<DetectionUpdate[]> WithPatrolsAsync(IReadOnlyCollection<Detection> detections, DateTimeOffset clock)
+    {
+        if (detections.Count == 0) return [];
+        var patrols = await _coverage.PatrolsAsync(_scenario, clock);
+        return [.. detections.Select(d => new DetectionUpdate(d, _coverage.Nearest(patrols, d.Lat, d.Lon, NearestPatrols)))];
     }
 
     private static CountsUpdate Sum(string id, DateTimeOffset clock, IEnumerable<CountsUpdate> parts)

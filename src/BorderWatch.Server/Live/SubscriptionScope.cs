@@ -35,8 +35,12 @@ public sealed class SubscriptionScope
         ImpactLevels = alerts.ImpactLevels.Where(l => HasSector(l.Key)).ToDictionary(),
     };
 
-    public bool HasAsset(string? sector, TrackPoint at) =>
-        _sectors is null || (sector is not null && _sectors.Contains(sector)) || (_box?.Contains(at.Lon, at.Lat) ?? false);
+    public bool HasAsset(string? sector, TrackPoint at) => HasPlace(sector, at.Lat, at.Lon);
+
+    public bool HasDetection(Detection d) => HasPlace(d.Sector, d.Lat, d.Lon);
+
+    private bool HasPlace(string? sector, double lat, double lon) =>
+        _sectors is null || (sector is not null && _sectors.Contains(sector)) || (_box?.Contains(lon, lat) ?? false);
 
     /// <summary>Checks the subscription against the catalogue; a mistake is a <see cref="HubException"/> that names the field.</summary>
     public static SubscriptionScope Create(Subscription subscription, SectorCatalogue catalogue)

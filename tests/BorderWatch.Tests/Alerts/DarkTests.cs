@@ -10,12 +10,10 @@ namespace BorderWatch.Tests.Alerts;
 public sealed class DarkTests(ServerFixture fixture)
 {
     private static readonly DateTimeOffset T0 = new(2023, 9, 12, 0, 0, 0, TimeSpan.Zero);
-    private static readonly SectorCatalogue Catalogue = SectorCatalogue.Load(Paths.Catalogue);
-    private static (double Lat, double Lon) In(string sector) => (Catalogue.FindSector(sector)!.Geometry.InteriorPoint.Y, Catalogue.FindSector(sector)!.Geometry.InteriorPoint.X);
-    private static readonly (double Lat, double Lon) Zuwara = In("zuwara"), Lampedusa = In("lampedusa"), Gavdos = In("gavdos");
+    private static readonly (double Lat, double Lon) Zuwara = Places.Inside("zuwara"), Lampedusa = Places.Inside("lampedusa"), Gavdos = Places.Inside("gavdos");
     // Open sea more than 60 km from every sector.
     private static readonly (double Lat, double Lon) Away = new[] { (43.0, 7.5), (40.5, 11.0), (39.0, 5.0) }
-        .First(p => Catalogue.Sectors.All(s => GreatCircle.KmTo(s, p.Item1, p.Item2) > 60));
+        .First(p => Places.Catalogue.Sectors.All(s => GreatCircle.KmTo(s, p.Item1, p.Item2) > 60));
 
     private static string At(string asset, (double Lat, double Lon) where, DateTimeOffset time, double speed = 10) =>
         JsonSerializer.Serialize(new { asset, kind = "vessel", time = time.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat = where.Lat, lon = where.Lon, speedKn = speed, courseDeg = 45 });

@@ -13,11 +13,10 @@ public sealed class SectorEntryTests(ServerFixture fixture)
 {
     private const uint Fishing = 247_999_001, Merchant = 247_999_002;
     private static readonly DateTimeOffset T0 = new(2023, 9, 12, 6, 0, 0, TimeSpan.Zero);
-    private static readonly SectorCatalogue Catalogue = SectorCatalogue.Load(Paths.Catalogue);
 
     // Outside every sector, then in Lampedusa (high), then out again, ten minutes apart.
-    private static readonly (double Lat, double Lon) Outside = new[] { (43.0, 7.5), (40.0, 12.0), (38.5, 10.0) }.First(p => Catalogue.Locate(p.Item1, p.Item2) is null);
-    private static readonly (double Lat, double Lon) Inside = (Catalogue.FindSector("lampedusa")!.Geometry.InteriorPoint.Y, Catalogue.FindSector("lampedusa")!.Geometry.InteriorPoint.X);
+    private static readonly (double Lat, double Lon) Outside = new[] { (43.0, 7.5), (40.0, 12.0), (38.5, 10.0) }.First(p => Places.Catalogue.Locate(p.Item1, p.Item2) is null);
+    private static readonly (double Lat, double Lon) Inside = Places.Inside("lampedusa");
 
     private static string Static(uint mmsi, string name, int shipType) =>
         string.Join('\n', AisWriter.Voyage(new StaticReport(5, mmsi, AisClass.A) { Name = name, ShipType = shipType }, T0.AddMinutes(-5), (int)(mmsi % 10)));

@@ -2,18 +2,14 @@
 // they move. The .NET test (VesselLayerTests) posts the AIS and judges the report, one JSON line per step.
 //   node vessels-check.mjs <page url> <count expected> <chromium executable>
 // stdin: the test writes "moving" once it has started moving the vessels.
-import { launch, say } from "./chromium.mjs";
-import { createInterface } from "node:readline";
+import { launch, openDashboard, say, stdinLines } from "./chromium.mjs";
 
 const [url, expected, executablePath] = process.argv.slice(2);
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const lines = stdinLines();
 const browser = await launch(executablePath);
 const problems = [];
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  page.on("pageerror", e => problems.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  const page = await openDashboard(browser, url, problems);
   say({ event: "ready" });
 
   await page.waitForFunction(n => borderMap.assetCount() >= n, Number(expected), { timeout: 60000, polling: 200 });

@@ -27,6 +27,7 @@ public sealed class DashboardClient : IAsyncDisposable
             foreach (var x in s.Routes) Routes[x.Id] = x;
             foreach (var x in s.Assets) Assets[x.Asset] = x;
             Alerts = s.Alerts;
+            Detections.AddRange(s.Detections);
         }));
         _connection.On<AlertsUpdate>(nameof(IDashboardClient.AlertsChanged), u => Update(() => Alerts = u));
         _connection.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.SectorsChanged), u => Update(() =>
@@ -42,6 +43,7 @@ public sealed class DashboardClient : IAsyncDisposable
         {
             foreach (var x in u.Items) Assets[x.Asset] = x;
         }));
+        _connection.On<DashboardUpdate<DetectionUpdate>>(nameof(IDashboardClient.DetectionsSeen), u => Update(() => Detections.AddRange(u.Items)));
     }
 
     public DashboardSnapshot? Snapshot { get; private set; }
@@ -49,6 +51,9 @@ public sealed class DashboardClient : IAsyncDisposable
     public Dictionary<string, CountsUpdate> Routes { get; } = [];
     public Dictionary<string, AssetUpdate> Assets { get; } = [];
     public List<DashboardUpdate<CountsUpdate>> SectorMessages { get; } = [];
+
+    /// <summary>Every detection sent, in the snapshot and after it, in the order sent.</summary>
+    public List<DetectionUpdate> Detections { get; } = [];
     public AlertsUpdate? Alerts { get; private set; }
 
     /// <summary>Connects and subscribes; returns once the snapshot is in.</summary>

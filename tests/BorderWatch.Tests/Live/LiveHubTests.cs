@@ -71,6 +71,38 @@ public sealed class LiveHubTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task New_detections_reach_the_dashboard_once_each_with_the_patrols_nearest_them_and_a_later_dashboard_finds_them_in_its_snapshot()
+    {
+        var scenario = await fixture.Server.NewScenarioAsync();
+        string Asset(string id, string kind, double lat, double lon, double speedKn) =>
+            JsonSerializer.Serialize(new { asset = id, time = T0.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat, lon, speedKn, courseDeg = 0, kind });
+        await PostPositionsAsync(scenario, Asset("P-near", "patrol", 35.62, 12.71, 15), Asset("P-far", "aircraft", 36.5, 14.0, 150),
+            Asset("M-1", "vessel", 35.51, 12.61, 12));
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+        await dashboard.WaitUntilAsync(d => d.Assets.Count == 3, Patience);   // the index has the patrols
+
+        await PostAsync(scenario, Detection("d-1", T0, 35.50, 12.60, 42));
+        await PostAsync(scenario, Detection("d-1", T0, 35.50, 12.60, 42));   // a retry: counted once, shown once
+        await PostAsync(scenario, Detection("d-2", T0.AddMinutes(1), 36.43, 28.22, 7));
+        await dashboard.WaitUntilAsync(d => d.Detections.Any(x => x.Detection.Id == "d-2"), Patience);
+
+        var seen = dashboard.Read(d => d.Detections.ToList());
+        var d1 = Assert.Single(seen, x => x.Detection.Id == "d-1");
+        Assert.Equal((42, "lampedusa"), (d1.Detection.Persons, d1.Detection.Sector));
+        var api = await Http.GetJsonAsync($"/api/coverage?scenario={scenario}&lat=35.5&lon=12.6");
+        Assert.Equal(api["patrols"]!.AsArray().Select(p => (p!["asset"]!.GetValue<string>(), p["distanceKm"]!.GetValue<double>())),
+            d1.Nearest.Select(p => (p.Asset, p.DistanceKm)));
+        Assert.Equal(["P-near", "P-far"], d1.Nearest.Select(p => p.Asset));   // the merchant vessel is no patrol
+
+        await using var later = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+        Assert.Equal(["d-2", "d-1"], later.Snapshot!.Detections.Select(x => x.Detection.Id));   // newest first
+        Assert.Equal("P-near", later.Snapshot.Detections[1].Nearest[0].Asset);
+
+        await using var eastern = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario, Routes: ["eastern-med"]));
+        Assert.Equal(["d-2"], eastern.Snapshot!.Detections.Select(x => x.Detection.Id));
+    }
+
+    [Fact]
     public async Task Snapshots_list_the_most_recently_reporting_assets_first()
     {
         // Names that sort first alphabetically do not push a real asset out of the snapshot.
