@@ -90,7 +90,8 @@ public sealed class AssetGrain(
         if ((described || verdicts.Contains(Verdict.Accepted)) && Track.Count > 0)
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
         if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
-        if (Silences(silentSince, statusThen) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
+        var earliest = positions.Where((_, i) => i < verdicts.Length && verdicts[i] == Verdict.Accepted).Select(p => p.Time).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        if (Silences(silentSince, statusThen, earliest) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
         if (_loitering is { } loitering) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync([.. loitering]);
         _loitering = null;
         foreach (var cell in _meeting?.GroupBy(m => m.Cell) ?? [])
@@ -180,14 +181,17 @@ public sealed class AssetGrain(
 
     /// <summary>
     /// The silences as long as the dark rule's that this call's positions ended: pairs of successive points from the
-    /// newest one before the call, so a batch that carries hours of a vessel's reports is judged report by report.
-    /// The book judges whether each was going dark, and where the vessel came back.
+    /// newest one before the call (or, when the call brought older reports than that, from the one before the
+    /// oldest of them), so a batch that carries hours of a vessel's reports is judged report by report, and reports
+    /// that arrive after later ones are judged where they belong. The book judges whether each was going dark, and
+    /// where the vessel came back; a pair judged before is the same alert.
     /// </summary>
-    private DarkReport[] Silences(TrackPoint? since, int? statusThen)
+    private DarkReport[] Silences(TrackPoint? since, int? statusThen, DateTimeOffset earliest)
     {
         var rule = behaviour.Value.Dark;
-        if (!rule.Watches(State.Kind) || Track.Count == 0) return [];
-        var first = since ?? Track[0]; // an asset's first call: all its points are new
+        if (!rule.Watches(State.Kind) || Track.Count == 0 || earliest == DateTimeOffset.MaxValue) return [];
+        var k = Track.FindLastIndex(p => p.Time < earliest);
+        var first = since is { } s && s.Time < earliest ? s : k >= 0 ? Track[k] : Track[0];
         if (Track[^1].Time - first.Time < rule.After) return [];
         var reports = new List<DarkReport>();
         var before = first; // kept aside: the track may have let it go to make room
@@ -279,6 +283,7 @@ public sealed class AssetGrain(
             Linger(point, pace);
             Meet(point, pace.Slow);
         }
+        else Meet(point, Pace(point, index > 0 ? Track[index - 1] : null).Slow); // late: its cells put it in its place
         var horizon = Track[^1].Time - _options.TrackWindow;
         var drop = 0;
         while (drop < Track.Count - 1 && (Track.Count - drop > _options.TrackPoints || Track[drop].Time < horizon)) drop++;

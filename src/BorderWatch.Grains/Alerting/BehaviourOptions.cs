@@ -33,6 +33,11 @@ public sealed class EncounterOptions
     public double CellDegrees { get; set; } = 0.05;
     /// <summary>Two reports this close in time are taken as at the same moment.</summary>
     public TimeSpan Together { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How much of each asset's history (behind its own newest report, one report a minute) a cell keeps: a report
+    /// that reaches the cell later than this behind the other's is not matched. Covers a replay's batches of hours.
+    /// </summary>
+    public TimeSpan Memory { get; set; } = TimeSpan.FromHours(6);
 
     public bool Watches(string? kind) => Enabled && kind is not null && Kinds.Contains(kind);
 

@@ -62,4 +62,18 @@ public sealed class DarkTests(ServerFixture fixture)
             "six dark alerts in the replay, three resolved");
         Assert.Equal(alerts.Select(Summary), replayed.Select(Summary));
     }
+
+    [Fact]
+    public async Task Reports_that_arrive_after_later_ones_are_judged_where_they_belong_in_event_time()
+    {
+        var scenario = await fixture.Server.NewScenarioAsync();
+        // The reappearance near Lampedusa arrives first, then the reports off Zuwara five hours before it.
+        await fixture.Server.Http.PostPositionsAsync(scenario, [At("V-7", Lampedusa, T0.AddHours(5)), At("V-7", Lampedusa, T0.AddHours(5).AddMinutes(10))]);
+        await fixture.Server.Http.PostPositionsAsync(scenario, [At("V-7", Zuwara, T0.AddMinutes(-10)), At("V-7", Zuwara, T0)]);
+        List<JsonNode> alerts = [];
+        await Eventually.HoldsAsync(async () => (alerts = await fixture.Server.Http.AlertsOfKindAsync(scenario, "dark")).Count == 1, "V-7 went dark");
+        var alert = Assert.Single(alerts);
+        Assert.Equal((T0, "resolved"), (alert["start"]!.GetValue<DateTimeOffset>(), alert["state"]!.GetValue<string>()));
+        Assert.Contains("reported again after 5 h", alert["resolution"]!.GetValue<string>());
+    }
 }

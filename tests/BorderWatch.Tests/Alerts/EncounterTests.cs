@@ -36,7 +36,7 @@ public sealed class EncounterTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Two_vessels_together_offshore_for_half_an_hour_meet_across_a_cell_edge_and_part_and_a_replay_gives_the_same()
+    public async Task Two_vessels_together_offshore_for_half_an_hour_meet_across_a_cell_edge_and_part_and_a_replay_in_any_order_gives_the_same()
     {
         Assert.NotEqual(Math.Floor(34.4995 / 0.05), Math.Floor(34.5012 / 0.05)); // in neighbouring cells
         Assert.True(SectorCatalogue.Load(Paths.Catalogue) is not null && Coastline.Load(Paths.Coastline).IsOffshore(34.5, 24.5, 10));
@@ -57,6 +57,15 @@ public sealed class EncounterTests(ServerFixture fixture)
         await Eventually.HoldsAsync(async () => (replayed = await http.AlertsOfKindAsync(replay, "encounter")).Count == 1 && replayed[0]["state"]!.GetValue<string>() == "resolved",
             "the replay's encounter");
         string Summary(JsonNode a) => $"{a["id"]} {a["firedAt"]} {a["resolvedAt"]} {a["reason"]} {a["resolution"]}";
+        Assert.Equal(Summary(alert), Summary(replayed[0]));
+
+        // A replay's batches in flight together land in either order: the later half first, then the earlier.
+        var disordered = await fixture.Server.NewScenarioAsync();
+        var later = Feed.Where(l => JsonNode.Parse(l)!["time"]!.GetValue<DateTimeOffset>() >= T0.AddMinutes(25)).ToList();
+        await http.PostPositionsAsync(disordered, later);
+        await http.PostPositionsAsync(disordered, Feed.Except(later));
+        await Eventually.HoldsAsync(async () => (replayed = await http.AlertsOfKindAsync(disordered, "encounter")).Count == 1 && replayed[0]["state"]!.GetValue<string>() == "resolved",
+            "the encounter from batches out of order");
         Assert.Equal(Summary(alert), Summary(replayed[0]));
     }
 }

@@ -9,10 +9,13 @@ namespace BorderWatch.Cli.Backtest;
 /// `borderwatch backtest FEED`: replays a feed into a fresh scenario at full speed, waits for the alerts to settle
 /// and scores them (<see cref="Scores"/>): recall and delay on the headline events (`--known`, by default the ten
 /// known surges), precision against what the feed holds (its NAME.labels.csv from `simulate`, or `--labels`), and
-/// alerts fired in months the labels call calm.
+/// alerts fired in months the labels call calm. A feed from `simulate --behaviours` also has NAME.behaviours.csv:
+/// for each staged behaviour it reports whether its rule fired, when, and how long after it could have.
 /// </summary>
 public static class BacktestCommand
 {
+    private sealed record VesselAlert(string Kind, string[] Assets, DateTimeOffset FiredAt, string State, string? Reason, string? Resolution);
+
     private sealed record RouteAlert(string Id, string Target, string TargetId, string Route, string Bucket, DateTimeOffset Start, DateTimeOffset End,
         DateTimeOffset FiredAt, long Observed, double Expected, double Score, string Detector, string[] Sectors);
 
@@ -36,20 +39,23 @@ public static class BacktestCommand
             var replay = new ReplayRun(http, [path], new ReplayCommand.Window(null, null, null), null, 5000, 4, TimeSpan.FromSeconds(60));
             var code = await replay.RunAsync(scenario, cancellation);
             if (code is not (0 or 2)) return code;
-            var alerts = await SettledAlertsAsync(http, scenario, cancellation);
+            var (alerts, vesselAlerts) = await SettledAlertsAsync(http, scenario, cancellation);
             Print(alerts.Where(a => a.Target == "route").ToList(), scenario);
             var scores = Scores.Of([.. alerts.Select(a => new ScoredAlert(a.Route, a.Target, a.Bucket, a.Start, a.End, a.FiredAt, a.Detector))], headline, marked);
             scores.Print($"Known events in scenario {scenario}");
             foreach (var group in alerts.GroupBy(a => (a.Target, a.Bucket, a.Detector)).OrderBy(g => g.Key))
                 Console.WriteLine($"  {group.Key.Target} {group.Key.Bucket} {group.Key.Detector}: {group.Count()} alerts");
             if (marked is null) Console.WriteLine($"(no labels at {labelsPath}: precision is against the headline events only)");
+            var stagedPath = Simulation.StagedBehaviour.PathBeside(path);
+            if (File.Exists(stagedPath)) PrintBehaviours(Simulation.StagedBehaviour.Read(stagedPath), vesselAlerts);
+            else if (vesselAlerts.Count > 0) Console.WriteLine($"vessel alerts={vesselAlerts.Count} (no staged behaviours at {stagedPath})");
             return 0;
         });
         return command;
     }
 
     /// <summary>Alerts are judged a moment after the counts change: wait until two readings a second apart agree.</summary>
-    private static async Task<List<RouteAlert>> SettledAlertsAsync(HttpClient http, string scenario, CancellationToken cancellation)
+    private static async Task<(List<RouteAlert> Counts, List<VesselAlert> Vessels)> SettledAlertsAsync(HttpClient http, string scenario, CancellationToken cancellation)
     {
         string? previous = null;
         return await AnsiConsole.Status().StartAsync("Waiting for the alerts to settle...", async _ =>
@@ -61,9 +67,9 @@ public static class BacktestCommand
                 if (text == previous)
                 {
                     using var json = JsonDocument.Parse(text);
-                    // Count alerts only: behaviour alerts (target "asset") are not what the surge labels score.
-                    return json.RootElement.GetProperty("alerts").EnumerateArray()
-                        .Where(a => a.GetProperty("target").GetString() != "asset")
+                    var all = json.RootElement.GetProperty("alerts").EnumerateArray().ToList();
+                    // Count alerts are what the surge labels score; behaviour alerts (target "asset") are scored against the staged behaviours.
+                    var counts = all.Where(a => a.GetProperty("target").GetString() != "asset")
                         .Where(a => a.GetProperty("resolution").ValueKind == JsonValueKind.Null || !a.GetProperty("resolution").GetString()!.StartsWith("withdrawn", StringComparison.Ordinal))
                         .Select(a => new RouteAlert(a.GetProperty("id").GetString()!, a.GetProperty("target").GetString()!, a.GetProperty("targetId").GetString()!,
                             a.GetProperty("route").GetString()!, a.GetProperty("bucket").GetString()!,
@@ -71,10 +77,39 @@ public static class BacktestCommand
                             a.GetProperty("observed").GetInt64(), a.GetProperty("expected").GetDouble(), a.GetProperty("score").GetDouble(),
                             a.GetProperty("detector").GetString()!, [.. a.GetProperty("sectors").EnumerateArray().Select(s => s.GetString()!)]))
                         .OrderBy(a => a.Start).ToList();
+                    var vessels = all.Where(a => a.GetProperty("target").GetString() == "asset")
+                        .Select(a => new VesselAlert(a.GetProperty("kind").GetString()!, [.. a.GetProperty("assets").EnumerateArray().Select(x => x.GetProperty("asset").GetString()!).Distinct()],
+                            a.GetProperty("firedAt").GetDateTimeOffset(), a.GetProperty("state").GetString()!, Text(a, "reason"), Text(a, "resolution")))
+                        .OrderBy(a => a.FiredAt).ToList();
+                    return (counts, vessels);
                 }
                 previous = text;
             }
         });
+    }
+
+    private static string? Text(JsonElement alert, string name) => alert.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>Each staged behaviour: the alert of its kind naming all its vessels, and how long after the rule could first fire it did.</summary>
+    private static void PrintBehaviours(List<Simulation.StagedBehaviour> staged, List<VesselAlert> alerts)
+    {
+        var table = new Table().Border(TableBorder.Minimal).Title("Staged vessel behaviours")
+            .AddColumns("kind", "vessels", "due", "fired", "after", "state", "why");
+        var matched = new HashSet<VesselAlert>();
+        foreach (var b in staged)
+        {
+            var alert = alerts.FirstOrDefault(a => a.Kind == b.Kind && b.Assets.All(a.Assets.Contains));
+            if (alert is not null) matched.Add(alert);
+            table.AddRow(b.Kind, string.Join(" ", b.Assets), $"{b.Expected:yyyy-MM-dd HH:mm}",
+                alert is null ? "[red]missed[/]" : $"{alert.FiredAt:yyyy-MM-dd HH:mm}",
+                alert is null ? "" : $"{(alert.FiredAt - b.Expected).TotalMinutes:0} min", alert?.State ?? "", Markup.Escape(alert?.Resolution ?? alert?.Reason ?? b.Name));
+        }
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
+        AnsiConsole.Write(table);
+        var others = alerts.Where(a => !matched.Contains(a)).ToList();
+        Console.WriteLine($"staged behaviours={staged.Count} fired={matched.Count} missed={staged.Count(b => !alerts.Any(a => a.Kind == b.Kind && b.Assets.All(a.Assets.Contains)))}" +
+                          $" other vessel alerts={others.Count}" + (others.Count > 0 ? $" ({string.Join(", ", others.GroupBy(a => a.Kind).Select(g => $"{g.Key} {g.Count()}"))})" : ""));
+        foreach (var a in others.Take(10)) Console.WriteLine($"  {a.Kind} {string.Join(" ", a.Assets)} fired {a.FiredAt:yyyy-MM-dd HH:mm}: {a.Reason}");
     }
 
     private static void Print(List<RouteAlert> alerts, string scenario)

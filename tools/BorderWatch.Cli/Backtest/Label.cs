@@ -21,14 +21,15 @@ public sealed record Label(string Route, DateOnly First, DateOnly Last, string K
     /// <summary>Something happened: not a calm month.</summary>
     public bool IsEvent => Kind != Calm;
 
-    public static string PathBeside(string feed)
+    /// <summary>NAME<paramref name="ending"/> beside the feed NAME.ndjson(.gz).</summary>
+    public static string PathBeside(string feed, string ending = ".labels.csv")
     {
         var name = Path.GetFileName(feed);
         foreach (var suffix in new[] { ".ndjson.gz", ".ndjson", ".gz" })
         {
-            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) return Path.Combine(Path.GetDirectoryName(feed) ?? ".", name[..^suffix.Length] + ".labels.csv");
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) return Path.Combine(Path.GetDirectoryName(feed) ?? ".", name[..^suffix.Length] + ending);
         }
-        return feed + ".labels.csv";
+        return feed + ending;
     }
 
     public static void Write(string path, IEnumerable<Label> labels) =>

@@ -13,10 +13,11 @@ public sealed record SimRecord(DateTimeOffset Time, string Route, RecordType Typ
 /// weighted by weather spells and known surges, at hours typical of sea or land crossings, inside the route's
 /// sectors; and its patrol assets' positions, with more patrols when the route is busy. Every route and month has
 /// its own random stream derived from the seed, so a month comes out the same whatever period is generated. With
-/// <c>merchants</c>, patrol vessels that have an MMSI report over AIS, among the merchant traffic of their route.
+/// <c>merchants</c>, patrol vessels that have an MMSI report over AIS, among the merchant traffic of their route;
+/// with <c>behaviours</c>, vessels do what the behaviour rules watch for.
 /// </summary>
 public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalogue, IReadOnlyDictionary<string, PatrolAsset[]> patrols, int seed,
-    double patrolEffort = 1, MerchantTraffic? merchants = null)
+    double patrolEffort = 1, MerchantTraffic? merchants = null, VesselBehaviours? behaviours = null)
 {
     private static readonly string[] SeaSources = ["coastal-radar", "patrol-vessel", "aircraft", "ngo-report"];
     private static readonly string[] LandSources = ["thermal-camera", "patrol", "fence-sensor"];
@@ -45,9 +46,13 @@ public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalo
             yield return new SimRecord(time, profile.Route, RecordType.Detection, persons, json, Positions: 0);
         }
         foreach (var position in Patrols(profile.Route, month, start, days, random)) yield return position;
+        foreach (var position in behaviours?.Month(profile.Route, month).Records ?? []) yield return position;
         if (merchants is null) yield break;
         foreach (var record in merchants.Between(profile.Route, start, start.AddDays(days))) yield return record;
     }
+
+    /// <summary>The vessel behaviours put into a month of a route, and when their rules should fire.</summary>
+    public IEnumerable<StagedBehaviour> Staged(RouteProfile profile, DateOnly month) => behaviours?.Month(profile.Route, month).Staged ?? [];
 
     /// <summary>
     /// What the generator put into a month of a route (<see cref="Backtest.Label"/>): its surges, a rise of the
@@ -117,12 +122,18 @@ public sealed class FeedGenerator(FrontexFigures figures, SectorCatalogue catalo
                         continue;
                     }
                     var json = string.Create(CultureInfo.InvariantCulture,
-                        $$"""{"type":"position","asset":"{{asset.Id}}","time":"{{time:yyyy-MM-ddTHH:mm:ssZ}}","lat":{{lat:0.#####}},"lon":{{lon:0.#####}},"speedKn":{{speed:0.#}},"courseDeg":{{course:0}},"kind":"{{asset.Kind}}"}""");
+                        $$"""{"type":"position","asset":"{{asset.Id}}","time":"{{time:yyyy-MM-ddTHH:mm:ssZ}}","lat":{{lat:0.#####}},"lon":{{lon:0.#####}},"speedKn":{{speed:0.#}},"courseDeg":{{course:0}},"kind":"{{JsonKind(asset)}}"}""");
                     yield return new SimRecord(time, route, RecordType.Position, 0, json, 1);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// The kind a JSON feed gives an own asset: a patrol vessel is a <c>patrol</c>, as the own fleet over AIS is, so
+    /// that coverage counts it and the vessel rules (which watch kind <c>vessel</c>, other traffic) leave it alone.
+    /// </summary>
+    private static string JsonKind(PatrolAsset asset) => asset.Kind == "vessel" ? "patrol" : asset.Kind;
 
     /// <summary>What a patrol vessel sends of itself: its id as name and call sign, law enforcement.</summary>
     private static StaticReport Describe(PatrolAsset asset, uint mmsi) => new(5, mmsi, AisClass.A)

@@ -29,8 +29,9 @@ public static class SimulateCommand
         var ais = new Option<FileInfo?>("--ais") { Description = "Also write AIS (.nm4, .gz compresses): patrol vessels' positions as NMEA with tag blocks, and merchant traffic along the routes' shipping lanes" };
         var aisInterval = new Option<int>("--ais-interval") { Description = "Seconds between a merchant ship's position reports", DefaultValueFactory = _ => 300 };
         var lanes = new Option<FileInfo>("--lanes") { Description = "Shipping lanes and their traffic", DefaultValueFactory = _ => new FileInfo(ShippingLane.DefaultPath) };
+        var behaviours = new Option<bool>("--behaviours") { Description = "Also stage, each month, a vessel going dark off Zuwara, a mother ship met by two boats south of Crete and a loiterer off Nouadhibou (NAME.behaviours.csv says when each rule should fire)" };
         var catalogue = new Option<FileInfo>("--catalogue") { Description = "The server's sector catalogue", DefaultValueFactory = _ => new FileInfo(Path.Combine(AppContext.BaseDirectory, "Catalogue", "sectors.geojson")) };
-        var command = new Command("simulate", "Generate a realistic feed from Frontex's monthly figures") { from, to, seed, output, routes, figures, patrols, effort, ais, aisInterval, lanes, catalogue };
+        var command = new Command("simulate", "Generate a realistic feed from Frontex's monthly figures") { from, to, seed, output, routes, figures, patrols, effort, ais, aisInterval, lanes, behaviours, catalogue };
         command.SetAction(result =>
         {
             if (!TryPeriod(result.GetValue(from)!, start: true, out var first) || !TryPeriod(result.GetValue(to)!, start: false, out var end) || end <= first)
@@ -43,8 +44,10 @@ public static class SimulateCommand
             if (result.GetValue(aisInterval) < 1) return Replay.ReplayCommand.Fail("--ais-interval is a number of seconds, at least 1");
             var merchants = aisPath is null ? null
                 : new MerchantTraffic(ShippingLane.Load(result.GetValue(lanes)!.FullName), result.GetValue(seed), TimeSpan.FromSeconds(result.GetValue(aisInterval)));
-            var generator = new FeedGenerator(FrontexFigures.Load(result.GetValue(figures)!.FullName), SectorCatalogue.Load(result.GetValue(catalogue)!.FullName),
-                PatrolAsset.Load(result.GetValue(patrols)!.FullName), result.GetValue(seed), result.GetValue(effort), merchants);
+            var sectors = SectorCatalogue.Load(result.GetValue(catalogue)!.FullName);
+            var generator = new FeedGenerator(FrontexFigures.Load(result.GetValue(figures)!.FullName), sectors,
+                PatrolAsset.Load(result.GetValue(patrols)!.FullName), result.GetValue(seed), result.GetValue(effort), merchants,
+                result.GetValue(behaviours) ? new VesselBehaviours(sectors) : null);
             return Write(generator, profiles, first, end, result.GetValue(output)!.FullName, aisPath);
         });
         return command;
@@ -105,6 +108,12 @@ public static class SimulateCommand
         var labels = Backtest.Label.PathBeside(path);
         Backtest.Label.Write(labels, months.SelectMany(m => profiles.SelectMany(p => generator.Labels(p, m)))
             .Where(l => l.End > first && l.Start < end).OrderBy(l => l.First).ThenBy(l => l.Route));
+        var staged = months.SelectMany(m => profiles.SelectMany(p => generator.Staged(p, m))).Where(b => b.Expected >= first && b.Expected < end).OrderBy(b => b.Expected).ToList();
+        if (staged.Count > 0)
+        {
+            StagedBehaviour.Write(StagedBehaviour.PathBeside(path), staged);
+            AnsiConsole.MarkupLineInterpolated($"Staged {staged.Count} vessel behaviours; when each rule should fire: {StagedBehaviour.PathBeside(path)}.");
+        }
         var records = totals.Values.Sum(t => t.Detections + t.Positions);
         if (aisPath is not null)
             AnsiConsole.MarkupLineInterpolated(
