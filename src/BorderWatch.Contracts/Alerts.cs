@@ -65,6 +65,8 @@ public sealed class Alert
     [Id(28)] public List<AlertAsset> Assets { get; set; } = [];
     /// <summary>A behaviour alert: why it fired, with the figures, in words.</summary>
     [Id(29)] public string? Reason { get; set; }
+    /// <summary>Read from the archive: resolved long ago, no longer in the book (it cannot be acknowledged).</summary>
+    [Id(30)] public bool Archived { get; set; }
 }
 
 /// <summary>An asset in a behaviour alert: its id, kind, name if it gave one, and where and when.</summary>
@@ -155,10 +157,22 @@ public sealed record ImpactChange(
     [property: Id(0)] string Sector, [property: Id(1)] string By, [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] string From, [property: Id(4)] string To, [property: Id(5)] string Why);
 
-/// <summary>Filters of GET /api/alerts.</summary>
+/// <summary>Filters of GET /api/alerts; <see cref="Archived"/>: also the alerts the book has moved to its archive.</summary>
 [GenerateSerializer, Immutable, Alias("bw.AlertQuery")]
 public sealed record AlertQuery(
-    [property: Id(0)] AlertState? State, [property: Id(1)] string? Route, [property: Id(2)] DateTimeOffset? From, [property: Id(3)] DateTimeOffset? To);
+    [property: Id(0)] AlertState? State, [property: Id(1)] string? Route, [property: Id(2)] DateTimeOffset? From, [property: Id(3)] DateTimeOffset? To,
+    [property: Id(4)] bool Archived = true);
+
+/// <summary>
+/// Resolved alerts of one scenario and year (of their start) that its book no longer holds: kept for analysts and
+/// backtests, written only as alerts age out of the book, so the book's own writes stay small. Key "{scenario}/{year}".
+/// </summary>
+public interface IAlertArchiveGrain : IGrainWithStringKey
+{
+    Task AddAsync(Alert[] alerts);
+    Task<Alert[]> GetAsync();
+    Task DeleteAsync();
+}
 
 /// <summary>
 /// A scenario's alert book (key: the scenario): evaluates its routes and sectors when their counts change, and keeps

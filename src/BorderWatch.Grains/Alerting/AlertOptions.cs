@@ -15,6 +15,13 @@ public sealed class AlertOptions
 
     public List<WebhookOptions> Webhooks { get; set; } = [];
 
+    /// <summary>
+    /// How long, in event time behind the book's newest alert, a resolved alert and an ended silence stay in the
+    /// book: it is written whole, so it must not grow with history. Never less than the deduplication window plus
+    /// the 60 days of hour buckets that are judged again, so a late record cannot raise a pruned alert anew.
+    /// </summary>
+    public TimeSpan KeepResolved { get; set; } = TimeSpan.FromDays(120);
+
     /// <summary>Least time between two evaluations of a scenario: changes in between are taken together.</summary>
     public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

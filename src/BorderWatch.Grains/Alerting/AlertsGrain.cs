@@ -16,6 +16,8 @@ public sealed class AlertsState
     /// <summary>Sectors whose impact level differs from the catalogue's, and the level.</summary>
     [Id(3)] public Dictionary<string, string> Levels { get; set; } = new(StringComparer.Ordinal);
     [Id(4)] public List<ImpactChange> Audit { get; set; } = [];
+    /// <summary>The years (of their start) of which resolved alerts went to the archive.</summary>
+    [Id(5)] public SortedSet<int> ArchivedYears { get; set; } = [];
 }
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed partial class AlertsGrain(
     AlertNotifier notifier,
     IOptions<AlertOptions> options,
     IOptions<BehaviourOptions> behaviour,
+    IOptions<CountingOptions> counting,
     TimeProvider time,
     ILogger<AlertsGrain> logger) : Grain, IAlertsGrain
 {
@@ -99,10 +102,23 @@ public sealed partial class AlertsGrain(
         }
     }
 
-    public Task<Alert[]> QueryAsync(AlertQuery query) => Task.FromResult(Book.Alerts.Values
-        .Where(a => (query.State is null || a.State == query.State) && (query.Route is null || a.Route == query.Route)
-            && (query.From is null || a.End > query.From) && (query.To is null || a.Start < query.To))
-        .OrderByDescending(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal).ToArray());
+    public async Task<Alert[]> QueryAsync(AlertQuery query)
+    {
+        IEnumerable<Alert> alerts = Book.Alerts.Values;
+        if (query.Archived && query.State is null or AlertState.Resolved)
+        {
+            // A year's archive holds alerts that started in it; one that started in a year may end in the next.
+            var years = Book.ArchivedYears.Where(y => (query.From is null || y >= query.From.Value.Year - 1) && (query.To is null || y <= query.To.Value.Year));
+            var archived = await Task.WhenAll(years.Select(y => Archive(y).GetAsync()));
+            alerts = alerts.Concat(archived.SelectMany(a => a).Where(a => !Book.Alerts.ContainsKey(a.Id)));
+        }
+        return [.. alerts
+            .Where(a => (query.State is null || a.State == query.State) && (query.Route is null || a.Route == query.Route)
+                && (query.From is null || a.End > query.From) && (query.To is null || a.Start < query.To))
+            .OrderByDescending(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal)];
+    }
+
+    private IAlertArchiveGrain Archive(int year) => GrainFactory.GetGrain<IAlertArchiveGrain>($"{Scenario}/{year}");
 
     public async Task<Alert?> AcknowledgeAsync(string id, string by, string? comment)
     {
@@ -158,6 +174,7 @@ public sealed partial class AlertsGrain(
     public async Task DeleteAsync()
     {
         _pending.Clear();
+        await Task.WhenAll(Book.ArchivedYears.Select(y => Archive(y).DeleteAsync()));
         await state.ClearStateAsync();
         DeactivateOnIdle();
     }
@@ -171,11 +188,41 @@ public sealed partial class AlertsGrain(
     private async Task SaveAndNotifyAsync()
     {
         _unwritten = false;
+        await PruneAsync();
         await state.WriteStateAsync();
         live.AlertsChanged(Scenario);
         var notices = _notices.ToList();
         _notices.Clear();
         await notifier.QueueAsync(notices);
+    }
+
+    /// <summary>The last this many impact level changes are kept for the audit.</summary>
+    public const int AuditKept = 1_000;
+
+    /// <summary>
+    /// Moves resolved alerts older than <see cref="AlertOptions.KeepResolved"/> behind the newest alert (event time,
+    /// so a replay keeps what the live book keeps) to the archive, forgets silences ended as long ago, and keeps the
+    /// last <see cref="AuditKept"/> level changes: the book's size, and the cost of writing it, follow the alerts
+    /// of the last months, not all of history. Done once the oldest is a month past, so the archive is written
+    /// about monthly, not every round; archived before the book is written, so a failed write loses nothing.
+    /// </summary>
+    private async Task PruneAsync()
+    {
+        if (Book.Alerts.Count == 0) return;
+        var keep = TimeSpan.FromTicks(Math.Max(_options.KeepResolved.Ticks, (counting.Value.DedupWindow + HourHorizon).Ticks));
+        var before = Book.Alerts.Values.Max(a => a.ResolvedAt ?? a.FiredAt) - keep;
+        var old = Book.Alerts.Values.Where(a => a.State == AlertState.Resolved && a.ResolvedAt < before).ToList();
+        if (old.Count > 0 && old.Min(a => a.ResolvedAt) < before - TimeSpan.FromDays(30))
+        {
+            foreach (var year in old.GroupBy(a => a.Start.UtcDateTime.Year))
+            {
+                await Archive(year.Key).AddAsync([.. year]);
+                Book.ArchivedYears.Add(year.Key);
+            }
+            foreach (var alert in old) Book.Alerts.Remove(alert.Id);
+        }
+        Book.Silences.RemoveAll(s => s.To < before);
+        if (Book.Audit.Count > AuditKept) Book.Audit.RemoveRange(0, Book.Audit.Count - AuditKept);
     }
 
     // Behaviour alerts changed in memory and not yet written: a burst of them (a replay of a busy sea) costs one

@@ -216,7 +216,7 @@ internal sealed class ScenarioFeed
     private async Task ReadAlertsAsync(DateTimeOffset clock, DateTime since, CancellationToken timeout)
     {
         var book = _grains.GetGrain<IAlertsGrain>(_scenario);
-        var all = await book.QueryAsync(new AlertQuery(null, null, null, null)).WaitAsync(timeout);
+        var all = await book.QueryAsync(new AlertQuery(null, null, null, null, Archived: false)).WaitAsync(timeout);
         var board = all.Where(a => a.State != AlertState.Resolved || a.ResolvedAt > clock.AddDays(-1)).Take(100).ToArray();
         var update = new AlertsUpdate(_scenario, board, await book.GetImpactLevelsAsync().WaitAsync(timeout));
         lock (_gate)

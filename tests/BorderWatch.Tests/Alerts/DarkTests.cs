@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BorderWatch.Geography;
+using BorderWatch.Tests.Api;
 using BorderWatch.Tests.Infrastructure;
 
 namespace BorderWatch.Tests.Alerts;
@@ -75,5 +76,24 @@ public sealed class DarkTests(ServerFixture fixture)
         var alert = Assert.Single(alerts);
         Assert.Equal((T0, "resolved"), (alert["start"]!.GetValue<DateTimeOffset>(), alert["state"]!.GetValue<string>()));
         Assert.Contains("reported again after 5 h", alert["resolution"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Resolved_alerts_months_behind_the_newest_move_from_the_book_to_its_archive_and_are_still_listed()
+    {
+        var scenario = await fixture.Server.NewScenarioAsync();
+        var later = T0.AddDays(160);
+        await fixture.Server.Http.PostPositionsAsync(scenario, [At("V-8", Zuwara, T0), At("V-8", Lampedusa, T0.AddHours(5))]);
+        await Eventually.HoldsAsync(async () => (await fixture.Server.Http.AlertsOfKindAsync(scenario, "dark")).Count == 1, "V-8's silence in the book");
+        // 160 days later another vessel goes dark and comes back: V-8's alert is a month past KeepResolved (120 days).
+        await fixture.Server.Http.PostPositionsAsync(scenario, [At("V-9", Zuwara, later), At("V-9", Lampedusa, later.AddHours(5))]);
+        // Moved as the book is next written, within a round.
+        List<JsonNode> alerts = [];
+        await Eventually.HoldsAsync(async () => (alerts = await fixture.Server.Http.AlertsOfKindAsync(scenario, "dark")).Count == 2 && alerts[0]["archived"]!.GetValue<bool>(),
+            "V-8's alert in the archive");
+        Assert.Equal([("V-8", true), ("V-9", false)], alerts.Select(a => (a["targetId"]!.GetValue<string>(), a["archived"]!.GetValue<bool>())));
+        Assert.Equal("resolved", alerts[0]["state"]!.GetValue<string>());
+        var recent = (await fixture.Server.Http.GetJsonAsync($"/api/alerts?scenario={scenario}&from={later.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}"))["alerts"]!.AsArray();
+        Assert.Equal(["V-9"], recent.Select(a => a!["targetId"]!.GetValue<string>()));
     }
 }
