@@ -33,8 +33,8 @@ public sealed record StagedBehaviour(string Kind, string[] Assets, DateTimeOffse
 /// What `simulate --behaviours` adds to a month, as JSON positions of kind <c>vessel</c>, one of each on its route:
 /// a boat that goes dark off Zuwara and reappears near Lampedusa 12 h later (Central Mediterranean, the 10th);
 /// a mother ship waiting south of Crete (it loiters), met by two fast boats for 90 min (Eastern Mediterranean, the
-/// 15th); a fishing boat
-/// loitering for 4 h off Nouadhibou, then home (Western African, the 20th). Figures are the rules' defaults with a margin.
+/// 11th); a fishing boat loitering for 4 h off Nouadhibou, then home (Western African, the 12th): days the demo
+/// (10-14 September) holds. Figures are the rules' defaults with a margin.
 /// </summary>
 public sealed class VesselBehaviours(SectorCatalogue catalogue)
 {
@@ -51,8 +51,8 @@ public sealed class VesselBehaviours(SectorCatalogue catalogue)
         return route switch
         {
             "central-med" => Dark(route, tag, start.AddDays(9).AddHours(1)),
-            "eastern-med" => Encounter(route, tag, start.AddDays(14).AddHours(2)),
-            "western-african" => Loitering(route, tag, start.AddDays(19).AddHours(4)),
+            "eastern-med" => Encounter(route, tag, start.AddDays(10).AddHours(2)),
+            "western-african" => Loitering(route, tag, start.AddDays(11).AddHours(4)),
             _ => ([], []),
         };
     }
