@@ -13,7 +13,7 @@ const borderEvents = (() => {
   const alertLayers = new Map();  // alert id@version -> layer group
   let clock = 0, api = null, scenario = () => "", sectorName = id => id;
 
-  const radius = persons => Math.min(22, 4 + 2 * Math.sqrt(Math.max(0, persons)));
+  const radius = persons => Math.min(16, 3 + 1.4 * Math.sqrt(Math.max(0, persons)));
   const when = time => time.slice(0, 16).replace("T", " ") + " UTC";
 
   function start(options) {
