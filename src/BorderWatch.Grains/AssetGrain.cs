@@ -85,12 +85,16 @@ public sealed class AssetGrain(
         var lastCrossing = crossedBefore > 0 ? State.Transitions[^1] : default;
         var judged = positions.Length > 0 ? await AcceptAsync(positions) : [];
         var verdicts = new Verdict[judged.Length];
-        for (var i = 0; i < judged.Length; i++) verdicts[i] = judged[i].Verdict;
+        var earliest = DateTimeOffset.MaxValue;   // of the positions accepted, for the dark rule
+        for (var i = 0; i < judged.Length; i++)
+        {
+            verdicts[i] = judged[i].Verdict;
+            if (verdicts[i] == Verdict.Accepted && positions[i].Time < earliest) earliest = positions[i].Time;
+        }
         if (described) await SaveChangeAsync();
         if ((described || verdicts.Contains(Verdict.Accepted)) && Track.Count > 0)
             live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
         if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
-        var earliest = positions.Where((_, i) => i < verdicts.Length && verdicts[i] == Verdict.Accepted).Select(p => p.Time).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
         if (Silences(silentSince, statusThen, earliest) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
         if (_loitering is { } loitering) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync([.. loitering]);
         _loitering = null;
