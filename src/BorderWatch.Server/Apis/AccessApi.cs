@@ -12,6 +12,9 @@ public static class AccessApi
 
     public sealed record StorageUse(long JournalBytesWritten, long JournalAppends);
 
+    /// <summary>This process's running totals since it started: what two readings apart say of the work between them.</summary>
+    public sealed record RuntimeUse(long AllocatedBytes, double GcPauseSeconds, double CpuSeconds, double UptimeSeconds, int[] Collections);
+
     public static void MapAccessApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/me", (ClaimsPrincipal user) => Results.Ok(new Caller(
@@ -29,6 +32,16 @@ public static class AccessApi
             // Committed by the GC: of the working set, what the managed heap holds on to (the rest is native).
             return Results.Ok(new MemoryUse(managed, GC.GetGCMemoryInfo().TotalCommittedBytes, self.WorkingSet64));
         }).RequireAuthorization(Roles.Manage).Produces<MemoryUse>();
+
+        // Totals since the process started, cheap to read (no collection): `borderwatch bench` reads them around each
+        // measurement for the bytes allocated per record and the share of the time the GC paused the process.
+        app.MapGet("/api/diagnostics/runtime", () =>
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            return Results.Ok(new RuntimeUse(GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration().TotalSeconds,
+                self.TotalProcessorTime.TotalSeconds, (DateTime.Now - self.StartTime).TotalSeconds,
+                [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)]));
+        }).RequireAuthorization(Roles.Manage).Produces<RuntimeUse>();
 
         // What this process wrote to the journal since it started, in all or for one scenario: bytes at rest shrink
         // with compaction, sealing and retention.

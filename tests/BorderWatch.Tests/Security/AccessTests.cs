@@ -35,6 +35,8 @@ public sealed class AccessTests(ServerFixture fixture)
         { TestKeys.Admin, "GET", "/api/keys", HttpStatusCode.OK },
         { TestKeys.Operator, "GET", "/api/diagnostics/memory", HttpStatusCode.Forbidden },
         { TestKeys.Admin, "GET", "/api/diagnostics/memory", HttpStatusCode.OK },
+        { TestKeys.Operator, "GET", "/api/diagnostics/runtime", HttpStatusCode.Forbidden },
+        { TestKeys.Admin, "GET", "/api/diagnostics/runtime", HttpStatusCode.OK },
         { TestKeys.Admin, "POST", "/api/detections", HttpStatusCode.OK },
         { TestKeys.Admin, "DELETE", "/api/scenarios/{scenario}", HttpStatusCode.NoContent },
         { "", "GET", "/health", HttpStatusCode.OK },

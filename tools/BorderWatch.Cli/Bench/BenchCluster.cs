@@ -139,6 +139,17 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>A silo's managed heap after a full collection, its working set, and what the GC keeps committed, in bytes.</summary>
     public sealed record SiloMemory(long Managed, long WorkingSet, long GcCommitted);
 
+    /// <summary>The answering process's totals since it started: bytes allocated, seconds the GC paused it, CPU seconds, uptime.</summary>
+    public static async Task<RuntimeTotals> RuntimeAsync(HttpClient siloHttp)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/runtime"));
+        var root = json.RootElement;
+        return new(root.GetProperty("allocatedBytes").GetInt64(), root.GetProperty("gcPauseSeconds").GetDouble(),
+            root.GetProperty("cpuSeconds").GetDouble(), root.GetProperty("uptimeSeconds").GetDouble());
+    }
+
+    public sealed record RuntimeTotals(long Allocated, double GcPauseSeconds, double CpuSeconds, double Uptime);
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

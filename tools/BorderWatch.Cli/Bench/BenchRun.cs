@@ -31,10 +31,11 @@ public sealed class BenchRun(BenchCommand.Plan plan)
             await WarmUpAsync(http, cancellation);
             if (plan.Wants("detections"))
             {
-                var one = await DetectionsAsync(http, "one silo", cancellation);
+                var (one, costs) = await DetectionsAsync(http, "one silo", cancellation, () => BenchCluster.RuntimeAsync(http));
                 detections = one.Median;
                 _details["detections"] = one;
-                Row("ingest, detections/s (4 feeders, 5,000 a batch)", one.ToString(), ">= 100,000");
+                _details["detectionsCost"] = costs;
+                Row("ingest, detections/s (4 feeders, 5,000 a batch); what a detection cost the silo", $"{one}; {costs}", ">= 100,000");
             }
 
             foreach (var fleet in plan.Wants("positions") ? plan.Fleets : [])
@@ -66,7 +67,7 @@ public sealed class BenchRun(BenchCommand.Plan plan)
             await using var two = await StartAsync(serverDll, silos: 2);
             using var http = two.CreateClient();
             await WarmUpAsync(http, cancellation);
-            var twoSilos = await DetectionsAsync(http, "two silos and a front end", cancellation);
+            var (twoSilos, _) = await DetectionsAsync(http, "two silos and a front end", cancellation);
             Row("ingest, detections/s, 2 silos + front end", twoSilos.ToString(), "");
             _details["detectionsTwoSilos"] = twoSilos;
         }
@@ -110,18 +111,19 @@ public sealed class BenchRun(BenchCommand.Plan plan)
             plan.ServerWarmup, TimeSpan.Zero, Progress, cancellation);
     }
 
-    private async Task<Spread> DetectionsAsync(HttpClient http, string what, CancellationToken cancellation)
+    private async Task<(Spread PerSecond, string Costs)> DetectionsAsync(HttpClient http, string what, CancellationToken cancellation,
+        Func<Task<BenchCluster.RuntimeTotals>>? runtime = null)
     {
-        var runs = new List<double>();
+        var runs = new List<Throughput>();
         for (var r = 0; r < plan.Runs; r++)
         {
             Header($"Detections, {what}: run {r + 1} of {plan.Runs}");
             var run = $"d{r}-{Guid.NewGuid():N}"[..12];
             await ScenarioClient.CreateAsync(http, $"bench-{run}", $"bench: detections, {what}", cancellation);
             runs.Add(await Workloads.ThroughputAsync(http, $"/api/detections?scenario=bench-{run}", n => _load.Detections(run, n), Feeders,
-                plan.Warmup, plan.Window, Progress, cancellation));
+                plan.Warmup, plan.Window, Progress, cancellation, runtime: runtime));
         }
-        return Spread.Of(runs);
+        return (Spread.Of([.. runs.Select(r => r.PerSecond)]), Throughput.Costs(runs));
     }
 
     /// <summary>Creates a fleet (one report from each asset), then measures positions/s over it and the silo's memory per asset.</summary>
@@ -163,17 +165,18 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         Row($"memory per asset after its first report ({fleet:N0} assets), bytes: managed heap / resident", $"{perAsset:N0} / {perAssetResident?.ToString("N0") ?? "n/a (shrank)"}", "");
         Row($"first reports of {fleet:N0} new assets, assets/s", $"{newPerSecond:N0}", "");
 
-        var runs = new List<double>();
+        var runs = new List<Throughput>();
         var rounds = new Rounds(batches); // after the first reports
         for (var r = 0; r < plan.Runs; r++)
         {
             Header($"Positions over {fleet:N0} assets: run {r + 1} of {plan.Runs}");
             runs.Add(await Workloads.ThroughputAsync(http, $"/api/positions?scenario={scenario}", rounds.Next(n => _load.Positions(run, n, fleet)), Feeders,
-                plan.Warmup, plan.Window, Progress, cancellation));
+                plan.Warmup, plan.Window, Progress, cancellation, runtime: () => BenchCluster.RuntimeAsync(http)));
         }
-        var spread = Spread.Of(runs);
+        var spread = Spread.Of([.. runs.Select(r => r.PerSecond)]);
         _details[$"positions{fleet}"] = spread;
-        Row($"ingest, positions/s over {fleet:N0} assets", spread.ToString(), fleet <= 10_000 ? ">= 50,000 (10,000 assets)" : "");
+        _details[$"positions{fleet}Cost"] = Throughput.Costs(runs);
+        Row($"ingest, positions/s over {fleet:N0} assets; what a position cost the silo", $"{spread}; {Throughput.Costs(runs)}", fleet <= 10_000 ? ">= 50,000 (10,000 assets)" : "");
 
         // Again once every asset has a track behind it, and what deleting the fleet gives back: what the assets
         // themselves hold, without the buffers and pools the runs grew (those stay, whatever the fleet). Orleans'
@@ -282,16 +285,17 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         var after = await BenchCluster.SiloMemoryAsync(http);
         var perVessel = Math.Max(0, after.Managed - before.Managed) / (double)vessels;
 
-        var runs = new List<double>();
+        var runs = new List<Throughput>();
         var rounds = new Rounds((vessels + Workloads.BatchSize - 1) / Workloads.BatchSize);
         for (var r = 0; r < plan.Runs; r++)
         {
             Header($"AIS over HTTP, {vessels:N0} vessels: run {r + 1} of {plan.Runs}");
             runs.Add(await Workloads.ThroughputAsync(http, $"/api/ais?scenario={Scenario}", rounds.Next(n => AisBench.Sentences(n * Workloads.BatchSize, Workloads.BatchSize, vessels)),
-                Feeders, plan.Warmup, plan.Window, Progress, cancellation, "text/plain"));
+                Feeders, plan.Warmup, plan.Window, Progress, cancellation, "text/plain", () => BenchCluster.RuntimeAsync(http)));
         }
-        var overHttp = Spread.Of(runs);
-        Row($"AIS, tagged class A sentences/s over HTTP ({vessels:N0} vessels, 5,000 a body)", overHttp.ToString(), "");
+        var overHttp = Spread.Of([.. runs.Select(r => r.PerSecond)]);
+        _details["aisHttpCost"] = Throughput.Costs(runs);
+        Row($"AIS, tagged class A sentences/s over HTTP ({vessels:N0} vessels, 5,000 a body); what a sentence cost the silo", $"{overHttp}; {Throughput.Costs(runs)}", "");
 
         Header($"AIS from the server's TCP source, {vessels:N0} vessels");
         var overTcp = await ais.TcpAsync(http, receiver, vessels, plan.Warmup + TimeSpan.FromSeconds(5), plan.Window, cancellation);
