@@ -63,16 +63,9 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
             if (!_detections.TryGetValue(scenario, out var list)) _detections[scenario] = list = [];
             list.AddRange(detections);
             // Trimmed only at twice the bound, so a flood costs a sort now and then, not one per batch.
-            if (list.Count > 2 * most) Trim(list, most);
+            if (list.Count > 2 * most) Newest.Keep(list, most, d => d.Time);
             Changed();
         }
-    }
-
-    private static void Trim(List<Detection> list, int most)
-    {
-        if (list.Count <= most) return;
-        list.Sort((a, b) => b.Time.CompareTo(a.Time));
-        list.RemoveRange(most, list.Count - most);
     }
 
     private void Changed()
@@ -110,7 +103,7 @@ public sealed class LivePublisher(IGrainFactory grains, IOptions<LiveOptions> op
         lock (_gate)
         {
             sectors = _sectors;
-            foreach (var list in _detections.Values) Trim(list, options.Value.MaxDetectionsPerRound);
+            foreach (var list in _detections.Values) Newest.Keep(list, options.Value.MaxDetectionsPerRound, d => d.Time);
             changes = new LiveChanges([.. _sectors.Keys], [.. _assets.Values], [.. _alerts], _firstChange,
                 [.. _detections.Select(d => new DetectionsSeen(d.Key, [.. d.Value]))]);
             _firstChange = default;

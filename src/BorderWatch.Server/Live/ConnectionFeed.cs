@@ -81,11 +81,7 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
                 _detections.Add(d);
                 Waiting(since);
             }
-            if (_detections.Count > options.MaxDetectionsPerRound)
-            {
-                _detections.Sort((a, b) => b.Detection.Time.CompareTo(a.Detection.Time));
-                _detections.RemoveRange(options.MaxDetectionsPerRound, _detections.Count - options.MaxDetectionsPerRound);
-            }
+            Newest.Keep(_detections, options.MaxDetectionsPerRound, d => d.Detection.Time);
         }
         _wake.Set();
     }

@@ -127,8 +127,7 @@ internal sealed class ScenarioFeed
         {
             _seen.AddRange(detections);
             // Several silos each send their round's newest: keep as many as one sends.
-            if (_seen.Count > _options.MaxDetectionsPerRound)
-                _seen = [.. _seen.OrderByDescending(d => d.Time).Take(_options.MaxDetectionsPerRound)];
+            Newest.Keep(_seen, _options.MaxDetectionsPerRound, d => d.Time);
             Since(since);
         }
         _wake.Set();
