@@ -194,8 +194,13 @@ public sealed class AssetGrain(
     {
         var rule = behaviour.Value.Dark;
         if (!rule.Watches(State.Kind) || Track.Count == 0 || earliest == DateTimeOffset.MaxValue) return [];
-        var k = Track.FindLastIndex(p => p.Time < earliest);
-        var first = since is { } s && s.Time < earliest ? s : k >= 0 ? Track[k] : Track[0];
+        TrackPoint first;
+        if (since is { } s && s.Time < earliest) first = s;   // the usual case: the call's reports are newer than the track
+        else
+        {
+            var k = Track.FindLastIndex(p => p.Time < earliest);
+            first = k >= 0 ? Track[k] : Track[0];
+        }
         if (Track[^1].Time - first.Time < rule.After) return [];
         var reports = new List<DarkReport>();
         var before = first; // kept aside: the track may have let it go to make room

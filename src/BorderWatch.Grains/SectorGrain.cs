@@ -49,7 +49,7 @@ public sealed class SectorGrain(
         if (accepted.Length > 0)
         {
             live.SectorChanged(this.GetPrimaryKeyString(), accepted.Min(d => d.Time));
-            live.DetectionsAccepted(GrainKeys.Parse(this.GetPrimaryKeyString()).Scenario, accepted);
+            live.DetectionsAccepted(Scenario, accepted);
         }
         return new(verdicts);
     }
