@@ -39,10 +39,12 @@ public sealed class LiveOptions
 
     /// <summary>
     /// At most this many new detections a silo sends a scenario's dashboards each publish round (the newest by
-    /// event time): the events layer shows a sample of a flood; the counts take every one.
+    /// event time), and a connection is sent each time: the events layer shows a sample of a flood (250 a second to a
+    /// browser at most), the counts take every one. Real feeds bring a few an hour; larger messages would hold up the
+    /// counters behind them.
     /// </summary>
     [Range(0, 100_000, ErrorMessage = "BorderWatch:Live:MaxDetectionsPerRound must be between 0 and 100000")]
-    public int MaxDetectionsPerRound { get; set; } = 200;
+    public int MaxDetectionsPerRound { get; set; } = 25;
 
     /// <summary>How many of a scenario's newest detections its events layer keeps (those of the last 24 hours).</summary>
     [Range(0, 100_000, ErrorMessage = "BorderWatch:Live:RecentDetections must be between 0 and 100000")]

@@ -39,58 +39,32 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
     public void Stop() => _stop.Cancel();
 
     /// <summary>
-    /// Counts to send; <paramref name="since"/> is when the oldest change among them was accepted (default for a
-    /// periodic refresh), for the live lag metric.
+    /// A round to send, merged into what waits: the latest value per sector, route and asset, the board whole, every
+    /// detection (events, not values; beyond a round's worth the oldest go). <paramref name="since"/> is when the
+    /// oldest change among them was accepted (default for a periodic refresh), for the live lag metric.
     /// </summary>
-    public void OfferCounts(DateTimeOffset clock, IEnumerable<CountsUpdate> sectors, IEnumerable<CountsUpdate> routes, DateTime since)
+    public void Offer(Round round, DateTime since)
     {
         lock (_gate)
         {
-            _clock = clock;
+            _clock = round.Clock;
             var any = false;
-            foreach (var s in sectors.Where(s => scope.HasSector(s.Id))) (_sectors[s.Id], any) = (s, true);
-            foreach (var r in routes.Where(r => scope.HasRoute(r.Id))) (_routes[r.Id], any) = (r, true);
-            if (any) Waiting(since);
-        }
-        _wake.Set();
-    }
-
-    public void OfferAssets(DateTimeOffset clock, IEnumerable<AssetUpdate> assets, DateTime since)
-    {
-        lock (_gate)
-        {
-            _clock = clock;
-            foreach (var a in assets.Where(a => scope.HasAsset(a.Sector, a.Latest)))
+            if (round.Alerts is { } alerts) (_alerts, any) = (scope.Filter(alerts), true);
+            foreach (var s in round.Sectors.Where(s => scope.HasSector(s.Id))) (_sectors[s.Id], any) = (s, true);
+            foreach (var r in round.Routes.Where(r => scope.HasRoute(r.Id))) (_routes[r.Id], any) = (r, true);
+            foreach (var a in round.Assets.Where(a => scope.HasAsset(a.Sector, a.Latest)))
             {
                 // Positions can arrive out of order (late reports): keep the newest.
                 if (!_assets.TryGetValue(a.Asset, out var held) || held.Latest.Time <= a.Latest.Time) _assets[a.Asset] = a;
-                Waiting(since);
+                any = true;
             }
-        }
-        _wake.Set();
-    }
-
-    /// <summary>New detections: unlike counts they are events, so none is merged away, only the oldest beyond a round's worth.</summary>
-    public void OfferDetections(DateTimeOffset clock, IEnumerable<DetectionUpdate> detections, DateTime since)
-    {
-        lock (_gate)
-        {
-            _clock = clock;
-            foreach (var d in detections.Where(d => scope.HasDetection(d.Detection)))
+            foreach (var d in round.Detections.Where(d => scope.HasDetection(d.Detection)))
             {
                 _detections.Add(d);
-                Waiting(since);
+                any = true;
             }
             Newest.Keep(_detections, options.MaxDetectionsPerRound, d => d.Detection.Time);
-        }
-        _wake.Set();
-    }
-
-    public void OfferAlerts(AlertsUpdate alerts, DateTime since)
-    {
-        lock (_gate)
-        {
-            _alerts = scope.Filter(alerts);
+            if (!any) return;
             Waiting(since);
         }
         _wake.Set();

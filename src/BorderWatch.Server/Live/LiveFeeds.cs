@@ -75,21 +75,20 @@ public sealed class LiveFeeds(SectorCatalogue catalogue, IGrainFactory grains, I
         Dictionary<string, ScenarioFeed> watched;
         lock (_gate) watched = new(_scenarios, StringComparer.Ordinal);
         if (watched.Count == 0) return;
-        foreach (var group in changes.Sectors.Select(GrainKeys.Parse).GroupBy(k => k.Scenario))
+        var parts = new Dictionary<string, ScenarioChanges>(StringComparer.Ordinal);
+        ScenarioChanges? Part(string scenario)
         {
-            if (watched.TryGetValue(group.Key, out var feed)) feed.SectorsChanged(group.Select(k => k.Id), changes.FirstChange);
+            if (!watched.ContainsKey(scenario)) return null;
+            if (!parts.TryGetValue(scenario, out var part)) parts[scenario] = part = new ScenarioChanges();
+            return part;
         }
+        foreach (var key in changes.Sectors.Select(GrainKeys.Parse)) Part(key.Scenario)?.Sectors.Add(key.Id);
         foreach (var scenario in changes.AlertScenarios)
         {
-            if (watched.TryGetValue(scenario, out var feed)) feed.AlertsChanged(changes.FirstChange);
+            if (Part(scenario) is { } part) part.Alerts = true;
         }
-        foreach (var group in changes.Assets.GroupBy(a => a.Scenario))
-        {
-            if (watched.TryGetValue(group.Key, out var feed)) feed.AssetsMoved(group, changes.FirstChange);
-        }
-        foreach (var seen in changes.Detections ?? [])
-        {
-            if (watched.TryGetValue(seen.Scenario, out var feed)) feed.DetectionsSeen(seen.Detections, changes.FirstChange);
-        }
+        foreach (var move in changes.Assets) Part(move.Scenario)?.Moves.Add(move);
+        foreach (var seen in changes.Detections ?? []) Part(seen.Scenario)?.Detections.AddRange(seen.Detections);
+        foreach (var (scenario, part) in parts) watched[scenario].Changed(part, changes.FirstChange);
     }
 }

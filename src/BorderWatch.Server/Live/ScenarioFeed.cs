@@ -91,41 +91,18 @@ internal sealed class ScenarioFeed
         _wake.Set();
     }
 
-    public void SectorsChanged(IEnumerable<string> sectors, DateTime since)
+    /// <summary>
+    /// One silo batch's changes to this scenario, taken at once: changes that came together wake one round, so
+    /// that detections or positions never take the round the counts beside them would have had.
+    /// </summary>
+    public void Changed(ScenarioChanges changes, DateTime since)
     {
         lock (_gate)
         {
-            _dirty.UnionWith(sectors);
-            Since(since);
-        }
-        _wake.Set();
-    }
-
-    public void AlertsChanged(DateTime since)
-    {
-        lock (_gate)
-        {
-            _alertsDirty = true;
-            Since(since);
-        }
-        _wake.Set();
-    }
-
-    public void AssetsMoved(IEnumerable<AssetMoved> moves, DateTime since)
-    {
-        lock (_gate)
-        {
-            foreach (var move in moves) _moved[move.Asset] = move;
-            Since(since);
-        }
-        _wake.Set();
-    }
-
-    public void DetectionsSeen(IEnumerable<Detection> detections, DateTime since)
-    {
-        lock (_gate)
-        {
-            _seen.AddRange(detections);
+            _dirty.UnionWith(changes.Sectors);
+            _alertsDirty |= changes.Alerts;
+            foreach (var move in changes.Moves) _moved[move.Asset] = move;
+            _seen.AddRange(changes.Detections);
             // Several silos each send their round's newest: keep as many as one sends.
             Newest.Keep(_seen, _options.MaxDetectionsPerRound, d => d.Time);
             Since(since);
@@ -200,10 +177,16 @@ internal sealed class ScenarioFeed
         {
             // Read the clock with the changes: the first records of a scenario move it by years.
             var clock = await _grains.GetGrain<IScenarioGrain>(_scenario).GetClockAsync().WaitAsync(timeout.Token);
-            if (alerts) await ReadAlertsAsync(clock, since, timeout.Token);
-            await ReadAsync(dirty, clock, since, timeout.Token);
-            Offer(moved.Values, clock, since);
-            if (seen.Count > 0) OfferDetections(await WithPatrolsAsync(seen, clock).WaitAsync(timeout.Token), clock, since);
+            // All of a round is read first and offered at once: one wake of each connection's sending loop, so that
+            // no part of the round takes a send (and the pause after it) that the counts would then wait behind.
+            var detections = WithPatrolsAsync(seen, clock);
+            var board = alerts ? await ReadAlertsAsync(clock, timeout.Token) : null;
+            var (sectors, routes) = await ReadAsync(dirty, clock, timeout.Token);
+            var round = new Round(clock, board, sectors, routes, [.. moved.Values.Select(m => Update(m, clock))], await detections.WaitAsync(timeout.Token));
+            lock (_gate)
+            {
+                foreach (var connection in _connections) connection.Offer(round, since);
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -212,7 +195,7 @@ internal sealed class ScenarioFeed
     }
 
     /// <summary>The board: alerts still active, and those resolved in the last 24 hours of the scenario clock.</summary>
-    private async Task ReadAlertsAsync(DateTimeOffset clock, DateTime since, CancellationToken timeout)
+    private async Task<AlertsUpdate?> ReadAlertsAsync(DateTimeOffset clock, CancellationToken timeout)
     {
         var book = _grains.GetGrain<IAlertsGrain>(_scenario);
         var all = await book.QueryAsync(new AlertQuery(null, null, null, null, Archived: false)).WaitAsync(timeout);
@@ -221,9 +204,8 @@ internal sealed class ScenarioFeed
         lock (_gate)
         {
             // The periodic refresh reads them again: send only what changed.
-            if (Signature(update) == Signature(_alerts)) return;
-            _alerts = update;
-            foreach (var connection in _connections) connection.OfferAlerts(update, since);
+            if (Signature(update) == Signature(_alerts)) return null;
+            return _alerts = update;
         }
     }
 
@@ -231,8 +213,9 @@ internal sealed class ScenarioFeed
         string.Join(',', alerts.Alerts.Select(a => $"{a.Id}@{a.Version}")) + "|" + string.Join(',', alerts.ImpactLevels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"));
 
     /// <summary>Reads the changed sectors and the other sectors of their routes at one clock reading, so route sums agree.</summary>
-    private async Task ReadAsync(HashSet<string> changed, DateTimeOffset clock, DateTime since, CancellationToken timeout)
+    private async Task<(CountsUpdate[] Sectors, CountsUpdate[] Routes)> ReadAsync(HashSet<string> changed, DateTimeOffset clock, CancellationToken timeout)
     {
+        if (changed.Count == 0) return ([], []);
         var routes = changed.Select(_catalogue.RouteOf).OfType<string>().Distinct().Select(id => _catalogue.FindRoute(id)!).ToArray();
         var sectorIds = routes.SelectMany(r => r.SectorIds).Concat(changed).Distinct().ToArray();
         var counts = await Task.WhenAll(sectorIds.Select(id => _grains.GetGrain<ISectorGrain>(GrainKeys.For(_scenario, id)).GetLiveAsync(clock))).WaitAsync(timeout);
@@ -243,26 +226,8 @@ internal sealed class ScenarioFeed
         {
             foreach (var s in sectors) _sectors[s.Id] = s;
             foreach (var r in routeUpdates) _routes[r.Id] = r;
-            foreach (var connection in _connections) connection.OfferCounts(clock, sectors, routeUpdates, since);
         }
-    }
-
-    private void Offer(ICollection<AssetMoved> moves, DateTimeOffset clock, DateTime since)
-    {
-        if (moves.Count == 0) return;
-        var updates = moves.Select(m => Update(m, clock)).ToArray();
-        lock (_gate)
-        {
-            foreach (var connection in _connections) connection.OfferAssets(clock, updates, since);
-        }
-    }
-
-    private void OfferDetections(DetectionUpdate[] detections, DateTimeOffset clock, DateTime since)
-    {
-        lock (_gate)
-        {
-            foreach (var connection in _connections) connection.OfferDetections(clock, detections, since);
-        }
+        return (sectors, routeUpdates);
     }
 
     private async Task<DetectionUpdate[]> WithPatrolsAsync(IReadOnlyCollection<Detection> detections, DateTimeOffset clock)
@@ -292,3 +257,17 @@ internal sealed class ScenarioFeed
     private AssetUpdate Update(AssetMoved m, DateTimeOffset clock) =>
         new(m.Asset, m.Kind, m.Latest, m.Sector, _assets.IsStale(m.Latest, clock), m.Vessel);
 }
+
+/// <summary>What one batch from a silo changed in one scenario.</summary>
+internal sealed class ScenarioChanges
+{
+    public List<string> Sectors { get; } = [];
+    public bool Alerts { get; set; }
+    public List<AssetMoved> Moves { get; } = [];
+    public List<Detection> Detections { get; } = [];
+}
+
+/// <summary>What one round of a scenario's feed offers its connections: the alert board if it changed, and the rest that moved.</summary>
+internal sealed record Round(DateTimeOffset Clock, AlertsUpdate? Alerts, CountsUpdate[] Sectors, CountsUpdate[] Routes, AssetUpdate[] Assets,
+    DetectionUpdate[] Detections);
+
