@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace BorderWatch.Server.Live;
 
 /// <summary>
-/// What one dashboard connection has yet to receive: the latest value per sector, route and asset. A sending loop
-/// of its own sends it at most every <see cref="LiveOptions.SendInterval"/>; a client that reads slowly holds up only
-/// this loop, and meanwhile newer values replace older ones, so it misses intermediate states, never the last one.
+/// What one dashboard connection has yet to receive: the latest value per sector, route and asset, the alert board,
+/// and the new detections. A sending loop of its own sends it at most every <see cref="LiveOptions.SendInterval"/>;
+/// a client that reads slowly holds up only this loop, and meanwhile newer values replace older ones, so it misses
+/// intermediate states, never the last one (of detections, the newest round's worth).
 /// </summary>
 internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scope, IHubContext<LiveHub, IDashboardClient> hub,
     LiveOptions options, ILogger logger)
