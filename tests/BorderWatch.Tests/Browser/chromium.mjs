@@ -11,13 +11,25 @@ export const launch = executablePath => chromium.launch({
 export const say = message => console.log(JSON.stringify(message));
 
 // The test's lines on stdin, one at a time: `(await lines.next()).value`.
-export const stdinLines = () => createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const stdinLines = () => createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
-// A dashboard page once it shows its first picture; its page errors go into `problems`.
-export async function openDashboard(browser, url, problems) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  page.on("pageerror", e => problems.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-  return page;
+// Runs a check of the dashboard at `url`: `body(page, lines, problems)` gets the page once it shows its first
+// picture, the test's stdin lines, and the page errors gathered. A failure is said as {event: "error"}; the browser
+// is closed and the process ends either way.
+export async function checkDashboard(executablePath, url, body) {
+  const browser = await launch(executablePath);
+  const problems = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page.on("pageerror", e => problems.push(String(e)));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await body(page, stdinLines(), problems);
+  } catch (e) {
+    say({ event: "error", message: String(e), problems });
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+    process.exit();
+  }
 }

@@ -2,14 +2,10 @@
 // The .NET test (MaritimePictureTests) posts the feed and judges the report, one JSON line per step.
 //   node picture-check.mjs <page url> <screenshot path> <chromium executable>
 // stdin: a JSON line naming the detections to look at, then "posted" once a live detection was posted.
-import { launch, openDashboard, say, stdinLines } from "./chromium.mjs";
+import { checkDashboard, say } from "./chromium.mjs";
 
 const [url, screenshot, executablePath] = process.argv.slice(2);
-const lines = stdinLines();
-const browser = await launch(executablePath);
-const problems = [];
-try {
-  const page = await openDashboard(browser, url, problems);
+await checkDashboard(executablePath, url, async (page, lines, problems) => {
   const { small, big, old, live } = JSON.parse((await lines.next()).value);
   await page.waitForFunction(() => borderEvents.detectionCount() >= 3 && document.querySelectorAll(".bw-alert-track").length > 0
     && document.querySelectorAll("#coverage tbody tr").length > 0, null, { timeout: 20000, polling: 200 });
@@ -32,10 +28,4 @@ try {
   await lines.next(); // "posted"
   await page.waitForFunction(id => borderEvents.detectionShown(id) !== null, live, { timeout: 10000, polling: 100 });
   say({ event: "live", count: await page.evaluate(() => borderEvents.detectionCount()), problems });
-} catch (e) {
-  say({ event: "error", message: String(e), problems });
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-  process.exit();
-}
+});

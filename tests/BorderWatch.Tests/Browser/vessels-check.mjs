@@ -2,14 +2,10 @@
 // they move. The .NET test (VesselLayerTests) posts the AIS and judges the report, one JSON line per step.
 //   node vessels-check.mjs <page url> <count expected> <chromium executable>
 // stdin: the test writes "moving" once it has started moving the vessels.
-import { launch, openDashboard, say, stdinLines } from "./chromium.mjs";
+import { checkDashboard, say } from "./chromium.mjs";
 
 const [url, expected, executablePath] = process.argv.slice(2);
-const lines = stdinLines();
-const browser = await launch(executablePath);
-const problems = [];
-try {
-  const page = await openDashboard(browser, url, problems);
+await checkDashboard(executablePath, url, async (page, lines, problems) => {
   say({ event: "ready" });
 
   await page.waitForFunction(n => borderMap.assetCount() >= n, Number(expected), { timeout: 60000, polling: 200 });
@@ -35,10 +31,4 @@ try {
   await page.selectOption('#asset-filter select[name="shipType"]', "tanker");
   const tankers = await count();
   say({ event: "measured", drawn, ownOnly, tankers, ...frames, problems });
-} catch (e) {
-  say({ event: "error", message: String(e), problems });
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-  process.exit();
-}
+});
