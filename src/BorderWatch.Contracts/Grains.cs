@@ -33,24 +33,46 @@ public interface IRouteGrain : IGrainWithStringKey
     Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to);
 }
 
-/// <summary>One patrol asset of one scenario (key <c>{scenario}/{assetId}</c>).</summary>
-public interface IAssetGrain : IJournaledGrain
+/// <summary>
+/// The assets of one scenario that journal to one asset shard (key: the shard's, <c>{scenario}/assets-NN</c>; see
+/// <see cref="Fleets.Of"/>). It keeps their state in memory while they report, journals a call's positions with one
+/// shard write whichever assets they come from, and lets idle assets leave memory (they come back from the journal).
+/// </summary>
+public interface IFleetGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Takes the positions, and what the vessel says of itself if it said anything; returns once the accepted
-    /// positions and any change to the description are durable, one verdict per position (immutable: not copied on the way back).
+    /// Takes each asset's positions, and what a vessel says of itself if it said anything; returns once the accepted
+    /// positions and any change to a description are durable: per report, one verdict per position (immutable: not copied on the way back).
     /// </summary>
-    Task<Immutable<Verdict[]>> ReportAsync([Immutable] Position[] positions, Vessel? vessel = null);
+    Task<Immutable<Verdict[][]>> ReportAsync([Immutable] AssetReport[] reports);
 
-    Task<AssetStatus?> GetStatusAsync();
+    /// <summary>Null for an asset that has not reported.</summary>
+    Task<AssetStatus?> GetStatusAsync(string asset);
 
-    Task<TrackPoint[]> GetTrackAsync(DateTimeOffset from, DateTimeOffset to);
+    /// <summary>The statuses of the assets that have reported, in no particular order.</summary>
+    Task<AssetStatus[]> GetStatusesAsync(string[] assets);
 
-    /// <summary>Positions accepted and the event times they span.</summary>
-    Task<RecordSpan> GetSpanAsync();
+    Task<TrackPoint[]> GetTrackAsync(string asset, DateTimeOffset from, DateTimeOffset to);
 
-    /// <summary>Forgets the asset's state in memory (part of deleting its scenario; its shard deletes the journal).</summary>
+    /// <summary>Positions the assets accepted and the event times they span.</summary>
+    Task<RecordSpan> GetSpanAsync(string[] assets);
+
+    /// <summary>Saves those of the assets with records after their last saved state (the shard asks, as it knows who wrote).</summary>
+    Task SaveAsync(string[] assets);
+
+    /// <summary>Forgets every asset in memory (part of deleting the scenario; the shard deletes the journal).</summary>
     Task DeleteAsync();
+}
+
+/// <summary>One asset's part of a fleet call: its positions, and what it said of itself.</summary>
+[GenerateSerializer, Immutable, Alias("bw.AssetReport")]
+public sealed record AssetReport([property: Id(0)] string Asset, [property: Id(1)] Position[] Positions, [property: Id(2)] Vessel? Vessel = null);
+
+public static class Fleets
+{
+    /// <summary>The fleet an asset belongs to: the one of its journal shard, for good.</summary>
+    public static IFleetGrain Of(IGrainFactory grains, string scenario, string asset) =>
+        grains.GetGrain<IFleetGrain>(JournalShards.For(scenario, JournalShards.Assets, asset));
 }
 
 /// <summary>
@@ -108,8 +130,17 @@ public interface IJournalShardGrain : IGrainWithStringKey
     /// <summary>Keeps a member's whole state: its records up to now need not be read again.</summary>
     Task SaveAsync(string member, [Immutable] byte[] state);
 
+    /// <summary>Appends the records (NDJSON) of many members at once; durable when the task completes.</summary>
+    Task AppendManyAsync([Immutable] MemberBytes[] records);
+
+    /// <summary>Keeps many members' whole states at once.</summary>
+    Task SaveManyAsync([Immutable] MemberBytes[] states);
+
     /// <summary>What a member activation starts from: its last saved state and the records journaled after it.</summary>
     Task<MemberRecovery> RecoverAsync(string member);
+
+    /// <summary>What each of the members starts from, in their order.</summary>
+    Task<MemberRecovery[]> RecoverManyAsync(string[] members);
 
     /// <summary>
     /// Writes a checkpoint now (the shard also does so every snapshot interval) and returns where recovery would
@@ -138,6 +169,10 @@ public interface IJournalShardGrain : IGrainWithStringKey
 
 [GenerateSerializer, Immutable, Alias("bw.ShardUsage")]
 public sealed record ShardUsage([property: Id(1)] int Ids, [property: Id(2)] long IdBytes);
+
+/// <summary>A member's records or state, for a shard call that carries many members.</summary>
+[GenerateSerializer, Immutable, Alias("bw.MemberBytes")]
+public readonly record struct MemberBytes([property: Id(0)] string Member, [property: Id(1)] byte[] Bytes);
 
 [GenerateSerializer, Immutable, Alias("bw.MemberRecovery")]
 public sealed record MemberRecovery([property: Id(0)] byte[]? State, [property: Id(1)] byte[] Records);

@@ -176,8 +176,9 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
         {
             foreach (var chunk in ids.Where(id => !_latest.ContainsKey(id)).Chunk(ReadAtOnce))
             {
-                var statuses = await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IAssetGrain>(GrainKeys.For(Scenario, id)).GetStatusAsync()));
-                foreach (var s in statuses.OfType<AssetStatus>()) Take(new AssetMoved(Scenario, s.Asset, s.Kind, s.Latest, s.Sector, s.Vessel));
+                var statuses = await Task.WhenAll(chunk.GroupBy(id => JournalShards.For(Scenario, JournalShards.Assets, id))
+                    .Select(fleet => GrainFactory.GetGrain<IFleetGrain>(fleet.Key).GetStatusesAsync([.. fleet])));
+                foreach (var s in statuses.SelectMany(s => s)) Take(new AssetMoved(Scenario, s.Asset, s.Kind, s.Latest, s.Sector, s.Vessel));
             }
             _complete = true;
         }

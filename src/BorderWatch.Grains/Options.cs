@@ -68,4 +68,11 @@ public sealed class AssetOptions
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(10);
 
     public bool IsStale(TrackPoint latest, DateTimeOffset clock) => clock - latest.Time > StaleAfter;
+
+    /// <summary>
+    /// An asset that has not reported for this long (wall time) leaves memory, saved first; its next report or
+    /// question brings it back from its journal shard. As long as Orleans keeps an idle grain by default.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "BorderWatch:Assets:IdleAfter must be at least a second")]
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -140,6 +140,15 @@ public sealed class JournalShardGrain(
 
     public Task AppendAsync(string member, byte[] lines) => Enqueue(new Pending(member, lines, false, NewDone()));
 
+    // One completion for all the entries of the call: they go into the same write.
+    public Task AppendManyAsync(MemberBytes[] records)
+    {
+        if (records.Length == 0) return Task.CompletedTask;
+        var done = NewDone();
+        foreach (var (member, lines) in records) Enqueue(new Pending(member, lines, false, done));
+        return done.Task;
+    }
+
     public async Task<Immutable<Judged[]>> AppendDetectionsAsync(string member, byte[] lines, DetectionKey[] keys)
     {
         _failure?.Throw();
@@ -175,6 +184,21 @@ public sealed class JournalShardGrain(
 
     // The member's records up to what is durable now are in the state it sends (members take no call while they save).
     public Task SaveAsync(string member, byte[] state) => Enqueue(new Pending(member, state, true, NewDone(), Covers: _durable));
+
+    public Task SaveManyAsync(MemberBytes[] states)
+    {
+        if (states.Length == 0) return Task.CompletedTask;
+        var done = NewDone();
+        foreach (var (member, state) in states) Enqueue(new Pending(member, state, true, done, Covers: _durable));
+        return done.Task;
+    }
+
+    public async Task<MemberRecovery[]> RecoverManyAsync(string[] members)
+    {
+        var recoveries = new MemberRecovery[members.Length];
+        for (var i = 0; i < members.Length; i++) recoveries[i] = await RecoverAsync(members[i]);
+        return recoveries;
+    }
 
     public async Task<MemberRecovery> RecoverAsync(string member)
     {
@@ -517,14 +541,19 @@ public sealed class JournalShardGrain(
         var now = DateTimeOffset.UtcNow;
         var (soon, latest) = (now - options.Value.SnapshotInterval, now - options.Value.MaxUnsavedAge);
         var (scenario, shard) = GrainKeys.Parse(Key);
+        var assets = new List<string>();
         foreach (var (member, unsaved) in _unsaved)
         {
             if (unsaved.Since > soon) continue;
             var stateBytes = _members.TryGetValue(member, out var state) ? state.Length * 3L / 4 : 0;
             if (unsaved.Bytes < stateBytes && unsaved.Since > latest) continue;
-            var key = GrainKeys.For(scenario, member);
-            IJournaledGrain grain = shard.StartsWith(JournalShards.Detections) ? GrainFactory.GetGrain<ISectorGrain>(key) : GrainFactory.GetGrain<IAssetGrain>(key);
-            _ = grain.SaveNowAsync().ContinueWith(t => logger.LogDebug(t.Exception, "{Member}: could not be woken to save", key), TaskContinuationOptions.OnlyOnFaulted);
+            if (shard.StartsWith(JournalShards.Assets, StringComparison.Ordinal)) assets.Add(member);
+            else Woken(GrainFactory.GetGrain<ISectorGrain>(GrainKeys.For(scenario, member)).SaveNowAsync(), member);
         }
+        // The fleet is this shard's other half (same key): one call for all its assets.
+        if (assets.Count > 0) Woken(GrainFactory.GetGrain<IFleetGrain>(Key).SaveAsync([.. assets]), $"{assets.Count} assets");
+
+        void Woken(Task saving, string who) =>
+            saving.ContinueWith(t => logger.LogDebug(t.Exception, "{Shard}: {Who} could not be woken to save", Key, who), TaskContinuationOptions.OnlyOnFaulted);
     }
 }

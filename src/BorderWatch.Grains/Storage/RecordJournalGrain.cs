@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using BorderWatch.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,8 +14,6 @@ namespace BorderWatch.Grains.Storage;
 public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer, ILogger logger) : Grain, IJournaledGrain
     where TState : new()
 {
-    private static readonly JsonTypeInfo<TRecord> Json = (JsonTypeInfo<TRecord>)JournalJson.Default.GetTypeInfo(typeof(TRecord))!;
-
     private IJournalShardGrain _shard = null!;
     private bool _dirty, _unsure, _forgotten;
 
@@ -53,7 +48,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
         var recovery = await _shard.RecoverAsync(member);
         if (recovery.State is not null) State = await RestoreAsync(_shard, recovery.State);
         var replayed = 0;
-        foreach (var record in ReadLines(recovery.Records))
+        foreach (var record in JournalLines<TRecord>.Read(recovery.Records))
         {
             if (Judge(record) != Verdict.Accepted) continue;
             Apply(record);
@@ -114,7 +109,7 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
         Judged[] journaled;
         try
         {
-            journaled = await JournalAsync(_shard, WriteLines(accepted), accepted);
+            journaled = await JournalAsync(_shard, JournalLines<TRecord>.Write(accepted), accepted);
         }
         catch
         {
@@ -162,28 +157,4 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
             logger.LogWarning(e, "{Grain}: saving the state failed; the journal still holds everything", this.GetPrimaryKeyString());
         }
     }
-
-    // One writer per thread, reused: WriteLines runs to the end without awaiting, so no other grain can share it meanwhile.
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] private static Utf8JsonWriter? t_writer;
-
-    private static byte[] WriteLines(List<TRecord> records)
-    {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        buffer.ResetWrittenCount();
-        foreach (var record in records)
-        {
-            writer.Reset(buffer);
-            JsonSerializer.Serialize(writer, record, Json);
-            writer.Flush();
-            buffer.Write("\n"u8);
-        }
-        var lines = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 1024 * 1024) (t_buffer, t_writer) = (null, null); // do not keep a rare huge batch's buffer alive (the writer holds it too)
-        return lines;
-    }
-
-    private static IEnumerable<TRecord> ReadLines(byte[] chunk) =>
-        ShardLog.LineRanges(chunk).Select(r => JsonSerializer.Deserialize<TRecord>(chunk.AsSpan(r.Start, r.Length), Json)!);
 }

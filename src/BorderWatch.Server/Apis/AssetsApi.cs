@@ -71,7 +71,7 @@ public static class AssetsApi
         app.MapGet("/api/assets/{id}", async (string id, string? scenario, IGrainFactory grains, IOptions<AssetOptions> options) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
-            if (await grains.GetGrain<IAssetGrain>(GrainKeys.For(name, id)).GetStatusAsync() is not { } s) return Problems.NotFound("asset", id);
+            if (await Fleets.Of(grains, name, id).GetStatusAsync(id) is not { } s) return Problems.NotFound("asset", id);
             var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             return Results.Ok(Feature(s.Asset, s.Kind, s.Latest, s.Sector, s.Vessel, options.Value.IsStale(s.Latest, clock)));
         }).Produces<AssetFeature>();
@@ -79,9 +79,9 @@ public static class AssetsApi
         app.MapGet("/api/assets/{id}/track", async (string id, string? scenario, DateTimeOffset? from, DateTimeOffset? to, IGrainFactory grains) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
-            var asset = grains.GetGrain<IAssetGrain>(GrainKeys.For(name, id));
-            if (await asset.GetStatusAsync() is not { } status) return Problems.NotFound("asset", id);
-            var points = await asset.GetTrackAsync(from ?? DateTimeOffset.MinValue, to ?? DateTimeOffset.MaxValue);
+            var fleet = Fleets.Of(grains, name, id);
+            if (await fleet.GetStatusAsync(id) is not { } status) return Problems.NotFound("asset", id);
+            var points = await fleet.GetTrackAsync(id, from ?? DateTimeOffset.MinValue, to ?? DateTimeOffset.MaxValue);
             return Results.Ok(new AssetTrack(name, id, status.Kind, status.Sector, points, status.Transitions));
         }).Produces<AssetTrack>();
     }

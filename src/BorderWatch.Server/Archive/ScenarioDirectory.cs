@@ -109,8 +109,8 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
         var (sectors, assets) = await MembersAsync(name);
         var detections = (await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).GetSpanAsync())))
             .Aggregate(RecordSpan.Empty, (a, b) => a + b);
-        var positions = (await Task.WhenAll(assets.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).GetSpanAsync())))
-            .Aggregate(RecordSpan.Empty, (a, b) => a + b);
+        var positions = (await Task.WhenAll(assets.GroupBy(a => JournalShards.For(name, JournalShards.Assets, a))
+            .Select(fleet => grains.GetGrain<IFleetGrain>(fleet.Key).GetSpanAsync([.. fleet])))).Aggregate(RecordSpan.Empty, (a, b) => a + b);
         var all = detections + positions;
         var scenario = grains.GetGrain<IScenarioGrain>(name);
         var summary = new ScenarioSummary(name, detections.Records, detections.Persons, positions.Records, sectors.Length, assets.Length, all.First, all.Last,
@@ -139,10 +139,9 @@ public sealed class ScenarioDirectory(JournalStore journals, IGrainFactory grain
     public async Task<bool> DeleteAsync(string name)
     {
         if (await Registry.FindAsync(name) is null) return false;
-        var (sectors, assets) = await MembersAsync(name);
+        var (sectors, _) = await MembersAsync(name);
         await Task.WhenAll(sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(name, s)).DeleteAsync()));
-        foreach (var chunk in assets.Chunk(256))
-            await Task.WhenAll(chunk.Select(a => grains.GetGrain<IAssetGrain>(GrainKeys.For(name, a)).DeleteAsync()));
+        await Task.WhenAll(JournalShards.All(name, JournalShards.Assets).Select(fleet => grains.GetGrain<IFleetGrain>(fleet).DeleteAsync()));
         await Task.WhenAll(JournalShards.All(name, JournalShards.Detections).Concat(JournalShards.All(name, JournalShards.Assets))
             .Select(shard => grains.GetGrain<IJournalShardGrain>(shard).DeleteAsync()));
         await grains.GetGrain<IScenarioGrain>(name).DeleteAsync();

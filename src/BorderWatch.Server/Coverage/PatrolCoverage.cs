@@ -72,7 +72,7 @@ public sealed class PatrolCoverage(IGrainFactory grains, SectorCatalogue catalog
         var clock = await grains.GetGrain<IScenarioGrain>(scenario).GetClockAsync();
         var patrols = await grains.GetGrain<IAssetIndexGrain>(scenario).OfKindsAsync([.. options.Value.Kinds]);
         var tracks = await Task.WhenAll(patrols.Where(p => p.Latest.Time >= clock - Window)
-            .Select(p => grains.GetGrain<IAssetGrain>(GrainKeys.For(scenario, p.Asset)).GetTrackAsync(clock - Window, clock.AddTicks(1))));
+            .Select(p => Fleets.Of(grains, scenario, p.Asset).GetTrackAsync(p.Asset, clock - Window, clock.AddTicks(1))));
         var points = tracks.SelectMany(t => t).ToList();
         var gaps = await Task.WhenAll(catalogue.Sectors.Select(async sector =>
         {

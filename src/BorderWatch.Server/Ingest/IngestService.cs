@@ -38,16 +38,67 @@ public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> 
         var unique = InBatchDuplicates(records, p => (p.Asset, p.Time), rejected, out var duplicates);
         var admitted = await AdmitAsync(scenario, unique, vessels, rejected);
         unique = admitted.Positions;
-        var reported = await DispatchAsync(unique, p => p.Asset,
-            (asset, batch) => Asset(asset).ReportAsync(batch, vessels.TryGetValue(asset, out var v) ? v.Record : null));
-        await Task.WhenAll(admitted.DescribedOnly.Select(v => Asset(v.Record.Asset).ReportAsync([], v.Record.Vessel)));
-        var verdicts = Array.ConvertAll(reported, v => new Judged(v));
+        var verdicts = await ReportAsync(scenario, unique, vessels, admitted.DescribedOnly);
         var result = Tally(unique, verdicts, duplicates, rejected, p => p.Asset, p => p.Asset,
             p => $"older than the {assets.Value.TrackPoints} points / {assets.Value.TrackWindow.TotalHours:0.#} h of track kept for asset '{p.Asset}', too late to check for duplicates");
         await ObserveAsync(scenario, unique, verdicts, p => p.Time);
         return result;
+    }
 
-        IAssetGrain Asset(string asset) => grains.GetGrain<IAssetGrain>(GrainKeys.For(scenario, asset));
+    /// <summary>
+    /// Each asset's positions (with its description, or the description alone) to its fleet, one call a fleet (in
+    /// bounded batches); verdicts come back in record order.
+    /// </summary>
+    private async Task<Judged[]> ReportAsync(string scenario, List<Lined<Position>> records, IReadOnlyDictionary<string, Lined<Vessel>> vessels,
+        List<Lined<(string Asset, Vessel Vessel)>> describedOnly)
+    {
+        // Plain loops rather than LINQ: a batch of positions can mean 5,000 assets, and this runs for each.
+        var byAsset = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var asset = records[i].Record.Asset;
+            if (!byAsset.TryGetValue(asset, out var indices)) byAsset.Add(asset, indices = new List<int>(1));
+            indices.Add(i);
+        }
+        foreach (var described in describedOnly) byAsset.TryAdd(described.Record.Asset, []);
+        var byFleet = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var asset in byAsset.Keys)
+        {
+            var fleet = JournalShards.For(scenario, JournalShards.Assets, asset);
+            if (!byFleet.TryGetValue(fleet, out var assets)) byFleet.Add(fleet, assets = []);
+            assets.Add(asset);
+        }
+        var verdicts = new Judged[records.Count];
+        var max = ingest.Value.MaxRecordsPerCall;
+        var calls = new List<Task>(byFleet.Count);
+        foreach (var (fleet, assets) in byFleet)
+        {
+            var batch = new List<AssetReport>();
+            var size = 0;
+            foreach (var asset in assets)
+            {
+                var indices = byAsset[asset];
+                var positions = new Position[indices.Count];
+                for (var i = 0; i < positions.Length; i++) positions[i] = records[indices[i]].Record;
+                batch.Add(new AssetReport(asset, positions, vessels.TryGetValue(asset, out var v) ? v.Record : null));
+                if ((size += positions.Length) < max) continue;
+                calls.Add(CallAsync(fleet, batch));
+                (batch, size) = ([], 0);
+            }
+            if (batch.Count > 0) calls.Add(CallAsync(fleet, batch));
+        }
+        await Task.WhenAll(calls);
+        return verdicts;
+
+        async Task CallAsync(string fleet, List<AssetReport> batch)
+        {
+            var answer = (await grains.GetGrain<IFleetGrain>(fleet).ReportAsync([.. batch])).Value;
+            for (var k = 0; k < batch.Count; k++)
+            {
+                var indices = byAsset[batch[k].Asset];
+                for (var i = 0; i < indices.Count; i++) verdicts[indices[i]] = new Judged(answer[k][i]);
+            }
+        }
     }
 
     /// <summary>

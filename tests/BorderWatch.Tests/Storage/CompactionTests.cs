@@ -26,7 +26,7 @@ public sealed class CompactionTests(ClusterFixture fixture)
             .Where(a => JournalShards.For(scenario, JournalShards.Assets, a) == shard).Take(count).ToArray());
     }
 
-    private IAssetGrain Asset(string scenario, string id) => fixture.Client.GetGrain<IAssetGrain>(GrainKeys.For(scenario, id));
+    private FleetAsset Asset(string scenario, string id) => FleetAsset.Of(fixture.Client, scenario, id);
 
     [Fact]
     public async Task Superseded_states_are_reclaimed_and_every_asset_comes_back_with_its_latest_state()

@@ -29,11 +29,11 @@ public sealed class UpgradeTests(ClusterFixture fixture)
         var scenario = ClusterFixture.NewScenario();
         const string member = "patrol-legacy";
         var shardKey = JournalShards.For(scenario, JournalShards.Assets, member);
-        var asset = fixture.Client.GetGrain<IAssetGrain>(GrainKeys.For(scenario, member));
+        var asset = FleetAsset.Of(fixture.Client, scenario, member);
         await asset.ReportAsync(Enumerable.Range(0, 10).Select(s => At(member, s)).ToArray());
         await asset.SaveNowAsync();
         var shard = fixture.Client.GetGrain<IJournalShardGrain>(shardKey);
-        await DeactivateAllAsync(asset, shard);
+        await DeactivateAllAsync(asset.Fleet, shard);
 
         // Rewrite what the new layout wrote as the old one had it: the saved state as a line of the record log, then
         // records the state does not hold, a checkpoint of layout 0 pointing into the record log, no state log.
@@ -70,7 +70,7 @@ public sealed class UpgradeTests(ClusterFixture fixture)
         Assert.Contains(copies, c => c.AsSpan().SequenceEqual(state));
 
         // From the new layout on, a restart reads it as any other.
-        await DeactivateAllAsync(asset, shard);
+        await DeactivateAllAsync(asset.Fleet, shard);
         Assert.Equal((15L, T0.AddSeconds(14)), ((await asset.GetSpanAsync()).Records, (await asset.GetStatusAsync())!.Latest.Time));
         await asset.ReportAsync([At(member, 15)]);
         Assert.Equal(16L, (await asset.GetSpanAsync()).Records);

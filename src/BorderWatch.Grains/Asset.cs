@@ -1,9 +1,4 @@
 using BorderWatch.Geography;
-using BorderWatch.Grains.Live;
-using BorderWatch.Grains.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Serialization;
 
 namespace BorderWatch.Grains;
 
@@ -46,62 +41,42 @@ public sealed class LoiterWindow
     public double AverageKnots => Length > TimeSpan.Zero ? Km / GreatCircle.KmPerNauticalMile / Length.TotalHours : 0;
 }
 
-public sealed class AssetGrain(
-    Serializer serializer,
-    SectorCatalogue catalogue,
-    LivePublisher live,
-    IOptions<AssetOptions> assetOptions,
-    IOptions<Alerting.BehaviourOptions> behaviour,
-    Coastline coastline,
-    ILogger<AssetGrain> logger)
-    : RecordJournalGrain<AssetState, Position>(serializer, logger), IAssetGrain
+/// <summary>
+/// One asset of a fleet: its state (recent track, sector, transitions, what it says of itself) and the behaviour
+/// rules judged report by report. A plain object, not a grain: its fleet journals its reports and tells the book.
+/// </summary>
+public sealed class Asset(string id, AssetRules rules)
 {
-    private readonly AssetOptions _options = assetOptions.Value;
+    private readonly AssetRules _rules = rules;
 
     private static readonly IComparer<TrackPoint> ByTime = Comparer<TrackPoint>.Create((a, b) => a.Time.CompareTo(b.Time));
 
+    public string Id { get; } = id;
+
+    public AssetState State { get; set; } = new();
+
     private List<TrackPoint> Track => State.Track;
 
-    protected override string ShardKind => JournalShards.Assets;
+    /// <summary>What a report changes is judged against what the asset was before it.</summary>
+    public readonly record struct Before(TrackPoint? Newest, int? Status, int Crossed, SectorTransition LastCrossing);
 
-    public override async Task OnActivateAsync(CancellationToken cancellation)
-    {
-        await base.OnActivateAsync(cancellation);
-        BorderWatchMetrics.AssetsActive.Add(1); // once recovered: an activation that fails is never deactivated
-    }
+    public Before Mark() => new(Track.Count > 0 ? Track[^1] : null, State.Vessel?.Status, State.Transitions.Count,
+        State.Transitions.Count > 0 ? State.Transitions[^1] : default);
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
-    {
-        BorderWatchMetrics.AssetsActive.Add(-1);
-        await base.OnDeactivateAsync(reason, cancellation);
-    }
+    public AssetStatus? Status => Track.Count == 0 ? null : new AssetStatus(Id, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray(), State.Vessel);
 
-    public async Task<Immutable<Verdict[]>> ReportAsync(Position[] positions, Vessel? vessel = null)
+    public AssetMoved Moved(string scenario) => new(scenario, Id, State.Kind, Track[^1], State.Sector, State.Vessel);
+
+    public TrackPoint[] TrackBetween(DateTimeOffset from, DateTimeOffset to) => Track.Where(p => p.Time >= from && p.Time < to).ToArray();
+
+    public RecordSpan Span => new(State.Reported, 0, State.First, Track.Count > 0 ? Track[^1].Time : null);
+
+    /// <summary>The loitering reports and encounter-cell reports the positions applied since the last take made: told after the journal write, in order.</summary>
+    public (List<LoiterReport>? Loitering, List<(string Cell, CellReport Report)>? Meeting) TakeTold()
     {
-        var silentSince = Track.Count > 0 ? Track[^1] : (TrackPoint?)null;
-        var statusThen = State.Vessel?.Status;
-        var described = vessel is not null && Describe(vessel); // first: a crossing in this call names the vessel
-        var crossedBefore = State.Transitions.Count;
-        var lastCrossing = crossedBefore > 0 ? State.Transitions[^1] : default;
-        var judged = positions.Length > 0 ? await AcceptAsync(positions) : [];
-        var verdicts = new Verdict[judged.Length];
-        var earliest = DateTimeOffset.MaxValue;   // of the positions accepted, for the dark rule
-        for (var i = 0; i < judged.Length; i++)
-        {
-            verdicts[i] = judged[i].Verdict;
-            if (verdicts[i] == Verdict.Accepted && positions[i].Time < earliest) earliest = positions[i].Time;
-        }
-        if (described) await SaveChangeAsync();
-        if ((described || verdicts.Contains(Verdict.Accepted)) && Track.Count > 0)
-            live.AssetMoved(new AssetMoved(Scenario, Member, State.Kind, Track[^1], State.Sector, State.Vessel));
-        if (Crossings(crossedBefore, lastCrossing) is { Length: > 0 } crossings) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).CrossedAsync(crossings);
-        if (Silences(silentSince, statusThen, earliest) is { Length: > 0 } silences) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).DarkAsync(silences);
-        if (_loitering is { } loitering) await GrainFactory.GetGrain<IAlertsGrain>(Scenario).LoiterAsync([.. loitering]);
-        _loitering = null;
-        foreach (var cell in _meeting?.GroupBy(m => m.Cell) ?? [])
-            await GrainFactory.GetGrain<IEncounterCellGrain>($"{Scenario}/{cell.Key}").ReportAsync([.. cell.Select(m => m.Report)]);
-        _meeting = null;
-        return new(verdicts);
+        var told = (_loitering, _meeting);
+        (_loitering, _meeting) = (null, null);
+        return told;
     }
 
     // What the positions applied since the last call did by the loitering rule: told after the journal write, in order.
@@ -126,7 +101,7 @@ public sealed class AssetGrain(
     /// <summary>Slow reports offshore go to the encounter cells around them; the first report that is not tells those cells it moved on.</summary>
     private void Meet(TrackPoint point, bool slow)
     {
-        var rule = behaviour.Value.Encounter;
+        var rule = _rules.Behaviour.Encounter;
         if (!rule.Watches(State.Kind)) return;
         if (slow && !Alerting.BehaviourOptions.Anchored(State.Vessel?.Status) && Offshore(point, rule.OffshoreKm))
         {
@@ -145,7 +120,7 @@ public sealed class AssetGrain(
     private bool Offshore(TrackPoint point, double km)
     {
         if (_offshore is not { } last || point.Time - last.At >= TimeSpan.FromMinutes(10) || point.Time < last.At)
-            _offshore = last = (point.Time, coastline.IsOffshore(point.Lat, point.Lon, km));
+            _offshore = last = (point.Time, _rules.Coastline.IsOffshore(point.Lat, point.Lon, km));
         return last.Offshore;
     }
 
@@ -157,7 +132,7 @@ public sealed class AssetGrain(
     /// </summary>
     private void Linger(TrackPoint point, (double Km, bool Slow) pace)
     {
-        var rule = behaviour.Value.Loitering;
+        var rule = _rules.Behaviour.Loitering;
         if (!rule.Watches(State.Kind)) return;
         var (moved, slow) = pace;
         if (!slow || Alerting.BehaviourOptions.Anchored(State.Vessel?.Status))
@@ -174,7 +149,7 @@ public sealed class AssetGrain(
         (run.Km, run.Latest) = (run.Km + moved, point);
         if (run.Told || run.Length < rule.For || run.AverageKnots >= Alerting.LoiteringOptions.SlowKnots) return;
         if (run.Inshore is { } looked && point.Time - looked < TimeSpan.FromMinutes(10)) return;
-        if (!coastline.IsOffshore(point.Lat, point.Lon, rule.OffshoreKm))
+        if (!_rules.Coastline.IsOffshore(point.Lat, point.Lon, rule.OffshoreKm))
         {
             run.Inshore = point.Time;
             return;
@@ -190,9 +165,9 @@ public sealed class AssetGrain(
     /// that arrive after later ones are judged where they belong. The book judges whether each was going dark, and
     /// where the vessel came back; a pair judged before is the same alert.
     /// </summary>
-    private DarkReport[] Silences(TrackPoint? since, int? statusThen, DateTimeOffset earliest)
+    public DarkReport[] Silences(TrackPoint? since, int? statusThen, DateTimeOffset earliest)
     {
-        var rule = behaviour.Value.Dark;
+        var rule = _rules.Behaviour.Dark;
         if (!rule.Watches(State.Kind) || Track.Count == 0 || earliest == DateTimeOffset.MaxValue) return [];
         TrackPoint first;
         if (since is { } s && s.Time < earliest) first = s;   // the usual case: the call's reports are newer than the track
@@ -216,14 +191,14 @@ public sealed class AssetGrain(
         return [.. reports];
     }
 
-    private AlertAsset Seen(TrackPoint point) => new(Member, State.Kind, State.Vessel?.Name, point.Lat, point.Lon, point.Time);
+    private AlertAsset Seen(TrackPoint point) => new(Id, State.Kind, State.Vessel?.Name, point.Lat, point.Lon, point.Time);
 
     /// <summary>
     /// The sector crossings this call's positions made (those after <paramref name="last"/>), for the alert book's
     /// behaviour rules. Only accepted reports cross: positions replayed from the journal on activation do not, so
     /// a crossing is told once (a lost one-way call loses its alert; the crossing stays in the asset's transitions).
     /// </summary>
-    private SectorCrossing[] Crossings(int countBefore, SectorTransition last)
+    public SectorCrossing[] Crossings(int countBefore, SectorTransition last)
     {
         var transitions = State.Transitions;
         var from = countBefore == 0 ? 0 : transitions.LastIndexOf(last) + 1;
@@ -239,7 +214,7 @@ public sealed class AssetGrain(
     }
 
     /// <summary>Merges what the vessel said; true when that changed its description (most reports repeat it).</summary>
-    private bool Describe(Vessel vessel)
+    public bool Describe(Vessel vessel)
     {
         var merged = State.Vessel?.Merge(vessel) ?? vessel;
         if (ReferenceEquals(merged, State.Vessel)) return false;
@@ -247,42 +222,30 @@ public sealed class AssetGrain(
         return true;
     }
 
-    public Task<AssetStatus?> GetStatusAsync() => Task.FromResult(Track.Count == 0
-        ? null
-        : new AssetStatus(Member, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray(), State.Vessel));
-
-    public Task<TrackPoint[]> GetTrackAsync(DateTimeOffset from, DateTimeOffset to) =>
-        Task.FromResult(Track.Where(p => p.Time >= from && p.Time < to).ToArray());
-
-    public Task<RecordSpan> GetSpanAsync() =>
-        Task.FromResult(new RecordSpan(State.Reported, 0, State.First, Track.Count > 0 ? Track[^1].Time : null));
-
-    public Task DeleteAsync() => ForgetAsync();
-
     /// <summary>
     /// A position is a duplicate when the track already has one at that time; one older than everything the track
     /// keeps cannot be checked, so it is refused rather than risk keeping a retry twice.
     /// </summary>
-    protected override Verdict Judge(Position position)
+    public Verdict Judge(Position position)
     {
         if (Track.Count == 0) return Verdict.Accepted;
         if (IndexOf(position.Time) >= 0) return Verdict.Duplicate;
-        var horizon = Track[^1].Time - _options.TrackWindow;
-        if (Track.Count >= _options.TrackPoints && Track[0].Time > horizon) horizon = Track[0].Time;
+        var horizon = Track[^1].Time - _rules.Assets.TrackWindow;
+        if (Track.Count >= _rules.Assets.TrackPoints && Track[0].Time > horizon) horizon = Track[0].Time;
         return position.Time < horizon ? Verdict.TooLate : Verdict.Accepted;
     }
 
     // To the millisecond, as the track keeps times: a retry is the same report whatever finer digits it carries.
-    protected override object KeyOf(Position position) => position.Time.ToUnixTimeMilliseconds();
+    public static long KeyOf(Position position) => position.Time.ToUnixTimeMilliseconds();
 
-    protected override void Apply(Position position)
+    public void Apply(Position position)
     {
         var point = new TrackPoint(position.Time, position.Lat, position.Lon, position.SpeedKn, position.CourseDeg);
         State.Reported++;
         if (State.First is null || position.Time < State.First) State.First = position.Time;
         var index = ~IndexOf(position.Time);
         // Grow the track's array no further than it will ever hold (List would double it to 128 for 100 points).
-        if (Track.Count == Track.Capacity) Track.Capacity = Math.Min(Math.Max(4, 2 * Track.Count), _options.TrackPoints + 1);
+        if (Track.Count == Track.Capacity) Track.Capacity = Math.Min(Math.Max(4, 2 * Track.Count), _rules.Assets.TrackPoints + 1);
         Track.Insert(index, point);
         if (index == Track.Count - 1)
         {
@@ -293,9 +256,9 @@ public sealed class AssetGrain(
             Meet(point, pace.Slow);
         }
         else Meet(point, Pace(point, index > 0 ? Track[index - 1] : null).Slow); // late: its cells put it in its place
-        var horizon = Track[^1].Time - _options.TrackWindow;
+        var horizon = Track[^1].Time - _rules.Assets.TrackWindow;
         var drop = 0;
-        while (drop < Track.Count - 1 && (Track.Count - drop > _options.TrackPoints || Track[drop].Time < horizon)) drop++;
+        while (drop < Track.Count - 1 && (Track.Count - drop > _rules.Assets.TrackPoints || Track[drop].Time < horizon)) drop++;
         Track.RemoveRange(0, drop);
     }
 
@@ -303,13 +266,16 @@ public sealed class AssetGrain(
     private void MoveTo(Position position)
     {
         if (position.Kind is not null && position.Kind != State.Kind) State.Kind = position.Kind; // keep the string it has
-        var sector = catalogue.Locate(position.Lat, position.Lon)?.Id;
+        var sector = _rules.Catalogue.Locate(position.Lat, position.Lon)?.Id;
         if (sector == State.Sector) return;
         State.Transitions.Add(new SectorTransition(position.Time, State.Sector, sector));
-        if (State.Transitions.Count > _options.Transitions) State.Transitions.RemoveAt(0);
+        if (State.Transitions.Count > _rules.Assets.Transitions) State.Transitions.RemoveAt(0);
         State.Sector = sector;
     }
 
     private int IndexOf(DateTimeOffset time) =>
         Track.BinarySearch(new TrackPoint(time, 0, 0, null, null), ByTime);
 }
+
+/// <summary>What every asset judges its reports by: one for all of a fleet's assets.</summary>
+public sealed record AssetRules(SectorCatalogue Catalogue, AssetOptions Assets, Alerting.BehaviourOptions Behaviour, Coastline Coastline);

@@ -4,7 +4,7 @@ using BorderWatch.Tests.Infrastructure;
 namespace BorderWatch.Tests.Grains;
 
 [Collection(ClusterCollection.Name)]
-public sealed class AssetGrainTests(ClusterFixture fixture)
+public sealed class FleetGrainTests(ClusterFixture fixture)
 {
     private static readonly DateTimeOffset T0 = new(2023, 9, 12, 6, 0, 0, TimeSpan.Zero);
 
@@ -13,7 +13,7 @@ public sealed class AssetGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task The_latest_position_sector_and_transitions_follow_event_time()
     {
-        var asset = fixture.Client.GetGrain<IAssetGrain>(GrainKeys.For(ClusterFixture.NewScenario(), "IT-CP-301"));
+        var asset = FleetAsset.Of(fixture.Client, ClusterFixture.NewScenario(), "IT-CP-301");
         // Arrives out of order: open sea, then into Lampedusa's sector, and an older point last.
         await asset.ReportAsync([At(0, 36.0, 13.5), At(20, 35.5, 12.6)]);
         await asset.ReportAsync([At(10, 35.8, 13.0)]);
@@ -28,12 +28,12 @@ public sealed class AssetGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task The_track_is_bounded_and_a_repeated_position_counts_once()
     {
-        var asset = fixture.Client.GetGrain<IAssetGrain>(GrainKeys.For(ClusterFixture.NewScenario(), "IT-CP-301"));
+        var asset = FleetAsset.Of(fixture.Client, ClusterFixture.NewScenario(), "IT-CP-301");
         var positions = Enumerable.Range(0, 8).Select(i => At(i, 36.0, 13.5)).ToArray();
         await asset.ReportAsync(positions);
 
-        Assert.Equal(Enumerable.Repeat(Verdict.Duplicate, 3), (await asset.ReportAsync(positions[5..])).Value);
-        Assert.Equal([Verdict.TooLate], (await asset.ReportAsync([positions[0]])).Value);
+        Assert.Equal(Enumerable.Repeat(Verdict.Duplicate, 3), await asset.ReportAsync(positions[5..]));
+        Assert.Equal([Verdict.TooLate], await asset.ReportAsync([positions[0]]));
         var track = await asset.GetTrackAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
         Assert.Equal([3, 4, 5, 6, 7], track.Select(p => (int)(p.Time - T0).TotalMinutes)); // TrackPoints = 5 in this cluster
     }
