@@ -57,6 +57,9 @@ public interface IFleetGrain : IGrainWithStringKey
     /// <summary>Positions the assets accepted and the event times they span.</summary>
     Task<RecordSpan> GetSpanAsync(string[] assets);
 
+    /// <summary>How many of its assets are in memory now (the others are in the journal only).</summary>
+    Task<int> CountInMemoryAsync();
+
     /// <summary>Saves those of the assets with records after their last saved state (the shard asks, as it knows who wrote).</summary>
     Task SaveAsync(string[] assets);
 

@@ -55,6 +55,11 @@ public sealed class Asset(string id, AssetRules rules)
 
     public AssetState State { get; set; } = new();
 
+    // Its fleet's bookkeeping, kept here rather than in an object of its own (each asset's bytes count): whether it
+    // holds records its saved state lacks, and when it was last reported or asked about (Environment.TickCount64).
+    public bool Dirty { get; set; }
+    public long Touched { get; set; }
+
     private List<TrackPoint> Track => State.Track;
 
     /// <summary>What a report changes is judged against what the asset was before it.</summary>
@@ -62,6 +67,8 @@ public sealed class Asset(string id, AssetRules rules)
 
     public Before Mark() => new(Track.Count > 0 ? Track[^1] : null, State.Vessel?.Status, State.Transitions.Count,
         State.Transitions.Count > 0 ? State.Transitions[^1] : default);
+
+    public bool HasReported => Track.Count > 0;
 
     public AssetStatus? Status => Track.Count == 0 ? null : new AssetStatus(Id, State.Kind, Track[^1], State.Sector, State.Transitions.ToArray(), State.Vessel);
 
@@ -96,7 +103,8 @@ public sealed class Asset(string id, AssetRules rules)
     // Made when first needed: most assets never meet anyone, and each asset's bytes count (issue 20).
     private List<(string Cell, CellReport Report)>? _meeting;
     private HashSet<string>? _inCells;
-    private (DateTimeOffset At, bool Offshore)? _offshore;
+    private long _offshoreAt = long.MinValue; // ms since 1970: a nullable tuple of a time and a bool took 32 bytes
+    private bool _offshore;
 
     /// <summary>Slow reports offshore go to the encounter cells around them; the first report that is not tells those cells it moved on.</summary>
     private void Meet(TrackPoint point, bool slow)
@@ -119,9 +127,10 @@ public sealed class Asset(string id, AssetRules rules)
 
     private bool Offshore(TrackPoint point, double km)
     {
-        if (_offshore is not { } last || point.Time - last.At >= TimeSpan.FromMinutes(10) || point.Time < last.At)
-            _offshore = last = (point.Time, _rules.Coastline.IsOffshore(point.Lat, point.Lon, km));
-        return last.Offshore;
+        var at = point.Time.ToUnixTimeMilliseconds();
+        if (_offshoreAt == long.MinValue || at - _offshoreAt >= 10 * 60_000 || at < _offshoreAt)
+            (_offshoreAt, _offshore) = (at, _rules.Coastline.IsOffshore(point.Lat, point.Lon, km));
+        return _offshore;
     }
 
     /// <summary>
@@ -244,8 +253,14 @@ public sealed class Asset(string id, AssetRules rules)
         State.Reported++;
         if (State.First is null || position.Time < State.First) State.First = position.Time;
         var index = ~IndexOf(position.Time);
-        // Grow the track's array no further than it will ever hold (List would double it to 128 for 100 points).
-        if (Track.Count == Track.Capacity) Track.Capacity = Math.Min(Math.Max(4, 2 * Track.Count), _rules.Assets.TrackPoints + 1);
+        // A full track lets its oldest point go first (an accepted point is never older than it), and its array
+        // grows no further than the points it keeps (List would double it to 128 for 100 points).
+        if (Track.Count >= _rules.Assets.TrackPoints && index > 0)
+        {
+            Track.RemoveAt(0);
+            index--;
+        }
+        if (Track.Count == Track.Capacity) Track.Capacity = Math.Max(Track.Count + 1, Math.Min(2 * Track.Count, _rules.Assets.TrackPoints));
         Track.Insert(index, point);
         if (index == Track.Count - 1)
         {
@@ -268,9 +283,14 @@ public sealed class Asset(string id, AssetRules rules)
         if (position.Kind is not null && position.Kind != State.Kind) State.Kind = position.Kind; // keep the string it has
         var sector = _rules.Catalogue.Locate(position.Lat, position.Lon)?.Id;
         if (sector == State.Sector) return;
-        State.Transitions.Add(new SectorTransition(position.Time, State.Sector, sector));
-        if (State.Transitions.Count > _rules.Assets.Transitions) State.Transitions.RemoveAt(0);
+        var from = State.Sector;
         State.Sector = sector;
+        var transitions = State.Transitions;
+        if (_rules.Assets.Transitions == 0) return;
+        if (transitions.Count >= _rules.Assets.Transitions) transitions.RemoveRange(0, transitions.Count - _rules.Assets.Transitions + 1);
+        // One at a time: most assets cross a sector or two, and List would make room for four.
+        if (transitions.Count == transitions.Capacity) transitions.Capacity = transitions.Count + 1;
+        transitions.Add(new SectorTransition(position.Time, from, sector));
     }
 
     private int IndexOf(DateTimeOffset time) =>

@@ -27,7 +27,9 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
     });
 
     private readonly Dictionary<string, Entry> _latest = new(StringComparer.Ordinal);
-    private readonly SortedSet<(DateTimeOffset Time, string Asset)> _order = new(NewestFirst);
+    // The order pages are read in, sorted when a page is asked for after a change: a sorted set kept up to date
+    // cost 64 bytes an asset for what a few pages a minute need (a sort of 100,000 entries is some 30 ms).
+    private (DateTimeOffset Time, string Asset)[]? _order;
     // Kinds and sectors are a few dozen strings; every message brings its own copies.
     private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
     // Assets known but not yet in _latest: those still to be read after activation, and those admitted since and not yet published.
@@ -57,14 +59,13 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
     private async Task TellSilentAsync(CancellationToken cancellation)
     {
         var rule = behaviour.Value.Dark;
-        if (_order.Count == 0) return;
+        if (_latest.Count == 0) return;
         var horizon = await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetClockAsync() - rule.After;
         var silent = new List<DarkReport>();
-        foreach (var (time, asset) in _order.Reverse()) // oldest report first: stop at the first one still within the time
+        foreach (var entry in _latest.Values)
         {
-            if (time > horizon) break;
-            var entry = _latest[asset];
-            if (!rule.Watches(entry.Kind) || _toldSilent.TryGetValue(asset, out var told) && told == time) continue;
+            var (time, asset) = (entry.Latest.Time, entry.Asset);
+            if (time > horizon || !rule.Watches(entry.Kind) || _toldSilent.TryGetValue(asset, out var told) && told == time) continue;
             _toldSilent[asset] = time;
             var at = entry.Latest;
             silent.Add(new DarkReport(new AlertAsset(asset, entry.Kind, entry.Vessel?.Name, at.Lat, at.Lon, at.Time), at.SpeedKn,
@@ -84,9 +85,9 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
     /// <summary>For the stale-assets gauge: those whose latest report is older than StaleAfter on the scenario's clock.</summary>
     private async Task CountStaleAsync(CancellationToken cancellation)
     {
-        if (_order.Count == 0) return;
+        if (_latest.Count == 0) return;
         var horizon = await GrainFactory.GetGrain<IScenarioGrain>(Scenario).GetClockAsync() - assets.Value.StaleAfter;
-        BorderWatchMetrics.Stale(Scenario, _order.Count(k => k.Time < horizon));
+        BorderWatchMetrics.Stale(Scenario, _latest.Values.Count(e => e.Latest.Time < horizon));
     }
 
     public Task MovedAsync(AssetMoved[] moves)
@@ -97,13 +98,14 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
 
     public Task<AssetPage> PageAsync(AssetCursor? after, int limit)
     {
-        IEnumerable<(DateTimeOffset Time, string Asset)> from = _order;
-        if (after is not null)
+        if (_order is null)
         {
-            var key = (after.Time, after.Asset);
-            from = _order.Count == 0 || NewestFirst.Compare(key, _order.Max) >= 0 ? [] : _order.GetViewBetween(key, _order.Max).SkipWhile(k => NewestFirst.Compare(k, key) <= 0);
+            _order = [.. _latest.Values.Select(e => (e.Latest.Time, e.Asset))];
+            Array.Sort(_order, NewestFirst);
         }
-        var page = from.Take(limit + 1).Select(k => _latest[k.Asset])
+        var from = 0;
+        if (after is not null && Array.BinarySearch(_order, (after.Time, after.Asset), NewestFirst) is var at) from = at >= 0 ? at + 1 : ~at;
+        var page = _order.Skip(from).Take(limit + 1).Select(k => _latest[k.Asset])
             .Select(e => new AssetMoved(Scenario, e.Asset, e.Kind, e.Latest, e.Sector, e.Vessel)).ToArray();
         var next = page.Length > limit ? new AssetCursor(page[limit - 1].Latest.Time, page[limit - 1].Asset) : null;
         return Task.FromResult(new AssetPage(page.Length > limit ? page[..limit] : page, next, Known, _complete));
@@ -137,7 +139,7 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
         _toldSilent.Clear();
         _latest.Clear();
         _unread.Clear();
-        _order.Clear();
+        _order = null;
         _shared.Clear();
         DeactivateOnIdle();
         return Task.CompletedTask;
@@ -154,13 +156,12 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
                 if (move.Vessel is not null) _latest[asset] = known with { Vessel = move.Vessel };
                 return;
             }
-            _order.Remove((known.Latest.Time, known.Asset));
             _toldSilent.Remove(known.Asset);
             asset = known.Asset; // the one copy of the id kept
         }
         else _unread.Remove(asset);
         _latest[asset] = new Entry(asset, move.Latest, Shared(move.Kind), Shared(move.Sector), move.Vessel ?? known.Vessel);
-        _order.Add((move.Latest.Time, asset));
+        _order = null;
     }
 
     private string? Shared(string? text)

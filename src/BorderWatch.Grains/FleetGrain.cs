@@ -26,19 +26,11 @@ public sealed class FleetGrain(
     // Saves go to the shard this many states a call: a wake after a burst may name every asset of the shard.
     private const int SavesPerCall = 1_000;
 
-    private readonly Dictionary<string, Entry> _assets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Asset> _assets = new(StringComparer.Ordinal);
     private readonly AssetRules _rules = new(catalogue, assetOptions.Value, behaviour.Value, coastline);
     private IJournalShardGrain _shard = null!;
     private string _scenario = null!;
     private bool _deleted;
-
-    /// <summary>An asset in memory: whether it holds records its saved state lacks, and when it was last touched.</summary>
-    private sealed class Entry(Asset asset)
-    {
-        public Asset Asset { get; } = asset;
-        public bool Dirty { get; set; }
-        public long Touched { get; set; } = Environment.TickCount64;
-    }
 
     public override Task OnActivateAsync(CancellationToken cancellation)
     {
@@ -59,17 +51,17 @@ public sealed class FleetGrain(
 
     public async Task<Immutable<Verdict[][]>> ReportAsync(AssetReport[] reports)
     {
-        var entries = await LoadAsync(reports.Select(r => r.Asset));
+        var assets = await LoadAsync(reports.Select(r => r.Asset));
         var verdicts = new Verdict[reports.Length][];
         var before = new Asset.Before[reports.Length];
-        var described = new HashSet<Entry>();
+        var described = new HashSet<Asset>();
         var lines = new List<MemberBytes>(reports.Length);
         var accepted = new List<Position>[reports.Length];
         for (var i = 0; i < reports.Length; i++)
         {
-            var (report, asset) = (reports[i], entries[i].Asset);
+            var (report, asset) = (reports[i], assets[i]);
             before[i] = asset.Mark();
-            if (report.Vessel is { } vessel && asset.Describe(vessel)) described.Add(entries[i]); // first: a crossing in this call names the vessel
+            if (report.Vessel is { } vessel && asset.Describe(vessel)) described.Add(asset); // first: a crossing in this call names the vessel
             (verdicts[i], accepted[i]) = Judge(asset, report.Positions);
             if (accepted[i].Count > 0) lines.Add(new MemberBytes(asset.Id, JournalLines<Position>.Write(accepted[i])));
         }
@@ -88,16 +80,16 @@ public sealed class FleetGrain(
         var told = new Told();
         for (var i = 0; i < reports.Length; i++)
         {
-            var entry = entries[i];
+            var asset = assets[i];
             var earliest = DateTimeOffset.MaxValue; // of the positions accepted, for the dark rule
             foreach (var position in accepted[i])
             {
-                entry.Asset.Apply(position);
+                asset.Apply(position);
                 if (position.Time < earliest) earliest = position.Time;
             }
-            if (accepted[i].Count > 0) entry.Dirty = true;
-            if ((accepted[i].Count > 0 || described.Contains(entry)) && entry.Asset.Status is not null) live.AssetMoved(entry.Asset.Moved(_scenario));
-            told.Add(entry.Asset, before[i], earliest);
+            if (accepted[i].Count > 0) asset.Dirty = true;
+            if ((accepted[i].Count > 0 || described.Contains(asset)) && asset.HasReported) live.AssetMoved(asset.Moved(_scenario));
+            told.Add(asset, before[i], earliest);
         }
         if (described.Count > 0) await SaveAsync([.. described]); // a description is in no record: its saved state is its only copy
         await told.TellAsync(GrainFactory, _scenario);
@@ -151,13 +143,15 @@ public sealed class FleetGrain(
         }
     }
 
-    public async Task<AssetStatus?> GetStatusAsync(string asset) => (await LoadAsync([asset]))[0].Asset.Status;
+    public async Task<AssetStatus?> GetStatusAsync(string asset) => (await LoadAsync([asset]))[0].Status;
 
-    public async Task<AssetStatus[]> GetStatusesAsync(string[] assets) => [.. (await LoadAsync(assets)).Select(e => e.Asset.Status).OfType<AssetStatus>()];
+    public async Task<AssetStatus[]> GetStatusesAsync(string[] assets) => [.. (await LoadAsync(assets)).Select(e => e.Status).OfType<AssetStatus>()];
 
-    public async Task<TrackPoint[]> GetTrackAsync(string asset, DateTimeOffset from, DateTimeOffset to) => (await LoadAsync([asset]))[0].Asset.TrackBetween(from, to);
+    public async Task<TrackPoint[]> GetTrackAsync(string asset, DateTimeOffset from, DateTimeOffset to) => (await LoadAsync([asset]))[0].TrackBetween(from, to);
 
-    public async Task<RecordSpan> GetSpanAsync(string[] assets) => (await LoadAsync(assets)).Aggregate(RecordSpan.Empty, (sum, e) => sum + e.Asset.Span);
+    public async Task<RecordSpan> GetSpanAsync(string[] assets) => (await LoadAsync(assets)).Aggregate(RecordSpan.Empty, (sum, e) => sum + e.Span);
+
+    public Task<int> CountInMemoryAsync() => Task.FromResult(_assets.Count);
 
     public async Task SaveAsync(string[] assets) => await SaveAsync((await LoadAsync(assets)).Where(e => e.Dirty).ToList());
 
@@ -175,29 +169,30 @@ public sealed class FleetGrain(
     /// from the shard in one call, their saved state and then their records after it, as on a restart. An asset the
     /// shard does not know starts empty.
     /// </summary>
-    private async Task<Entry[]> LoadAsync(IEnumerable<string> ids)
+    private async Task<Asset[]> LoadAsync(IEnumerable<string> ids)
     {
         var names = ids as IReadOnlyList<string> ?? ids.ToList();
-        List<string>? absent = null;
+        HashSet<string>? absent = null;
         foreach (var id in names)
-            if (!_assets.ContainsKey(id) && !(absent ??= []).Contains(id)) absent.Add(id);
+            if (!_assets.ContainsKey(id)) (absent ??= new(StringComparer.Ordinal)).Add(id);
         if (absent is not null)
         {
-            var recoveries = await _shard.RecoverManyAsync([.. absent]);
-            for (var i = 0; i < absent.Count; i++) if (!_assets.ContainsKey(absent[i])) _assets[absent[i]] = Recover(absent[i], recoveries[i]);
-            BorderWatchMetrics.AssetsActive.Add(absent.Count);
+            string[] reading = [.. absent];
+            var recoveries = await _shard.RecoverManyAsync(reading);
+            for (var i = 0; i < reading.Length; i++) _assets[reading[i]] = Recover(reading[i], recoveries[i]);
+            BorderWatchMetrics.AssetsActive.Add(reading.Length);
         }
         var now = Environment.TickCount64;
-        var entries = new Entry[names.Count];
+        var assets = new Asset[names.Count];
         for (var i = 0; i < names.Count; i++)
         {
-            entries[i] = _assets[names[i]];
-            entries[i].Touched = now;
+            assets[i] = _assets[names[i]];
+            assets[i].Touched = now;
         }
-        return entries;
+        return assets;
     }
 
-    private Entry Recover(string id, MemberRecovery recovery)
+    private Asset Recover(string id, MemberRecovery recovery)
     {
         var asset = new Asset(id, _rules);
         if (recovery.State is { } saved) asset.State = serializer.Deserialize<AssetState>(saved)!;
@@ -209,17 +204,18 @@ public sealed class FleetGrain(
             replayed++;
         }
         if (replayed > 0) logger.LogInformation("{Asset}: applied {Count} journaled positions written after its last save", GrainKeys.For(_scenario, id), replayed);
-        return new Entry(asset) { Dirty = replayed > 0 };
+        asset.Dirty = replayed > 0;
+        return asset;
     }
 
     /// <summary>Writes the states; an asset whose save failed stays unsaved and goes with the next save (the journal holds its records).</summary>
-    private async Task SaveAsync(List<Entry> entries)
+    private async Task SaveAsync(List<Asset> entries)
     {
         foreach (var chunk in entries.Chunk(SavesPerCall))
         {
             try
             {
-                await _shard.SaveManyAsync([.. chunk.Select(e => new MemberBytes(e.Asset.Id, serializer.SerializeToArray(e.Asset.State)))]);
+                await _shard.SaveManyAsync([.. chunk.Select(e => new MemberBytes(e.Id, serializer.SerializeToArray(e.State)))]);
                 foreach (var entry in chunk) entry.Dirty = false;
             }
             catch (Exception e)
@@ -236,7 +232,7 @@ public sealed class FleetGrain(
         var idle = _assets.Values.Where(e => e.Touched < before).ToList();
         if (idle.Count == 0) return;
         await SaveAsync(idle.Where(e => e.Dirty).ToList());
-        foreach (var entry in idle.Where(e => !e.Dirty && e.Touched < before)) Drop(entry.Asset.Id);
+        foreach (var entry in idle.Where(e => !e.Dirty && e.Touched < before)) Drop(entry.Id);
     }
 
     private void Drop(string id)

@@ -48,6 +48,32 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Kill_9_after_positions_are_acknowledged_loses_none_of_them_and_a_resend_counts_once()
+    {
+        await using var azurite = await AzuriteInstance.StartAsync();
+        var scenario = ClusterFixture.NewScenario();
+        // 40 vessels, 12 reports each, in 6 requests: acknowledged, and with no save asked for (SlowSnapshots) only in the journal.
+        var lines = Enumerable.Range(0, 12).SelectMany(m => Enumerable.Range(0, 40).Select(v =>
+            $$"""{"asset":"V-{{v}}","time":"{{T0.AddMinutes(m):O}}","lat":{{35 + v * 0.01 + m * 0.001:F4}},"lon":13.5,"speedKn":9,"kind":"vessel"}""")).ToArray();
+        await using (var server = await ServerProcess.StartAsync(azurite.ConnectionString, SlowSnapshots))
+        {
+            await server.Http.CreateScenarioAsync(scenario);
+            foreach (var request in lines.Chunk(80)) await server.Http.PostPositionsAsync(scenario, request);
+            await server.KillAsync();
+        }
+
+        await using var restarted = await ServerProcess.StartAsync(azurite.ConnectionString, SlowSnapshots);
+        for (var v = 0; v < 40; v++)
+        {
+            var track = await restarted.Http.GetJsonAsync($"/api/assets/V-{v}/track?scenario={scenario}");
+            Assert.Equal(Enumerable.Range(0, 12).Select(m => T0.AddMinutes(m)), track["points"]!.AsArray().Select(p => p!["time"]!.GetValue<DateTimeOffset>()));
+        }
+        using var resent = await restarted.Http.PostNdjsonAsync($"/api/positions?scenario={scenario}", lines);
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(await resent.Content.ReadAsStringAsync());
+        Assert.Equal((0, lines.Length), (answer!["accepted"]!.GetValue<int>(), answer["duplicates"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Kill_9_at_random_points_while_saves_compaction_and_checkpoints_run_loses_nothing_acknowledged()
     {
         const int seed = 1201, kills = 4;

@@ -37,4 +37,26 @@ public sealed class FleetGrainTests(ClusterFixture fixture)
         var track = await asset.GetTrackAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
         Assert.Equal([3, 4, 5, 6, 7], track.Select(p => (int)(p.Time - T0).TotalMinutes)); // TrackPoints = 5 in this cluster
     }
+
+    [Fact]
+    public async Task An_idle_asset_leaves_memory_and_comes_back_from_the_journal_with_nothing_lost_or_counted_twice()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        var asset = FleetAsset.Of(fixture.Client, scenario, "IT-CP-301");
+        var positions = new[] { At(0, 36.0, 13.5), At(20, 35.5, 12.6), At(10, 35.8, 13.0) };
+        Assert.Equal([Verdict.Accepted, Verdict.Accepted], await asset.ReportAsync(positions[..2]));
+        await asset.SaveNowAsync();                                   // a saved state...
+        Assert.Equal([Verdict.Accepted], await asset.ReportAsync(positions[2..])); // ...and a record after it
+        var status = await asset.GetStatusAsync();
+
+        await Eventually.HoldsAsync(async () => await asset.Fleet.CountInMemoryAsync() == 0, $"the asset left memory after {ClusterFixture.IdleAfter.TotalSeconds} s idle");
+
+        Assert.Equal([Verdict.Duplicate, Verdict.Duplicate, Verdict.Duplicate], await asset.ReportAsync(positions)); // a retry after the return counts once
+        Assert.Equal(1, await asset.Fleet.CountInMemoryAsync());
+        var back = await asset.GetStatusAsync();
+        Assert.Equal((status!.Latest, status.Sector), (back!.Latest, back.Sector));
+        Assert.Equal(status.Transitions, back.Transitions);
+        Assert.Equal([0, 10, 20], (await asset.GetTrackAsync(T0, T0.AddHours(1))).Select(p => (int)(p.Time - T0).TotalMinutes));
+        Assert.Equal(3L, (await asset.GetSpanAsync()).Records);
+    }
 }

@@ -13,6 +13,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     private AzuriteInstance? _azurite;
 
+    /// <summary>How long an asset stays in memory without a report in this cluster.</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(2);
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>The journal storage the silo writes through: faults can be armed per shard log.</summary>
@@ -41,7 +44,11 @@ public sealed class ClusterFixture : IAsyncLifetime
                 (o.MaxBlockBytes, o.MaxBlocksPerSegment, o.RecordSegmentBytes, o.StateSegmentBytes, o.SealAfter) = (16 * 1024, 400, 256 * 1024, 32 * 1024, TimeSpan.Zero));
             silo.Services.AddOptions<RetentionOptions>().Configure(o => o.Positions = PositionRetention);
             silo.Services.AddOptions<CountingOptions>().Configure(o => o.SnapshotInterval = TimeSpan.FromSeconds(1));
-            silo.Services.AddOptions<AssetOptions>().Configure(o => o.TrackPoints = 5);
+            silo.Services.AddOptions<AssetOptions>().Configure(o =>
+            {
+                o.TrackPoints = 5;
+                o.IdleAfter = IdleAfter; // short: every test's assets leave memory and come back from the journal
+            });
             silo.AddAzureBlobGrainStorage(StorageNames.GrainState, o => (o.BlobServiceClient, o.ContainerName) = (new BlobServiceClient(connection), StorageNames.GrainStateContainer));
         });
         Cluster = builder.Build();

@@ -126,19 +126,55 @@ public sealed class BenchRun(BenchCommand.Plan plan)
         return (Spread.Of([.. runs.Select(r => r.PerSecond)]), Throughput.Costs(runs));
     }
 
-    /// <summary>Creates a fleet (one report from each asset), then measures positions/s over it and the silo's memory per asset.</summary>
+    /// <summary>
+    /// Creates a fleet (one report from each asset), measures positions/s over it and the silo's memory per asset with
+    /// a full track; then, the process warmed, what an asset that has reported once holds, from a second fleet.
+    /// </summary>
     private async Task<(double PerSecond, double BytesPerAsset)> FleetAsync(HttpClient http, int fleet, CancellationToken cancellation)
     {
         var scenario = $"bench-fleet-{fleet}";
         var run = $"f{fleet}";
+        var (newPerSecond, refused) = await FirstReportsAsync(http, scenario, run, fleet, cancellation);
+        Row($"first reports of {fleet:N0} new assets, assets/s", $"{newPerSecond:N0}", "");
+
+        var runs = new List<Throughput>();
+        var rounds = new Rounds((fleet + Workloads.BatchSize - 1) / Workloads.BatchSize); // after the first reports
+        for (var r = 0; r < plan.Runs; r++)
+        {
+            Header($"Positions over {fleet:N0} assets: run {r + 1} of {plan.Runs}");
+            runs.Add(await Workloads.ThroughputAsync(http, $"/api/positions?scenario={scenario}", rounds.Next(n => _load.Positions(run, n, fleet)), Feeders,
+                plan.Warmup, plan.Window, Progress, cancellation, runtime: () => BenchCluster.RuntimeAsync(http)));
+        }
+        var spread = Spread.Of([.. runs.Select(r => r.PerSecond)]);
+        _details[$"positions{fleet}"] = spread;
+        _details[$"positions{fleet}Cost"] = Throughput.Costs(runs);
+        Row($"ingest, positions/s over {fleet:N0} assets; what a position cost the silo", $"{spread}; {Throughput.Costs(runs)}",
+            fleet <= 10_000 ? ">= 110,000 (10,000 assets)" : fleet >= 100_000 ? ">= 80,000 (100,000 assets)" : "");
+
+        // Once every asset has a track behind it, what deleting the fleet gives back: what the assets themselves
+        // hold, without the buffers and pools the runs grew (those stay, whatever the fleet).
+        var points = await TrackPointsAsync(http, scenario, $"{run}-a0", cancellation);
+        var tracked = await HeldAsync(http, scenario, cancellation);
+        Row($"memory per active asset with a track of {points} points ({fleet:N0} assets), managed bytes freed by deleting them", $"{tracked / fleet:N0}", "<= 2,048");
+
+        // The same for assets that have reported once, now that the process has grown its pools: a fleet made anew.
+        await FirstReportsAsync(http, $"{scenario}-once", $"{run}o", fleet, cancellation);
+        var once = await HeldAsync(http, $"{scenario}-once", cancellation);
+        Row($"memory per asset after its first report ({fleet:N0} assets), managed bytes freed by deleting them", $"{once / fleet:N0}", "<= 1,024");
+        _details[$"fleet{fleet}"] = new { newAssetsPerSecond = newPerSecond, batchesSentAgain = refused, trackPoints = points,
+            bytesPerAssetFirstReport = once / fleet, bytesPerAsset = tracked / fleet };
+        return (spread.Median, tracked / fleet);
+    }
+
+    /// <summary>One report from each of a new fleet's assets; returns new assets a second and the requests sent again after a 503.</summary>
+    private async Task<(double PerSecond, int Refused)> FirstReportsAsync(HttpClient http, string scenario, string run, int fleet, CancellationToken cancellation)
+    {
         await ScenarioClient.CreateAsync(http, scenario, $"bench: positions over {fleet:N0} assets", cancellation);
-        var before = await BenchCluster.SiloMemoryAsync(http);
-        Header($"Fleet of {fleet:N0} assets: first reports");
+        Header($"Fleet of {fleet:N0} assets ({scenario}): first reports");
         var clock = Stopwatch.StartNew();
-        // New assets arrive 1,000 to a request, two requests at a time: each new asset grain reads and creates blobs, and
-        // thousands activating at once run past the 30 s call timeout. A 503 is sent again after a pause, as a feeder would.
+        // New assets arrive 1,000 to a request, two requests at a time, as a feeder that starts up would send them. A
+        // 503 is sent again after a pause, as a feeder would.
         const int NewPerBatch = 1_000;
-        var batches = (fleet + Workloads.BatchSize - 1) / Workloads.BatchSize;
         var created = 0L;
         var refused = 0;
         var giveUp = DateTime.UtcNow.AddMinutes(15);
@@ -156,40 +192,17 @@ public sealed class BenchRun(BenchCommand.Plan plan)
             var done = Interlocked.Add(ref created, NewPerBatch);
             if (done % 5_000 == 0 || done >= fleet) Progress($"{Math.Min(done, fleet):N0} of {fleet:N0} assets reported, {clock.Elapsed.TotalSeconds:0} s, {refused} requests sent again after 503");
         });
-        var newPerSecond = fleet / clock.Elapsed.TotalSeconds;
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellation); // let the grains snapshot
-        var after = await BenchCluster.SiloMemoryAsync(http);
-        var perAsset = Math.Max(0, after.Managed - before.Managed) / (double)fleet;
-        // The working set also moves with the heap the earlier runs grew: when the GC gives back more than the fleet took, there is no figure.
-        double? perAssetResident = after.WorkingSet > before.WorkingSet ? (after.WorkingSet - before.WorkingSet) / (double)fleet : null;
-        Row($"memory per asset after its first report ({fleet:N0} assets), bytes: managed heap / resident", $"{perAsset:N0} / {perAssetResident?.ToString("N0") ?? "n/a (shrank)"}", "");
-        Row($"first reports of {fleet:N0} new assets, assets/s", $"{newPerSecond:N0}", "");
+        return (fleet / clock.Elapsed.TotalSeconds, refused);
+    }
 
-        var runs = new List<Throughput>();
-        var rounds = new Rounds(batches); // after the first reports
-        for (var r = 0; r < plan.Runs; r++)
-        {
-            Header($"Positions over {fleet:N0} assets: run {r + 1} of {plan.Runs}");
-            runs.Add(await Workloads.ThroughputAsync(http, $"/api/positions?scenario={scenario}", rounds.Next(n => _load.Positions(run, n, fleet)), Feeders,
-                plan.Warmup, plan.Window, Progress, cancellation, runtime: () => BenchCluster.RuntimeAsync(http)));
-        }
-        var spread = Spread.Of([.. runs.Select(r => r.PerSecond)]);
-        _details[$"positions{fleet}"] = spread;
-        _details[$"positions{fleet}Cost"] = Throughput.Costs(runs);
-        Row($"ingest, positions/s over {fleet:N0} assets; what a position cost the silo", $"{spread}; {Throughput.Costs(runs)}", fleet <= 10_000 ? ">= 50,000 (10,000 assets)" : "");
-
-        // Again once every asset has a track behind it, and what deleting the fleet gives back: what the assets
-        // themselves hold, without the buffers and pools the runs grew (those stay, whatever the fleet). Orleans'
-        // directory cache keeps about 230 bytes per deleted grain until evicted; that is not in this figure.
-        var points = await TrackPointsAsync(http, scenario, $"{run}-a0", cancellation);
-        var tracked = await BenchCluster.SiloMemoryAsync(http);
+    /// <summary>The managed bytes a scenario's assets hold: the silo's heap now, less what it settles at once the scenario is deleted.</summary>
+    private async Task<double> HeldAsync(HttpClient http, string scenario, CancellationToken cancellation)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellation); // let the shards ask for saves
+        var held = await BenchCluster.SiloMemoryAsync(http);
         await DeleteScenarioAsync(http, scenario, cancellation);
         var gone = await SettledMemoryAsync(http, cancellation);
-        var perTracked = Math.Max(0, tracked.Managed - gone.Managed) / (double)fleet;
-        _details[$"fleet{fleet}"] = new { newAssetsPerSecond = newPerSecond, batchesSentAgain = refused, before, after, tracked, deleted = gone, trackPoints = points,
-            bytesPerAssetFirstReport = perAsset, residentBytesPerAssetFirstReport = perAssetResident, bytesPerAsset = perTracked };
-        Row($"memory per active asset with a track of {points} points ({fleet:N0} assets), managed bytes freed by deleting them", $"{perTracked:N0}", "<= 4,096");
-        return (spread.Median, perTracked);
+        return Math.Max(0, held.Managed - gone.Managed);
     }
 
     /// <summary>
