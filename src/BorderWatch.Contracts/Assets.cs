@@ -130,7 +130,7 @@ public sealed record AssetPage([property: Id(0)] AssetMoved[] Assets, [property:
 
 /// <summary>
 /// A scenario's assets by their latest report, kept from the silos' live changes: what listings and dashboard
-/// snapshots read instead of calling every asset grain.
+/// snapshots read instead of asking every fleet.
 /// </summary>
 public interface IAssetIndexGrain : IGrainWithStringKey
 {

@@ -57,6 +57,9 @@ public interface IFleetGrain : IGrainWithStringKey
     /// <summary>Positions the assets accepted and the event times they span.</summary>
     Task<RecordSpan> GetSpanAsync(string[] assets);
 
+    /// <summary>Every asset that ever journaled a position here (its shard's members, in memory or not).</summary>
+    Task<string[]> MembersAsync();
+
     /// <summary>How many of its assets are in memory now (the others are in the journal only).</summary>
     Task<int> CountInMemoryAsync();
 

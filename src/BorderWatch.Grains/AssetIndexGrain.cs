@@ -7,10 +7,11 @@ namespace BorderWatch.Grains;
 /// A scenario's assets ordered by their latest report, newest first, in memory: fed by every silo's live publisher
 /// (one one-way call a round per scenario, however many positions), so it trails ingest by a publish interval. On
 /// activation it learns every asset's id from the asset shards, then reads, in the background and once, the assets
-/// it has not heard from (their grains, 256 at a time); until then its pages say they are not complete. Knowing
+/// it has not heard from (from their fleets, 256 at a time); until then its pages say they are not complete. Knowing
 /// every id from the start, it admits new assets against the scenario's quota. It stays active for a day without
 /// changes. An entry is the asset's id, its 16-byte latest point, shared kind and sector strings and, for a vessel
-/// on AIS, a reference to the description its grain holds too: some 200 bytes an asset.
+/// on AIS, a reference to the description its fleet holds too: some 120 bytes an asset (ordered for a page only
+/// when one is asked for).
 /// </summary>
 [CollectionAgeLimit(Days = 1)]
 public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Alerting.BehaviourOptions> behaviour, ILogger<AssetIndexGrain> logger)
@@ -54,7 +55,7 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
 
     /// <summary>
     /// The dark rule's live half: assets whose latest report is older than its time on the scenario clock are told
-    /// to the alert book once per silence (their grains tell it when they report again, which is all a replay needs).
+    /// to the alert book once per silence (their fleets tell it when they report again, which is all a replay needs).
     /// </summary>
     private async Task TellSilentAsync(CancellationToken cancellation)
     {
@@ -152,7 +153,7 @@ public sealed class AssetIndexGrain(IOptions<AssetOptions> assets, IOptions<Aler
         {
             if (known.Latest.Time > move.Latest.Time)
             {
-                // A late report: the newest position stays, the description is the grain's latest either way.
+                // A late report: the newest position stays, the description is the fleet's latest either way.
                 if (move.Vessel is not null) _latest[asset] = known with { Vessel = move.Vessel };
                 return;
             }

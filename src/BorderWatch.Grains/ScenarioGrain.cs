@@ -48,8 +48,9 @@ public sealed class ScenarioGrain(
     /// <summary>Every asset that journaled a position: the asset shards know them.</summary>
     public async Task<string[]> GetAssetsAsync()
     {
-        var shards = JournalShards.All(this.GetPrimaryKeyString(), JournalShards.Assets).Select(k => GrainFactory.GetGrain<IJournalShardGrain>(k).MembersAsync());
-        return (await Task.WhenAll(shards)).SelectMany(m => m).Order(StringComparer.Ordinal).ToArray();
+        // Through the fleets, not to the shards: a shard starts on the silo of its first caller, and this is often it.
+        var fleets = JournalShards.All(this.GetPrimaryKeyString(), JournalShards.Assets).Select(k => GrainFactory.GetGrain<IFleetGrain>(k).MembersAsync());
+        return (await Task.WhenAll(fleets)).SelectMany(m => m).Order(StringComparer.Ordinal).ToArray();
     }
 
     public Task<ScenarioSummary?> GetSummaryAsync() => Task.FromResult(state.State.Summary);

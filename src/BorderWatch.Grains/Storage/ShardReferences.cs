@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace BorderWatch.Grains.Storage;
 
 /// <summary>
-/// The silo's references to journal shards, one per shard rather than one per grain: a scenario's tens of thousands
-/// of asset grains share its 16 asset shards, and each reference would cost every grain about 100 bytes.
+/// The silo's references to journal shards, one per shard rather than one per grain: a scenario's sectors share its
+/// detections shard, and each reference would cost every grain about 100 bytes.
 /// </summary>
 public sealed class ShardReferences(IGrainFactory grains)
 {

@@ -7,7 +7,7 @@ using Orleans.Concurrency;
 namespace BorderWatch.Server.Ingest;
 
 /// <summary>
-/// Sends validated records to their grains (sector for detections, asset for positions) and turns the grains'
+/// Sends validated records to their grains (sector for detections, fleet for positions) and turns the grains'
 /// verdicts back into per-line answers. Nothing is acknowledged until every grain has journaled its part.
 /// </summary>
 public sealed class IngestService(IGrainFactory grains, IOptions<IngestOptions> ingest, IOptions<CountingOptions> counting, IOptions<AssetOptions> assets,

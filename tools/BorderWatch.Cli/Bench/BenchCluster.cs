@@ -7,7 +7,7 @@ namespace BorderWatch.Cli.Bench;
 
 /// <summary>
 /// BorderWatch processes started for a benchmark, from the Release build, on 127.0.0.1 and free ports: one silo that
-/// starts its own Azurite (on disk, in a temporary folder), or two silos on table clustering and an API front end.
+/// starts its own Azurite (on disk, in a temporary folder), or several silos on table clustering and API front ends.
 /// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
@@ -17,11 +17,15 @@ public sealed class BenchCluster : IAsyncDisposable
 
     private BenchCluster() { }
 
+    /// <summary>Where clients go: the first front end, or the lone silo.</summary>
     public Uri Address { get; private set; } = null!;
 
-    public HttpClient CreateClient()
+    public List<Uri> Silos { get; } = [];
+    public List<Uri> FrontEnds { get; } = [];
+
+    public HttpClient CreateClient(Uri? at = null)
     {
-        var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(120) };
+        var http = new HttpClient { BaseAddress = at ?? Address, Timeout = TimeSpan.FromSeconds(120) };
         http.DefaultRequestHeaders.Add("X-Api-Key", _key);
         return http;
     }
@@ -30,7 +34,8 @@ public sealed class BenchCluster : IAsyncDisposable
         new HubConnectionBuilder().WithUrl(new Uri(Address, "/hubs/live"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(_key));
 
     /// <param name="settings">Settings on top of the bench's own (an AIS source, say).</param>
-    public static async Task<BenchCluster> StartAsync(string serverDll, int silos, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="frontEnds">API processes in front of more than one silo.</param>
+    public static async Task<BenchCluster> StartAsync(string serverDll, int silos, IReadOnlyDictionary<string, string>? settings = null, int frontEnds = 1)
     {
         var cluster = new BenchCluster();
         int blob = FreePort(), queue = FreePort(), table = FreePort();
@@ -60,13 +65,10 @@ public sealed class BenchCluster : IAsyncDisposable
 
         try
         {
-            Uri? first = null;
-            for (var i = 0; i < silos; i++)
-            {
-                var silo = await cluster.StartOneAsync(serverDll, common, role: "Silo");
-                first ??= silo;
-            }
-            cluster.Address = silos > 1 ? await cluster.StartOneAsync(serverDll, common, role: "Client") : first!;
+            for (var i = 0; i < silos; i++) cluster.Silos.Add(await cluster.StartOneAsync(serverDll, common, role: "Silo"));
+            if (silos > 1)
+                for (var i = 0; i < frontEnds; i++) cluster.FrontEnds.Add(await cluster.StartOneAsync(serverDll, common, role: "Client"));
+            cluster.Address = cluster.FrontEnds.Count > 0 ? cluster.FrontEnds[0] : cluster.Silos[0];
             return cluster;
         }
         catch
@@ -149,6 +151,13 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     public sealed record RuntimeTotals(long Allocated, double GcPauseSeconds, double CpuSeconds, double Uptime);
+
+    /// <summary>What the answering process wrote to the journal since it started: bytes and appends, all scenarios.</summary>
+    public static async Task<(long Bytes, long Appends)> JournalTotalsAsync(HttpClient http)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/diagnostics/storage"));
+        return (json.RootElement.GetProperty("journalBytesWritten").GetInt64(), json.RootElement.GetProperty("journalAppends").GetInt64());
+    }
 
     private static int FreePort()
     {

@@ -103,12 +103,14 @@ public sealed class Workloads(SectorCatalogue catalogue)
             return inWindow <= 0 ? 0 : a.Accepted * inWindow / Math.Max(1e-6, (a.End - a.Start).TotalSeconds);
         });
         var perSecond = Records(warmup, last) / (last - warmup).TotalSeconds;
-        if (opened is null || closed is null) return new Throughput(perSecond, null, null);
+        var accepted = answered.Sum(a => a.Accepted);
+        if (opened is null || closed is null) return new Throughput(perSecond, null, null, accepted);
         var (openedAt, totals) = await opened;
         var start = await totals;
         var seconds = (closedAt - openedAt).TotalSeconds;
-        return new Throughput(perSecond, (closed.Allocated - start.Allocated) / Math.Max(1, Records(openedAt, closedAt)),
-            (closed.GcPauseSeconds - start.GcPauseSeconds) / seconds);
+        var records = Math.Max(1, Records(openedAt, closedAt));
+        return new Throughput(perSecond, (closed.Allocated - start.Allocated) / records, (closed.GcPauseSeconds - start.GcPauseSeconds) / seconds, accepted,
+            (closed.CpuSeconds - start.CpuSeconds) * 1e6 / records);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -122,16 +124,18 @@ public sealed class Workloads(SectorCatalogue catalogue)
 }
 
 /// <summary>Records a second, and what they cost the server: bytes it allocated a record, and the share of the time its GC paused it.</summary>
-public sealed record Throughput(double PerSecond, double? BytesPerRecord, double? GcPauseShare)
+/// <remarks><paramref name="Accepted"/>: every record the server accepted, warm-up included.</remarks>
+public sealed record Throughput(double PerSecond, double? BytesPerRecord, double? GcPauseShare, long Accepted = 0, double? CpuMicrosecondsPerRecord = null)
 {
     public static readonly Throughput None = new(0, null, null);
 
-    /// <summary>"3,120 B/record, GC paused 9 % of the time": the medians of the runs.</summary>
+    /// <summary>"3,120 B/record, 9.5 µs CPU/record, GC paused 9 % of the time": the medians of the runs.</summary>
     public static string Costs(IReadOnlyList<Throughput> runs)
     {
         var bytes = runs.Select(r => r.BytesPerRecord).OfType<double>().ToList();
+        var cpu = runs.Select(r => r.CpuMicrosecondsPerRecord).OfType<double>().ToList();
         var pauses = runs.Select(r => r.GcPauseShare).OfType<double>().ToList();
-        return bytes.Count == 0 ? "" : $"{Spread.Of(bytes).Median:N0} B/record, GC paused {Spread.Of(pauses).Median:P0} of the time";
+        return bytes.Count == 0 ? "" : $"{Spread.Of(bytes).Median:N0} B/record, {Spread.Of(cpu).Median:N1} µs CPU/record, GC paused {Spread.Of(pauses).Median:P0} of the time";
     }
 }
 
