@@ -35,7 +35,7 @@ public sealed partial class BenchRun(BenchCommand.Plan plan)
                 detections = one.Median;
                 _details["detections"] = one;
                 _details["detectionsCost"] = costs;
-                Row("ingest, detections/s (4 feeders, 5,000 a batch); what a detection cost the silo", $"{one}; {costs}", ">= 100,000");
+                Row("ingest, detections/s (4 feeders, 5,000 a batch); what a detection cost the silo", $"{one}; {costs}", ">= 250,000");
             }
 
             foreach (var fleet in plan.Wants("positions") ? plan.Fleets : [])
