@@ -86,8 +86,6 @@ public sealed class SectorGrain(
         return (await shard.AppendDetectionsAsync(Member, lines, keys)).Value;
     }
 
-    protected override object KeyOf(Detection detection) => detection.Id;
-
     protected override void Apply(Detection detection) =>
         State.Counters.Add(detection.Time, new Tally(1, detection.Persons), _options.Retention);
 

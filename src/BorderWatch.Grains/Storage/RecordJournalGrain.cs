@@ -28,11 +28,11 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
     /// <summary>Which shards the grain's kind uses (<see cref="JournalShards"/>).</summary>
     protected abstract string ShardKind { get; }
 
-    /// <summary>Would the record count, given what the state holds? Must not change the state.</summary>
+    /// <summary>
+    /// Would the record count, given what the state holds? Must not change the state. The same record twice in one
+    /// call is <see cref="JournalAsync"/>'s to catch: the detections shard judges each id as it journals.
+    /// </summary>
     protected abstract Verdict Judge(TRecord record);
-
-    /// <summary>A record's identity, to catch the same record twice in one batch.</summary>
-    protected abstract object KeyOf(TRecord record);
 
     /// <summary>Applies an accepted record to the state.</summary>
     protected abstract void Apply(TRecord record);
@@ -95,12 +95,10 @@ public abstract class RecordJournalGrain<TState, TRecord>(Serializer serializer,
     protected async Task<Judged[]> AcceptAsync(TRecord[] records)
     {
         var verdicts = new Judged[records.Length];
-        var seen = records.Length > 1 ? new HashSet<object>() : null; // most calls carry one record
         var accepted = new List<TRecord>(records.Length);
         for (var i = 0; i < records.Length; i++)
         {
             var verdict = Judge(records[i]);
-            if (verdict == Verdict.Accepted && seen?.Add(KeyOf(records[i])) == false) verdict = Verdict.Duplicate;
             verdicts[i] = new Judged(verdict);
             if (verdict == Verdict.Accepted) accepted.Add(records[i]);
         }
