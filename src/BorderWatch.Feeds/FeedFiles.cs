@@ -18,9 +18,12 @@ public static class FeedFiles
         return NmeaSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase));
     }
 
-    public static Stream OpenRead(string path)
+    public static Stream OpenRead(string path) => OpenRead(path, out _);
+
+    /// <summary>Opens a feed file, and gives the file underneath too: how far it is read tells a reader's progress.</summary>
+    public static Stream OpenRead(string path, out FileStream file)
     {
-        var file = File.OpenRead(path);
+        file = File.OpenRead(path);
         return IsCompressed(path) ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
 

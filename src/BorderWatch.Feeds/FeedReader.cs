@@ -15,6 +15,26 @@ public sealed class FeedReader(IReadOnlyList<string> files, int reorderWindow = 
     /// <summary>Records that came after a record with a later time: more out of order than the window mends.</summary>
     public long OutOfOrder { get; private set; }
 
+    private readonly List<(FileStream File, long Length)> _opened = [];
+    private long? _bytes;
+
+    /// <summary>
+    /// How far through its files the reader is, from 0 to 1, by bytes read (compressed bytes for .gz): a progress
+    /// that needs no count of the records first, which for a large feed is a read of its own.
+    /// </summary>
+    public double Fraction
+    {
+        get
+        {
+            _bytes ??= files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
+            if (_bytes == 0) return 1;
+            var read = 0L;
+            lock (_opened)
+                foreach (var (file, length) in _opened) read += file.CanRead ? file.Position : length;
+            return Math.Min(1, read / (double)_bytes);
+        }
+    }
+
     public IEnumerable<FeedRecord> Read(Action<FeedProblem> problem)
     {
         var sequence = 0L;
@@ -38,7 +58,7 @@ public sealed class FeedReader(IReadOnlyList<string> files, int reorderWindow = 
     /// <summary>The files' records merged by time, each file read in its own order.</summary>
     private IEnumerable<FeedRecord> Merge(Action<FeedProblem> problem)
     {
-        var readers = files.Select(f => ReadFile(f, problem).GetEnumerator()).ToList();
+        var readers = files.Select(f => ReadFile(f, problem, Opened).GetEnumerator()).ToList();
         try
         {
             var heads = new PriorityQueue<int, (DateTimeOffset, int)>();
@@ -58,15 +78,24 @@ public sealed class FeedReader(IReadOnlyList<string> files, int reorderWindow = 
         }
     }
 
-    public static IEnumerable<FeedRecord> ReadFile(string path, Action<FeedProblem> problem)
+    public static IEnumerable<FeedRecord> ReadFile(string path, Action<FeedProblem> problem) => ReadFile(path, problem, _ => { });
+
+    /// <summary>One file's records, in its order; opened when first asked for.</summary>
+    private static IEnumerable<FeedRecord> ReadFile(string path, Action<FeedProblem> problem, Action<FileStream> opened)
     {
-        if (FeedFiles.IsNmea(path)) return NmeaLog.Read(path);
-        return ReadNdjson(path, problem);
+        var stream = FeedFiles.OpenRead(path, out var file);
+        opened(file);
+        foreach (var record in FeedFiles.IsNmea(path) ? NmeaLog.Read(stream, path) : ReadNdjson(stream, path, problem)) yield return record;
     }
 
-    private static IEnumerable<FeedRecord> ReadNdjson(string path, Action<FeedProblem> problem)
+    private void Opened(FileStream file)
     {
-        using var reader = new StreamReader(FeedFiles.OpenRead(path), Encoding.UTF8);
+        lock (_opened) _opened.Add((file, file.Length));
+    }
+
+    private static IEnumerable<FeedRecord> ReadNdjson(Stream stream, string path, Action<FeedProblem> problem)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
         var number = 0L;
         while (reader.ReadLine() is { } line)
         {

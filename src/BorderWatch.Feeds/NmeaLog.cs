@@ -12,9 +12,12 @@ namespace BorderWatch.Feeds;
 /// </summary>
 public static class NmeaLog
 {
-    public static IEnumerable<FeedRecord> Read(string path)
+    public static IEnumerable<FeedRecord> Read(string path) => Read(FeedFiles.OpenRead(path), path);
+
+    /// <summary>Reads an open log (<paramref name="path"/> names it in each record).</summary>
+    public static IEnumerable<FeedRecord> Read(Stream stream, string path)
     {
-        using var reader = new StreamReader(FeedFiles.OpenRead(path), Encoding.Latin1);
+        using var reader = new StreamReader(stream, Encoding.Latin1);
         var parts = new Dictionary<string, (long Line, DateTimeOffset? Time, List<string> Lines)>();
         var untimed = new List<(long Line, string Text)>();
         DateTimeOffset? clock = null;

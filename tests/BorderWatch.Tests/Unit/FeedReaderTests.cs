@@ -33,6 +33,30 @@ public sealed class FeedReaderTests
     }
 
     [Fact]
+    public void Progress_by_bytes_read_rises_through_two_files_and_ends_at_one()
+    {
+        var dir = FeedFixtures.TempDirectory();
+        var a = Path.Combine(dir, "a.ndjson");
+        var b = Path.Combine(dir, "b.ndjson.gz");
+        File.WriteAllLines(a, Enumerable.Range(0, 3000).Select(i => Line($"a{i}", i % 60)));
+        using (var gz = new StreamWriter(new GZipStream(File.Create(b), CompressionLevel.Fastest)))
+            gz.Write(string.Join('\n', Enumerable.Range(0, 3000).Select(i => Line($"b{i}", i % 60))));
+        var reader = new FeedReader([a, b], reorderWindow: 10);
+
+        var seen = new List<double> { reader.Fraction };
+        var count = 0;
+        foreach (var _ in reader.Read(p => Assert.Fail(p.ToString())))
+            if (++count % 500 == 0) seen.Add(reader.Fraction);
+        seen.Add(reader.Fraction);
+
+        Assert.Equal(6000, count);
+        Assert.Equal(0, seen[0]);
+        Assert.Equal(1, seen[^1]);
+        Assert.Equal(seen.Order(), seen);                       // never goes back
+        Assert.Contains(seen, f => f is > 0.2 and < 0.8);       // and moves along the way, not only at the end
+    }
+
+    [Fact]
     public void Records_later_than_the_window_are_passed_on_late_and_counted()
     {
         var file = Path.Combine(FeedFixtures.TempDirectory(), "late.ndjson");

@@ -28,18 +28,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
             return ReplayCommand.Fail($"The server at {http.BaseAddress} did not answer for {retryFor.TotalSeconds:0} s (last: {e.Message}); nothing was sent.");
         }
 
-        long count;
-        DateTimeOffset first, last;
-        try
-        {
-            (count, first, last) = Scan();
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            return ReplayCommand.Fail($"Cannot read the feed: {e.Message}");
-        }
-        if (count == 0) return ReplayCommand.Fail("The feed holds no records in that window.");
-        AnsiConsole.MarkupLineInterpolated($"Replaying [bold]{count:N0}[/] records ({first:u} to {last:u}) into scenario [bold]{name}[/] at {(speed is { } s ? $"{s:0.##}x real time" : "full speed")}");
+        AnsiConsole.MarkupLineInterpolated($"Replaying {string.Join(", ", files.Select(Path.GetFileName))} into scenario [bold]{name}[/] at {(speed is { } s ? $"{s:0.##}x real time" : "full speed")}");
 
         ProgressTask? task = null;
         var sender = new FeedSender(http, name, retryFor, message =>
@@ -52,6 +41,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
         var inFlight = new Queue<(Task<BatchAnswer> Send, DateTimeOffset Min, DateTimeOffset Max, int Count)>();
         DateTimeOffset? acknowledged = null;  // every record up to this time (in the feed's order) is acknowledged
         var sent = 0L;
+        DateTimeOffset? first = null, last = null;
         var clock = Stopwatch.StartNew();
         string? fatal = null;
         var reader = new FeedReader(files);
@@ -68,7 +58,8 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
-                task = progress.AddTask("Sending", maxValue: count);
+                // By bytes read: counting the records first would read the whole feed once more before sending.
+                task = progress.AddTask("Sending", maxValue: 1);
                 var batcher = new FeedBatcher(speed, batchSize, TimeProvider.System);
                 try
                 {
@@ -77,20 +68,24 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
                         while (inFlight.Count >= parallel || inFlight.Count > 0 && inFlight.Peek().Send.IsCompleted) await CompleteHeadAsync();
                         inFlight.Enqueue((sender.SendAsync(batch, stop), batch.Min(r => r.Time), batch[^1].Time, batch.Count));
                         sent += batch.Count;
-                        task.Value = sent;
+                        first ??= batch[0].Time;
+                        last = batch[^1].Time;
+                        task.Value = reader.Fraction;
                         task.Description = $"{sent,11:N0} records  {sent / clock.Elapsed.TotalSeconds,9:N0}/s  clock {batch[^1].Time:yyyy-MM-dd HH:mm}";
                     }
                     while (inFlight.Count > 0) await CompleteHeadAsync();
+                    task.Value = reader.Fraction;
                 }
-                catch (Exception e) when (e is OperationCanceledException or ServerDownException or RefusedException)
+                catch (Exception e) when (e is OperationCanceledException or ServerDownException or RefusedException or IOException or InvalidDataException)
                 {
-                    fatal = e is OperationCanceledException ? null : e.Message;
+                    fatal = e switch { OperationCanceledException => null, IOException or InvalidDataException => $"Cannot read the feed: {e.Message}", _ => e.Message };
                     await SettleAsync(inFlight.Select(b => b.Send));
                 }
                 task!.StopTask();
             });
 
-        Report(clock.Elapsed);
+        if (sent == 0 && fatal is null && !stop.IsCancellationRequested) return ReplayCommand.Fail("The feed holds no records in that window.");
+        Report(clock.Elapsed, first, last);
         var unsent = inFlight.Count > 0 ? inFlight.Min(b => b.Min) : (DateTimeOffset?)null;
         if (stop.IsCancellationRequested || fatal is not null)
         {
@@ -176,26 +171,11 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
         return name;
     }
 
-    private (long Count, DateTimeOffset First, DateTimeOffset Last) Scan()
-    {
-        long count = 0;
-        DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
-        AnsiConsole.Status().Start("Reading the feed...", _ =>
-        {
-            foreach (var record in new FeedReader(files).Read(_ => { }).Where(window.Contains))
-            {
-                count++;
-                if (record.Time < first) first = record.Time;
-                if (record.Time > last) last = record.Time;
-            }
-        });
-        return (count, first, last);
-    }
-
     private void Problem(FeedProblem problem) => _problems.Add(problem);
 
-    private void Report(TimeSpan elapsed)
+    private void Report(TimeSpan elapsed, DateTimeOffset? first, DateTimeOffset? last)
     {
+        if (first is not null) AnsiConsole.MarkupLineInterpolated($"Sent records from {first:u} to {last:u}");
         var rejected = _problems.Concat(_total.Rejected).ToList();
         var table = new Table().AddColumns("accepted", "duplicates", "rejected", "seconds", "records/s");
         var sent = _total.Accepted + _total.Duplicates + _total.Rejected.Count;
