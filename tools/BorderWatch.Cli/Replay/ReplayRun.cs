@@ -68,8 +68,9 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
                         while (inFlight.Count >= parallel || inFlight.Count > 0 && inFlight.Peek().Send.IsCompleted) await CompleteHeadAsync();
                         inFlight.Enqueue((sender.SendAsync(batch, stop), batch.Min(r => r.Time), batch[^1].Time, batch.Count));
                         sent += batch.Count;
-                        first ??= batch[0].Time;
-                        last = batch[^1].Time;
+                        // Late records (beyond the reader's reorder window) can sit anywhere in a batch.
+                        foreach (var record in batch)
+                            (first, last) = (first is { } f && f <= record.Time ? f : record.Time, last is { } l && l >= record.Time ? l : record.Time);
                         task.Value = reader.Fraction;
                         task.Description = $"{sent,11:N0} records  {sent / clock.Elapsed.TotalSeconds,9:N0}/s  clock {batch[^1].Time:yyyy-MM-dd HH:mm}";
                     }
