@@ -41,7 +41,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
         var inFlight = new Queue<(Task<BatchAnswer> Send, DateTimeOffset Min, DateTimeOffset Max, int Count)>();
         DateTimeOffset? acknowledged = null;  // every record up to this time (in the feed's order) is acknowledged
         var sent = 0L;
-        DateTimeOffset? first = null, last = null;
+        DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;  // of the records sent, late ones too
         var clock = Stopwatch.StartNew();
         string? fatal = null;
         var reader = new FeedReader(files);
@@ -66,11 +66,11 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
                     await foreach (var batch in batcher.BatchAsync(reader.Read(Problem).Where(window.Contains), stop))
                     {
                         while (inFlight.Count >= parallel || inFlight.Count > 0 && inFlight.Peek().Send.IsCompleted) await CompleteHeadAsync();
-                        inFlight.Enqueue((sender.SendAsync(batch, stop), batch.Min(r => r.Time), batch[^1].Time, batch.Count));
+                        var (min, max) = (batch.Min(r => r.Time), batch.Max(r => r.Time));
+                        inFlight.Enqueue((sender.SendAsync(batch, stop), min, batch[^1].Time, batch.Count));
                         sent += batch.Count;
-                        // Late records (beyond the reader's reorder window) can sit anywhere in a batch.
-                        foreach (var record in batch)
-                            (first, last) = (first is { } f && f <= record.Time ? f : record.Time, last is { } l && l >= record.Time ? l : record.Time);
+                        if (min < first) first = min;
+                        if (max > last) last = max;
                         task.Value = reader.Fraction;
                         task.Description = $"{sent,11:N0} records  {sent / clock.Elapsed.TotalSeconds,9:N0}/s  clock {batch[^1].Time:yyyy-MM-dd HH:mm}";
                     }
@@ -86,7 +86,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
             });
 
         if (sent == 0 && fatal is null && !stop.IsCancellationRequested) return ReplayCommand.Fail("The feed holds no records in that window.");
-        Report(clock.Elapsed, first, last);
+        Report(clock.Elapsed, sent > 0 ? (first, last) : null);
         var unsent = inFlight.Count > 0 ? inFlight.Min(b => b.Min) : (DateTimeOffset?)null;
         if (stop.IsCancellationRequested || fatal is not null)
         {
@@ -174,9 +174,9 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
 
     private void Problem(FeedProblem problem) => _problems.Add(problem);
 
-    private void Report(TimeSpan elapsed, DateTimeOffset? first, DateTimeOffset? last)
+    private void Report(TimeSpan elapsed, (DateTimeOffset First, DateTimeOffset Last)? span)
     {
-        if (first is not null) AnsiConsole.MarkupLineInterpolated($"Sent records from {first:u} to {last:u}");
+        if (span is { } s) AnsiConsole.MarkupLineInterpolated($"Sent records from {s.First:u} to {s.Last:u}");
         var rejected = _problems.Concat(_total.Rejected).ToList();
         var table = new Table().AddColumns("accepted", "duplicates", "rejected", "seconds", "records/s");
         var sent = _total.Accepted + _total.Duplicates + _total.Rejected.Count;
