@@ -92,7 +92,7 @@ public sealed class DemoFeed(IOptions<DemoOptions> options, RecordParser parser,
         var preloadEnd = _options.PreloadUntil;
         var remaining = records.Where(r => newest is null || r.Time > newest).ToList();
         foreach (var batch in remaining.TakeWhile(r => r.Time < preloadEnd).Chunk(5000)) await SendAsync(batch);
-        var paced = new FeedBatcher(_options.Speed, 5000, time);
+        var paced = new FeedBatcher(_options.Speed, 5000, FeedBatcher.DefaultMaxBytes, time);
         await foreach (var batch in paced.BatchAsync(remaining.SkipWhile(r => r.Time < preloadEnd), stopping)) await SendAsync(batch);
         await scenarios.DeleteAsync(_options.Scenario);
         logger.LogInformation("Demo: the feed ended; starting again");

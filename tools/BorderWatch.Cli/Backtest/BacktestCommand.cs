@@ -36,7 +36,7 @@ public static class BacktestCommand
             var headline = Label.Read(result.GetValue(known)!.FullName);
             using var http = server.CreateClient(result, TimeSpan.FromSeconds(100));
             var scenario = $"backtest-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
-            var replay = new ReplayRun(http, [path], new ReplayCommand.Window(null, null, null), null, 5000, 4, TimeSpan.FromSeconds(60));
+            var replay = new ReplayRun(http, [path], new ReplayCommand.Window(null, null, null), null, ReplayCommand.DefaultBatch, 4, TimeSpan.FromSeconds(60));
             var code = await replay.RunAsync(scenario, cancellation);
             if (code is not (0 or 2)) return code;
             var (alerts, vesselAlerts) = await SettledAlertsAsync(http, scenario, cancellation);

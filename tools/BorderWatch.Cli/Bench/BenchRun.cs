@@ -257,7 +257,7 @@ public sealed partial class BenchRun(BenchCommand.Plan plan)
             await SimulateCommand.Command().Parse(["--from", "2021-01", "--to", "2025-09", "--seed", "1", "--out", feed]).InvokeAsync(cancellationToken: cancellation);
         using var http = cluster.CreateClient();
         var clock = Stopwatch.StartNew();
-        var code = await new ReplayRun(http, [feed], new ReplayCommand.Window(null, null, null), null, 5_000, 4, TimeSpan.FromSeconds(60))
+        var code = await new ReplayRun(http, [feed], new ReplayCommand.Window(null, null, null), null, ReplayCommand.DefaultBatch, 4, TimeSpan.FromSeconds(60))
             .RunAsync("bench-replay", cancellation);
         var seconds = clock.Elapsed.TotalSeconds;
         var (atRest, raw) = (await Lasting.AtRestAsync(http, "bench-replay", cancellation), Lasting.RawBytes(feed));

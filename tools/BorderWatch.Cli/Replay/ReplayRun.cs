@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace BorderWatch.Cli.Replay;
 
-/// <summary>One replay: scan the feed, send it in paced batches with a few in flight, report.</summary>
+/// <summary>One replay: read the feed, send it in paced batches with a few in flight, report.</summary>
 public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Window window, double? speed, int batchSize, int parallel, TimeSpan retryFor)
 {
     private readonly List<FeedProblem> _problems = [];
@@ -60,7 +60,7 @@ public sealed class ReplayRun(HttpClient http, string[] files, ReplayCommand.Win
             {
                 // By bytes read: counting the records first would read the whole feed once more before sending.
                 task = progress.AddTask("Sending", maxValue: 1);
-                var batcher = new FeedBatcher(speed, batchSize, TimeProvider.System);
+                var batcher = new FeedBatcher(speed, batchSize, FeedBatcher.DefaultMaxBytes, TimeProvider.System);
                 try
                 {
                     await foreach (var batch in batcher.BatchAsync(reader.Read(Problem).Where(window.Contains), stop))
