@@ -2,24 +2,29 @@ namespace BorderWatch.Contracts;
 
 /// <summary>
 /// What the live hub (/hubs/live) sends a dashboard. After <c>Subscribe</c> a client gets one
-/// <see cref="Snapshot"/>, then only changes, merged per sector, route and asset and sent at most a few times a second.
+/// <see cref="Snapshot"/>, then only changes: one <see cref="Changed"/> a round, at most one every
+/// <c>BorderWatch:Live:SendInterval</c>, so a browser draws once a round whatever the load.
 /// </summary>
 public interface IDashboardClient
 {
     Task Snapshot(DashboardSnapshot snapshot);
-    Task SectorsChanged(DashboardUpdate<CountsUpdate> update);
-    Task RoutesChanged(DashboardUpdate<CountsUpdate> update);
-    Task AssetsMoved(DashboardUpdate<AssetUpdate> update);
-
-    /// <summary>The alerts on the board (active, or resolved in the last 24 hours of the scenario clock) and the impact levels, whole.</summary>
-    Task AlertsChanged(AlertsUpdate update);
-
-    /// <summary>
-    /// New detections, each with the patrols nearest it when it arrived. Under a flood a sample: at most
-    /// <c>BorderWatch:Live:MaxDetectionsPerRound</c> a silo sends each round, the newest by event time.
-    /// </summary>
-    Task DetectionsSeen(DashboardUpdate<DetectionUpdate> update);
+    Task Changed(DashboardChanges changes);
 }
+
+/// <summary>
+/// What changed since the last message, merged per sector, route and asset. <see cref="Alerts"/>: the board whole
+/// (active alerts, or resolved in the last 24 hours of the scenario clock) and the impact levels, or null when they
+/// did not change. <see cref="Detections"/>: the new ones, each with the patrols nearest it when it arrived; under a
+/// flood a sample, at most <c>BorderWatch:Live:MaxDetectionsPerRound</c> a silo sends each round, the newest by event time.
+/// </summary>
+public sealed record DashboardChanges(
+    string Scenario,
+    DateTimeOffset Clock,
+    IReadOnlyList<CountsUpdate> Sectors,
+    IReadOnlyList<CountsUpdate> Routes,
+    IReadOnlyList<AssetUpdate> Assets,
+    IReadOnlyList<DetectionUpdate> Detections,
+    AlertsUpdate? Alerts);
 
 /// <summary>A detection on the events layer, with the patrol assets nearest it (not stale), nearest first.</summary>
 public sealed record DetectionUpdate(Detection Detection, IReadOnlyList<PatrolReach> Nearest);
@@ -43,8 +48,6 @@ public sealed record CountsUpdate(string Id, WindowCounts Counts, IReadOnlyList<
 /// <see cref="DashboardSnapshot.StaleAfter"/> on the scenario clock when this was sent.
 /// </summary>
 public sealed record AssetUpdate(string Asset, string? Kind, TrackPoint Latest, string? Sector, bool Stale, Vessel? Vessel);
-
-public sealed record DashboardUpdate<T>(string Scenario, DateTimeOffset Clock, IReadOnlyList<T> Items);
 
 /// <summary>Alerts on a dashboard's board, and each sector's impact level where it differs from the catalogue's.</summary>
 public sealed record AlertsUpdate(string Scenario, IReadOnlyList<Alert> Alerts, IReadOnlyDictionary<string, string> ImpactLevels)

@@ -89,9 +89,9 @@ public static class AlertLatency
         var hub = hubBuilder
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
             .Build();
-        hub.On<AlertsUpdate>(nameof(IDashboardClient.AlertsChanged), update =>
+        hub.On<DashboardChanges>(nameof(IDashboardClient.Changed), update =>
         {
-            if (update.Alerts.Any(a => wanted(a) && a.State == AlertState.Firing)) alerted.TrySetResult();
+            if (update.Alerts is { } board && board.Alerts.Any(a => wanted(a) && a.State == AlertState.Firing)) alerted.TrySetResult();
         });
         await hub.StartAsync(cancellation);
         await hub.InvokeAsync("Subscribe", new Subscription(scenario), cancellation);

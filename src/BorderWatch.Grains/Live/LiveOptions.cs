@@ -9,11 +9,11 @@ public sealed class LiveOptions
 
     /// <summary>How often a silo sends the changes it gathered to the front ends (merged per sector and asset).</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "BorderWatch:Live:PublishInterval must be between 1 ms and a day")]
-    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The least time between two messages to one dashboard connection; what changes in between is merged.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "BorderWatch:Live:SendInterval must be between 1 ms and a day")]
-    public TimeSpan SendInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan SendInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How often counts are re-read even without changes, so that "last hour" rolls on as the clock moves.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "BorderWatch:Live:RefreshInterval must be between 1 ms and a day")]
@@ -39,12 +39,12 @@ public sealed class LiveOptions
 
     /// <summary>
     /// At most this many new detections a silo sends a scenario's dashboards each publish round (the newest by
-    /// event time), and a connection is sent each time: the events layer shows a sample of a flood (250 a second to a
-    /// browser at most), the counts take every one. Real feeds bring a few an hour; larger messages would hold up the
+    /// event time), and a connection is sent each time: the events layer shows a sample of a flood (240 a second to a
+    /// browser at most, at the default intervals), the counts take every one. Real feeds bring a few an hour; larger messages would hold up the
     /// counters behind them.
     /// </summary>
     [Range(0, 100_000, ErrorMessage = "BorderWatch:Live:MaxDetectionsPerRound must be between 0 and 100000")]
-    public int MaxDetectionsPerRound { get; set; } = 25;
+    public int MaxDetectionsPerRound { get; set; } = 12;
 
     /// <summary>How many of a scenario's newest detections its events layer keeps (those of the last 24 hours).</summary>
     [Range(0, 100_000, ErrorMessage = "BorderWatch:Live:RecentDetections must be between 0 and 100000")]

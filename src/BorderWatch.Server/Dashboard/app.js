@@ -212,11 +212,14 @@
     document.body.dataset.scenario = snapshot.scenario;
     basemapDrawn.then(() => { document.body.dataset.ready = "true"; });
   });
-  connection.on("sectorsChanged", u => { setClock(u.clock); u.items.forEach(s => applyCounts("sector", s)); });
-  connection.on("routesChanged", u => { setClock(u.clock); u.items.forEach(r => applyCounts("route", r)); });
-  connection.on("assetsMoved", u => { setClock(u.clock); u.items.forEach(borderMap.moveAsset); });
-  connection.on("alertsChanged", showAlerts);
-  connection.on("detectionsSeen", u => { setClock(u.clock); u.items.forEach(borderEvents.add); });
+  connection.on("changed", c => {
+    setClock(c.clock);
+    if (c.alerts) showAlerts(c.alerts);
+    c.sectors.forEach(s => applyCounts("sector", s));
+    c.routes.forEach(r => applyCounts("route", r));
+    c.assets.forEach(borderMap.moveAsset);
+    c.detections.forEach(borderEvents.add);
+  });
 
   const showConnection = (text, why = "") => {
     const badge = $("#connection");

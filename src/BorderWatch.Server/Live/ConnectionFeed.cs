@@ -7,7 +7,7 @@ namespace BorderWatch.Server.Live;
 
 /// <summary>
 /// What one dashboard connection has yet to receive: the latest value per sector, route and asset, the alert board,
-/// and the new detections. A sending loop of its own sends it at most every <see cref="LiveOptions.SendInterval"/>;
+/// and the new detections. A sending loop of its own sends it, in one message, at most every <see cref="LiveOptions.SendInterval"/>;
 /// a client that reads slowly holds up only this loop, and meanwhile newer values replace older ones, so it misses
 /// intermediate states, never the last one (of detections, the newest round's worth).
 /// </summary>
@@ -81,11 +81,8 @@ internal sealed class ConnectionFeed(string connectionId, SubscriptionScope scop
                 if (!await _wake.WaitAsync(Timeout.InfiniteTimeSpan, _stop.Token)) continue;
                 var (snapshot, clock, sectors, routes, assets, alerts, detections, since) = Take();
                 if (snapshot is not null) await client.Snapshot(snapshot with { Alerts = scope.Filter(snapshot.Alerts) });
-                if (alerts is not null) await client.AlertsChanged(alerts);
-                if (sectors.Length > 0) await client.SectorsChanged(new(scope.Scenario, clock, sectors));
-                if (routes.Length > 0) await client.RoutesChanged(new(scope.Scenario, clock, routes));
-                if (assets.Length > 0) await client.AssetsMoved(new(scope.Scenario, clock, assets));
-                if (detections.Length > 0) await client.DetectionsSeen(new(scope.Scenario, clock, detections));
+                if (alerts is not null || sectors.Length + routes.Length + assets.Length + detections.Length > 0)
+                    await client.Changed(new(scope.Scenario, clock, sectors, routes, assets, detections, alerts));
                 if (since != default) BorderWatchMetrics.LiveLag.Record((DateTime.UtcNow - since).TotalSeconds);
                 await Task.Delay(options.SendInterval, _stop.Token);
             }

@@ -29,28 +29,23 @@ public sealed class DashboardClient : IAsyncDisposable
             Alerts = s.Alerts;
             Detections.AddRange(s.Detections);
         }));
-        _connection.On<AlertsUpdate>(nameof(IDashboardClient.AlertsChanged), u => Update(() => Alerts = u));
-        _connection.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.SectorsChanged), u => Update(() =>
+        _connection.On<DashboardChanges>(nameof(IDashboardClient.Changed), c => Update(() =>
         {
-            foreach (var x in u.Items) Sectors[x.Id] = x;
-            SectorMessages.Add(u);
+            if (c.Alerts is not null) Alerts = c.Alerts;
+            foreach (var x in c.Sectors) Sectors[x.Id] = x;
+            foreach (var x in c.Routes) Routes[x.Id] = x;
+            foreach (var x in c.Assets) Assets[x.Asset] = x;
+            Detections.AddRange(c.Detections);
+            Messages.Add((DateTime.UtcNow, c));
         }));
-        _connection.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.RoutesChanged), u => Update(() =>
-        {
-            foreach (var x in u.Items) Routes[x.Id] = x;
-        }));
-        _connection.On<DashboardUpdate<AssetUpdate>>(nameof(IDashboardClient.AssetsMoved), u => Update(() =>
-        {
-            foreach (var x in u.Items) Assets[x.Asset] = x;
-        }));
-        _connection.On<DashboardUpdate<DetectionUpdate>>(nameof(IDashboardClient.DetectionsSeen), u => Update(() => Detections.AddRange(u.Items)));
     }
 
     public DashboardSnapshot? Snapshot { get; private set; }
     public Dictionary<string, CountsUpdate> Sectors { get; } = [];
     public Dictionary<string, CountsUpdate> Routes { get; } = [];
     public Dictionary<string, AssetUpdate> Assets { get; } = [];
-    public List<DashboardUpdate<CountsUpdate>> SectorMessages { get; } = [];
+    /// <summary>Every change message after the snapshot, with when it came.</summary>
+    public List<(DateTime At, DashboardChanges Changes)> Messages { get; } = [];
 
     /// <summary>Every detection sent, in the snapshot and after it, in the order sent.</summary>
     public List<DetectionUpdate> Detections { get; } = [];

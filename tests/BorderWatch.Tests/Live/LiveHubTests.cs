@@ -48,7 +48,7 @@ public sealed class LiveHubTests(ServerFixture fixture)
         await PostAsync(scenario, Detection("e-1", T0, 36.43, 28.22, 7));   // off Rhodes: Eastern Mediterranean
         await dashboard.WaitUntilAsync(d => d.Routes["eastern-med"].Counts.AllTime.Persons == 7, Patience);
 
-        Assert.DoesNotContain("lampedusa", dashboard.Read(d => d.SectorMessages.SelectMany(m => m.Items).Select(s => s.Id).ToList()));
+        Assert.DoesNotContain("lampedusa", dashboard.Read(d => d.Messages.SelectMany(m => m.Changes.Sectors).Select(s => s.Id).ToList()));
         Assert.False(dashboard.Read(d => d.Routes.ContainsKey("central-med")));
     }
 
@@ -147,6 +147,27 @@ public sealed class LiveHubTests(ServerFixture fixture)
         await dashboard.WaitUntilAsync(d => d.Assets.Count == assets && d.Assets.Values.All(a => a.Latest.Time == final)
                                             && d.Sectors["lampedusa"].Counts.AllTime.Persons == 3, TimeSpan.FromSeconds(60));
         Assert.Equal(WebSocketState.Open, stuck.State);
+    }
+
+    [Fact]
+    public async Task Under_a_steady_feed_a_dashboard_gets_one_message_a_round_with_every_kind_of_change_in_it()
+    {
+        var scenario = await fixture.Server.NewScenarioAsync();
+        await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+
+        // Detections and positions together, as fast as the server answers, for two seconds.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var started = DateTime.UtcNow;
+        for (var n = 0; clock.Elapsed < TimeSpan.FromSeconds(2); n++)
+            await Task.WhenAll(PostAsync(scenario, Detection($"s-{n}", T0.AddSeconds(n), 35.50, 12.60, 1)),
+                PostPositionsAsync(scenario, Position("IT-CP-301", T0.AddSeconds(n), 35.40, 12.50, 10, 90)));
+        var span = clock.Elapsed;
+        await dashboard.WaitUntilAsync(d => d.Messages.Count > 0, Patience);
+
+        var messages = dashboard.Read(d => d.Messages.Where(m => m.At >= started && m.At <= started + span).Select(m => m.Changes).ToList());
+        // SendInterval is 50 ms: at most one message in each, and one more for the round the window opens in.
+        Assert.InRange(messages.Count, 1, (int)(span.TotalMilliseconds / 50) + 1);
+        Assert.Contains(messages, m => m.Sectors.Count > 0 && m.Routes.Count > 0 && m.Assets.Count > 0 && m.Detections.Count > 0);
     }
 
     private async Task PostAsync(string scenario, params string[] detections)

@@ -134,12 +134,12 @@ public sealed class AisBench(Action<string> progress)
         var clock = Stopwatch.StartNew();
         var probeStart = Start.AddSeconds((first / vessels + 1) * 10); // the fleet's clock, where the feed has got to
         await using var hub = hubBuilder.Build();
-        hub.On<DashboardUpdate<AssetUpdate>>(nameof(IDashboardClient.AssetsMoved), update =>
+        hub.On<DashboardChanges>(nameof(IDashboardClient.Changed), update =>
         {
             var now = clock.ElapsedTicks;
             lock (heardAt)
             {
-                foreach (var item in update.Items)
+                foreach (var item in update.Assets)
                 {
                     if (!uint.TryParse(item.Asset, out var mmsi) || mmsi < FirstProbe || mmsi >= FirstProbe + Probes) continue;
                     // Probe report b is vessel b mod 100 at second b: this one and its earlier reports have been seen.

@@ -39,10 +39,10 @@ public static class LatencyProbe
 
         await ScenarioClient.CreateAsync(http, scenario, $"POST-to-dashboard latency at {rate:N0} detections/s", cancellation);
         await using var hub = hubBuilder.Build();
-        hub.On<DashboardUpdate<CountsUpdate>>(nameof(IDashboardClient.SectorsChanged), update =>
+        hub.On<DashboardChanges>(nameof(IDashboardClient.Changed), update =>
         {
             var now = clock.ElapsedTicks;
-            var counted = update.Items.FirstOrDefault(s => s.Id == "lampedusa")?.Counts.AllTime.Detections ?? 0;
+            var counted = update.Sectors.FirstOrDefault(s => s.Id == "lampedusa")?.Counts.AllTime.Detections ?? 0;
             lock (latencies)
             {
                 while (heard < batches && (heard + 1L) * perBatch <= counted && sentAt[heard] != 0)
