@@ -31,7 +31,14 @@ public static class BorderWatchMetrics
     public static readonly Counter<long> AlertsFired = Meter.CreateCounter<long>("borderwatch.alerts.fired", "{alert}", "Alerts that fired, by target kind");
     public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("borderwatch.webhooks.deliveries", "{delivery}", "Webhook notices delivered or dead-lettered, by webhook and outcome");
 
-    public static readonly UpDownCounter<long> AssetsActive = Meter.CreateUpDownCounter<long>("borderwatch.assets.active", "{asset}", "Asset grains in memory");
+    // Kept as a number, not only as an instrument: /api/diagnostics/memory reports it, so that `borderwatch bench`
+    // can wait for idle assets to leave memory before it measures their return.
+    private static long s_assetsInMemory;
+    private static readonly ObservableUpDownCounter<long> AssetsActive = Meter.CreateObservableUpDownCounter("borderwatch.assets.active",
+        () => AssetsInMemory, "{asset}", "Assets in memory, in their fleets");
+
+    public static long AssetsInMemory => Interlocked.Read(ref s_assetsInMemory);
+    public static void AssetsLoaded(long change) => Interlocked.Add(ref s_assetsInMemory, change);
 
     // Gauges of state held in grains: each grain reports its scenario's figure here when it changes; the meter reads
     // the latest of each when it is collected.

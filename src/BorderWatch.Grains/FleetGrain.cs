@@ -68,7 +68,7 @@ public sealed class FleetGrain(
         if (_running is { } running) await running;
         if (_deleted) return;
         await SaveAsync(_assets.Values.Where(e => e.Dirty).ToList());
-        BorderWatchMetrics.AssetsActive.Add(-_assets.Count);
+        BorderWatchMetrics.AssetsLoaded(-_assets.Count);
     }
 
     public async Task<Immutable<Verdict[][]>> ReportAsync(AssetReport[] reports)
@@ -265,17 +265,23 @@ public sealed class FleetGrain(
 
     /// <summary>
     /// Saves the first <see cref="SavesPerCall"/> of them (the shard names the longest unsaved first); the rest wait
-    /// for the next wake, so that a wake naming thousands of assets holds reports up for one write at most.
+    /// for the next wake, so that a wake naming thousands of assets holds reports up for one write at most. An asset
+    /// read back only for this (its fleet lost it with a silo, or let it go, saved, after the shard named it) leaves
+    /// memory again at once: nothing has touched it.
     /// </summary>
     public Task SaveAsync(string[] assets) => RunAsync(async () =>
     {
-        await SaveAsync((await LoadAsync(assets.Take(SavesPerCall))).Where(e => e.Dirty).ToList());
+        var named = assets.Take(SavesPerCall).ToList();
+        var absent = named.Where(id => !_assets.ContainsKey(id)).ToList();
+        await SaveAsync((await LoadAsync(named)).Where(e => e.Dirty).ToList());
+        foreach (var id in absent)
+            if (_assets.TryGetValue(id, out var entry) && !entry.Dirty) Drop(id);
         return 0;
     });
 
     public Task DeleteAsync() => RunAsync(() =>
     {
-        BorderWatchMetrics.AssetsActive.Add(-_assets.Count);
+        BorderWatchMetrics.AssetsLoaded(-_assets.Count);
         _assets.Clear();
         _deleted = true;
         DeactivateOnIdle();
@@ -298,7 +304,7 @@ public sealed class FleetGrain(
             string[] reading = [.. absent];
             var recoveries = await _shard.RecoverManyAsync(reading);
             for (var i = 0; i < reading.Length; i++) _assets[reading[i]] = Recover(reading[i], recoveries[i]);
-            BorderWatchMetrics.AssetsActive.Add(reading.Length);
+            BorderWatchMetrics.AssetsLoaded(reading.Length);
         }
         var now = Environment.TickCount64;
         var assets = new Asset[names.Count];
@@ -355,6 +361,6 @@ public sealed class FleetGrain(
 
     private void Drop(string id)
     {
-        if (_assets.Remove(id)) BorderWatchMetrics.AssetsActive.Add(-1);
+        if (_assets.Remove(id)) BorderWatchMetrics.AssetsLoaded(-1);
     }
 }

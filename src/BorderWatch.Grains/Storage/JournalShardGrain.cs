@@ -194,24 +194,29 @@ public sealed class JournalShardGrain(
         return done.Task;
     }
 
+    /// <summary>Each member's saved state (read together where they lie together) and its records after it.</summary>
     public async Task<MemberRecovery[]> RecoverManyAsync(string[] members)
     {
+        var saved = new StateLocation?[members.Length];
+        var stored = new List<int>();
+        for (var i = 0; i < members.Length; i++)
+        {
+            if (_members.TryGetValue(members[i], out var at)) saved[i] = at;
+            if (at.Length > 0) stored.Add(i);
+        }
+        var states = await _states.ReadManyAsync([.. stored.Select(i => (saved[i]!.Value.At, saved[i]!.Value.Length))]);
         var recoveries = new MemberRecovery[members.Length];
-        for (var i = 0; i < members.Length; i++) recoveries[i] = await RecoverAsync(members[i]);
+        ShardTail? tail = null;
+        for (int i = 0, s = 0; i < members.Length; i++)
+        {
+            var state = s < stored.Count && stored[s] == i ? Convert.FromBase64String(Encoding.ASCII.GetString(states[s++])) : null;
+            if (saved[i] is not { } at || !_unsaved.ContainsKey(members[i])) recoveries[i] = new MemberRecovery(state, []);
+            else recoveries[i] = new MemberRecovery(state, (tail ??= await TailAsync()).RecordsOf(members[i], at.Covers));
+        }
         return recoveries;
     }
 
-    public async Task<MemberRecovery> RecoverAsync(string member)
-    {
-        if (!_members.TryGetValue(member, out var saved)) return new MemberRecovery(null, []);
-        var state = saved.Length > 0 ? await ReadStateAsync(saved) : null;
-        if (!_unsaved.ContainsKey(member)) return new MemberRecovery(state, []);
-        var tail = await TailAsync();
-        return new MemberRecovery(state, tail.RecordsOf(member, saved.Covers));
-    }
-
-    private async Task<byte[]> ReadStateAsync(StateLocation at) =>
-        Convert.FromBase64String(Encoding.ASCII.GetString(await _states.ReadAsync(at.At, at.Length)));
+    public async Task<MemberRecovery> RecoverAsync(string member) => (await RecoverManyAsync([member]))[0];
 
     public Task<ShardUsage> GetUsageAsync() => Task.FromResult(new ShardUsage(_ids?.Count ?? 0, _ids?.Bytes ?? 0));
 

@@ -11,6 +11,9 @@ public sealed class ShardLog
     // Reads go in pieces this large (longer when one line is): a shard's tail can run to gigabytes.
     private const int ReadBytes = 8 * 1024 * 1024;
 
+    // Ranges closer than this are read as one: the bytes between cost less than a request of their own.
+    private const int ReadGap = 64 * 1024;
+
     private readonly IJournalStorage _storage;
     private int _blocks;
     private bool _torn, _broken;
@@ -72,6 +75,34 @@ public sealed class ShardLog
 
     public Task<byte[]> ReadAsync(JournalPosition at, int length, CancellationToken cancellation = default) =>
         _storage.ReadAsync(at, length, cancellation);
+
+    /// <summary>
+    /// Reads several ranges, each whole, in order given; ranges of a segment that lie near each other (less than
+    /// <see cref="ReadGap"/> apart) come in one request. States saved together (a fleet saves hundreds a write)
+    /// are read back together: a request of 5,000 returning assets costs a few reads, not one a state.
+    /// </summary>
+    public async Task<byte[][]> ReadManyAsync(IReadOnlyList<(JournalPosition At, int Length)> ranges, CancellationToken cancellation = default)
+    {
+        var runs = new List<(JournalPosition At, long Length, List<int> Ranges)>();
+        foreach (var i in Enumerable.Range(0, ranges.Count).OrderBy(i => ranges[i].At))
+        {
+            var (at, length) = ranges[i];
+            if (runs.Count > 0 && runs[^1] is var (start, taken, members) && start.Segment == at.Segment
+                && at.Offset <= start.Offset + taken + ReadGap && at.Offset + length - start.Offset <= ReadBytes)
+            {
+                members.Add(i);
+                runs[^1] = (start, Math.Max(taken, at.Offset + length - start.Offset), members);
+            }
+            else runs.Add((at, length, [i]));
+        }
+        var read = new byte[ranges.Count][];
+        await Task.WhenAll(runs.Select(async run =>
+        {
+            var bytes = await _storage.ReadAsync(run.At, run.Length, cancellation);
+            foreach (var i in run.Ranges) read[i] = bytes.AsSpan((int)(ranges[i].At.Offset - run.At.Offset), ranges[i].Length).ToArray();
+        }));
+        return read;
+    }
 
     /// <summary>
     /// Appends NDJSON (whole lines, each ending in '\n'); durable when the task completes. Returns where the bytes

@@ -8,7 +8,7 @@ public static class AccessApi
 {
     public sealed record Caller(string? Name, IEnumerable<string> Roles, IEnumerable<string> Scenarios);
 
-    public sealed record MemoryUse(long ManagedBytes, long GcCommittedBytes, long WorkingSetBytes);
+    public sealed record MemoryUse(long ManagedBytes, long GcCommittedBytes, long WorkingSetBytes, long AssetsInMemory);
 
     public sealed record StorageUse(long JournalBytesWritten, long JournalAppends);
 
@@ -30,7 +30,7 @@ public static class AccessApi
             var managed = GC.GetTotalMemory(forceFullCollection: true);
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             // Committed by the GC: of the working set, what the managed heap holds on to (the rest is native).
-            return Results.Ok(new MemoryUse(managed, GC.GetGCMemoryInfo().TotalCommittedBytes, self.WorkingSet64));
+            return Results.Ok(new MemoryUse(managed, GC.GetGCMemoryInfo().TotalCommittedBytes, self.WorkingSet64, Grains.BorderWatchMetrics.AssetsInMemory));
         }).RequireAuthorization(Roles.Manage).Produces<MemoryUse>();
 
         // Totals since the process started, cheap to read (no collection): `borderwatch bench` reads them around each

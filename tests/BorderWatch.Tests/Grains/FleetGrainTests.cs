@@ -59,4 +59,31 @@ public sealed class FleetGrainTests(ClusterFixture fixture)
         Assert.Equal([0, 10, 20], (await asset.GetTrackAsync(T0, T0.AddHours(1))).Select(p => (int)(p.Time - T0).TotalMinutes));
         Assert.Equal(3L, (await asset.GetSpanAsync()).Records);
     }
+
+    [Fact]
+    public async Task Assets_that_return_together_read_their_saved_states_together_and_one_named_only_to_be_saved_leaves_again()
+    {
+        var scenario = ClusterFixture.NewScenario();
+        // 300 vessels of one fleet, each with a track of two points and, once idle, a saved state.
+        var shard = JournalShards.For(scenario, JournalShards.Assets, "v0");
+        string[] ids = [.. Enumerable.Range(0, 3_000).Select(i => $"v{i}").Where(id => JournalShards.For(scenario, JournalShards.Assets, id) == shard).Take(300)];
+        var fleet = Fleets.Of(fixture.Client, scenario, ids[0]);
+        Position At(string id, int i, int minute) => new(id, T0.AddMinutes(minute), 36.0 + i * 0.001, 13.5 + minute * 0.001, 3, 90, "vessel");
+        await fleet.ReportAsync([.. ids.Select((id, i) => new AssetReport(id, [At(id, i, 0), At(id, i, 1)], null))]);
+        await Eventually.HoldsAsync(async () => await fleet.CountInMemoryAsync() == 0, "the fleet let its idle assets go");
+
+        var states = fixture.Journals.StatesOf(shard);
+        var readsBefore = states.Reads;
+        var again = (await fleet.ReportAsync([.. ids.Select((id, i) => new AssetReport(id, [At(id, i, 0), At(id, i, 1), At(id, i, 2)], null))])).Value;
+        Assert.All(again, verdicts => Assert.Equal([Verdict.Duplicate, Verdict.Duplicate, Verdict.Accepted], verdicts)); // nothing lost, nothing counted twice
+        Assert.InRange(states.Reads - readsBefore, 1, 30); // states saved side by side come in one read, not one a state
+        Assert.Equal(ids.Length, await fleet.CountInMemoryAsync());
+        Assert.Equal(3L * ids.Length, (await fleet.GetSpanAsync(ids)).Records);
+
+        // Saved and gone, then named by the shard (its list of the unsaved was made before the save): read back to
+        // be saved, and let go again at once, not held for another idle period.
+        await Eventually.HoldsAsync(async () => await fleet.CountInMemoryAsync() == 0, "the fleet let its idle assets go again");
+        await fleet.SaveAsync(ids[..10]);
+        Assert.Equal(0, await fleet.CountInMemoryAsync());
+    }
 }

@@ -18,6 +18,9 @@ public sealed class FaultyJournals(IJournalStorageProvider real) : IJournalStora
     /// <summary>...and of its state log.</summary>
     public LogFaults StatesOf(string shardKey) => _faults.GetOrAdd(JournalStore.StatePrefix(shardKey), _ => new LogFaults());
 
+    /// <summary>...and of any log, by its prefix.</summary>
+    public LogFaults OfLog(string prefix) => _faults.GetOrAdd(prefix, _ => new LogFaults());
+
     public IJournalStorage Open(string prefix) => new FaultyStorage(real.Open(prefix), _faults.GetOrAdd(prefix, _ => new LogFaults()));
 
     private sealed class FaultyStorage(IJournalStorage storage, LogFaults faults) : IJournalStorage
@@ -29,6 +32,7 @@ public sealed class FaultyJournals(IJournalStorageProvider real) : IJournalStora
 
         public async Task<byte[]> ReadAsync(JournalPosition at, long length, CancellationToken cancellation = default)
         {
+            Interlocked.Increment(ref faults.Reads);
             if (faults.HoldReads is var (from, hold) && at >= from) await hold.PassAsync(at);
             return await storage.ReadAsync(at, length, cancellation);
         }
@@ -60,6 +64,9 @@ public sealed class LogFaults
 {
     /// <summary>Appends so far (blocks, not writes).</summary>
     public int Appends;
+
+    /// <summary>Read requests so far.</summary>
+    public int Reads;
 
     /// <summary>Holds the append numbered <c>At</c> until the gate opens.</summary>
     public (int At, Gate Gate)? HoldAppend { get; set; }

@@ -68,6 +68,35 @@ public sealed class ShardLogTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Ranges_read_together_each_come_back_whole_in_the_order_asked_and_neighbours_share_a_read()
+    {
+        var prefix = $"{ClusterFixture.NewScenario()}/log/test";
+        var journals = new FaultyJournals(new JournalStore(new BlobServiceClient(fixture.StorageConnection),
+            Options.Create(new JournalOptions { MaxBlockBytes = 64 * 1024, MaxBlocksPerSegment = 4 })));
+        var storage = journals.Open(prefix);
+        var (log, _) = await ReadAsync(storage);
+        // Segment 0: ten 41-byte lines (a block), 100 KB of filler (two), ten more (one); segment 1: ten more.
+        var starts = new List<(JournalPosition At, int Length)>();
+        foreach (var part in new[] { "a", "filler", "b", "c" })
+        {
+            var bytes = part == "filler" ? Lines(part, 1, width: 100 * 1024) : Lines(part, 10);
+            var at = await log.AppendAsync(bytes);
+            if (part != "filler") starts.AddRange(Enumerable.Range(0, 10).Select(i => (at.Plus(i * 41), 41)));
+        }
+        Assert.Equal((0, 1), (starts[19].At.Segment, starts[20].At.Segment));
+
+        (JournalPosition, int)[] asked = [starts[25], starts[3], starts[1], starts[2], starts[14], starts[3], starts[29]];
+        var reads = journals.OfLog(prefix).Reads;
+        var read = await log.ReadManyAsync(asked);
+        // a-1, a-2, a-3 lie side by side; b-4 is past the filler; c-5 and c-9 are in the next segment.
+        Assert.Equal(3, journals.OfLog(prefix).Reads - reads);
+
+        Assert.Equal(["{\"line\":\"c-5\"}", "{\"line\":\"a-3\"}", "{\"line\":\"a-1\"}", "{\"line\":\"a-2\"}", "{\"line\":\"b-4\"}", "{\"line\":\"a-3\"}", "{\"line\":\"c-9\"}"],
+            read.Select(b => Encoding.ASCII.GetString(b).TrimEnd()));
+        for (var i = 0; i < asked.Length; i++) Assert.Equal(await storage.ReadAsync(asked[i].Item1, asked[i].Item2), read[i]);
+    }
+
+    [Fact]
     public async Task A_line_longer_than_a_block_or_a_read_piece_is_written_and_read_whole()
     {
         var storage = NewLog(maxBlockBytes: 1000);

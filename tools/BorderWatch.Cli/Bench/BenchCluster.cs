@@ -128,7 +128,8 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         using var json = System.Text.Json.JsonDocument.Parse(await siloHttp.GetStringAsync("/api/diagnostics/memory"));
         var root = json.RootElement;
-        return new(root.GetProperty("managedBytes").GetInt64(), root.GetProperty("workingSetBytes").GetInt64(), root.GetProperty("gcCommittedBytes").GetInt64());
+        return new(root.GetProperty("managedBytes").GetInt64(), root.GetProperty("workingSetBytes").GetInt64(), root.GetProperty("gcCommittedBytes").GetInt64(),
+            root.GetProperty("assetsInMemory").GetInt64());
     }
 
     /// <summary>The bytes a silo wrote to the journal of a scenario since it started.</summary>
@@ -138,8 +139,8 @@ public sealed class BenchCluster : IAsyncDisposable
         return json.RootElement.GetProperty("journalBytesWritten").GetInt64();
     }
 
-    /// <summary>A silo's managed heap after a full collection, its working set, and what the GC keeps committed, in bytes.</summary>
-    public sealed record SiloMemory(long Managed, long WorkingSet, long GcCommitted);
+    /// <summary>A silo's managed heap after a full collection, its working set, and what the GC keeps committed, in bytes; and the assets its fleets hold.</summary>
+    public sealed record SiloMemory(long Managed, long WorkingSet, long GcCommitted, long AssetsInMemory);
 
     /// <summary>The answering process's totals since it started: bytes allocated, seconds the GC paused it, CPU seconds, uptime.</summary>
     public static async Task<RuntimeTotals> RuntimeAsync(HttpClient siloHttp)

@@ -16,7 +16,7 @@ public static class BenchCommand
         var json = new Option<FileInfo>("--json") { Description = "Write the results here as JSON, to compare runs" };
         var runs = new Option<int?>("--runs") { Description = "Runs per throughput figure (default 3, quick 2): median and spread" };
         var fleets = new Option<int[]>("--fleets") { Description = "Fleet sizes to measure (default 10000 100000; quick 2000)", AllowMultipleArgumentsPerToken = true };
-        var only = new Option<string[]>("--only") { Description = "Only these measures: detections, positions, ais, latency, storage, replay, scaling", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--only") { Description = "Only these measures: detections, positions, ais, latency, storage, replay, scaling, return", AllowMultipleArgumentsPerToken = true };
         var soak = new Option<string?>("--soak") { Description = "Instead: a steady load for this long (default 30m; 90s, 45m, 2h), read every minute; writes a chart beside the JSON", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("bench", "Measure throughput, latency, memory, replay time and scaling on this machine") { quick, json, runs, fleets, only, soak };
         command.SetAction(async (result, cancellation) =>
@@ -57,7 +57,7 @@ public static class BenchCommand
     public sealed record Plan(bool Quick, int Runs, TimeSpan ServerWarmup, TimeSpan Warmup, TimeSpan Window, int[] Fleets, int LatencySeconds, bool Replay, bool Scaling, bool Storage,
         IReadOnlySet<string>? Only = null)
     {
-        public static readonly string[] Measures = ["detections", "positions", "ais", "latency", "storage", "replay", "scaling"];
+        public static readonly string[] Measures = ["detections", "positions", "ais", "latency", "storage", "replay", "scaling", "return"];
 
         public bool Wants(string measure) => Only is null || Only.Contains(measure);
 

@@ -24,45 +24,50 @@ public sealed partial class BenchRun(BenchCommand.Plan plan)
 
         var receiver = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0); // the AIS receiver the server's TCP source reads
         receiver.Start();
-        await using (var cluster = await StartAsync(serverDll, silos: 1, AisBench.Settings(receiver)))
+        // The measures of one silo share it; scaling and returns start their own.
+        if (BenchCommand.Plan.Measures.Except(["scaling", "return"]).Any(plan.Wants))
         {
-            using var http = cluster.CreateClient();
-            var idle = await BenchCluster.SiloMemoryAsync(http);
-            await WarmUpAsync(http, cancellation);
-            if (plan.Wants("detections"))
+            await using (var cluster = await StartAsync(serverDll, silos: 1, AisBench.Settings(receiver)))
             {
-                var (one, costs) = await DetectionsAsync(http, "one silo", cancellation, () => BenchCluster.RuntimeAsync(http));
-                detections = one.Median;
-                _details["detections"] = one;
-                _details["detectionsCost"] = costs;
-                Row("ingest, detections/s (4 feeders, 5,000 a batch); what a detection cost the silo", $"{one}; {costs}", ">= 250,000");
+                using var http = cluster.CreateClient();
+                var idle = await BenchCluster.SiloMemoryAsync(http);
+                await WarmUpAsync(http, cancellation);
+                if (plan.Wants("detections"))
+                {
+                    var (one, costs) = await DetectionsAsync(http, "one silo", cancellation, () => BenchCluster.RuntimeAsync(http));
+                    detections = one.Median;
+                    _details["detections"] = one;
+                    _details["detectionsCost"] = costs;
+                    Row("ingest, detections/s (4 feeders, 5,000 a batch); what a detection cost the silo", $"{one}; {costs}", ">= 250,000");
+                }
+
+                foreach (var fleet in plan.Wants("positions") ? plan.Fleets : [])
+                {
+                    var (perSecond, bytes) = await FleetAsync(http, fleet, cancellation);
+                    if (fleet == plan.Fleets[0]) (positions, perAsset) = (perSecond, bytes);
+                }
+
+                if (plan.Wants("ais")) await AisAsync(cluster, http, receiver, cancellation);
+
+                foreach (var rate in plan.Wants("latency") ? LatencyRates : [])
+                {
+                    Header($"Latency at {rate:N0} detections/s, {plan.LatencySeconds} s");
+                    var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), rate, plan.LatencySeconds, $"bench-latency-{rate}", Progress, cancellation);
+                    _details[$"latency{rate}"] = probe.Latency;
+                    Row($"POST to dashboard at {rate:N0}/s, p50 / p95 / p99 ms", probe.Latency is { } l ? $"{l.P50:N0} / {l.P95:N0} / {l.P99:N0}" : "nothing heard",
+                        rate == 10_000 ? "p99 < 250" : "");
+                    if (rate == 10_000) (p50, p99) = (probe.Latency?.P50, probe.Latency?.P99);
+                }
+
+                if (plan.Storage && plan.Wants("storage")) await LastingAsync(http, cancellation);
+                if (plan.Replay && plan.Wants("replay")) replay = await ReplayAsync(cluster, cancellation);
+                _details["idleMemory"] = idle;
             }
-
-            foreach (var fleet in plan.Wants("positions") ? plan.Fleets : [])
-            {
-                var (perSecond, bytes) = await FleetAsync(http, fleet, cancellation);
-                if (fleet == plan.Fleets[0]) (positions, perAsset) = (perSecond, bytes);
-            }
-
-            if (plan.Wants("ais")) await AisAsync(cluster, http, receiver, cancellation);
-
-            foreach (var rate in plan.Wants("latency") ? LatencyRates : [])
-            {
-                Header($"Latency at {rate:N0} detections/s, {plan.LatencySeconds} s");
-                var probe = await LatencyProbe.MeasureAsync(http, cluster.Hub(), rate, plan.LatencySeconds, $"bench-latency-{rate}", Progress, cancellation);
-                _details[$"latency{rate}"] = probe.Latency;
-                Row($"POST to dashboard at {rate:N0}/s, p50 / p95 / p99 ms", probe.Latency is { } l ? $"{l.P50:N0} / {l.P95:N0} / {l.P99:N0}" : "nothing heard",
-                    rate == 10_000 ? "p99 < 250" : "");
-                if (rate == 10_000) (p50, p99) = (probe.Latency?.P50, probe.Latency?.P99);
-            }
-
-            if (plan.Storage && plan.Wants("storage")) await LastingAsync(http, cancellation);
-            if (plan.Replay && plan.Wants("replay")) replay = await ReplayAsync(cluster, cancellation);
-            _details["idleMemory"] = idle;
         }
         receiver.Stop();
 
         if (plan.Scaling && plan.Wants("scaling")) await ClusterAsync(serverDll, cancellation);
+        if (!plan.Quick && plan.Wants("return")) await ReturnAsync(serverDll, cancellation);
 
         AnsiConsole.Write(_table);
         return new BenchResults(Machine(), DateTimeOffset.UtcNow, Commit(root), plan.Quick, detections, positions, p50, p99, perAsset, replay, _details);

@@ -116,7 +116,7 @@ public sealed class Workloads(SectorCatalogue catalogue)
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static long AcceptedOf(string answer)
+    public static long AcceptedOf(string answer)
     {
         using var json = System.Text.Json.JsonDocument.Parse(answer);
         return json.RootElement.GetProperty("accepted").GetInt64();
