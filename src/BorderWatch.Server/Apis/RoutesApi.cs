@@ -8,7 +8,7 @@ public static class RoutesApi
 {
     public sealed record RouteView(string Id, string Name, IReadOnlyList<string> Sectors, Tally LastHour, Tally Last24h, Tally Last7d, Tally AllTime, DateTimeOffset? LatestEvent);
     public sealed record RouteList(string Scenario, DateTimeOffset AsOf, RouteView[] Routes, WindowCounts Unassigned);
-    public sealed record RouteBaseline(string Scenario, string Route, BucketSize Bucket, DateTimeOffset From, DateTimeOffset To, double Threshold, IReadOnlyList<BaselinePoint> Points);
+    public sealed record RouteBaseline(string Scenario, string Route, BucketSize Bucket, DateTimeOffset From, DateTimeOffset To, double Threshold, string Metric, IReadOnlyList<BaselinePoint> Points);
     public sealed record RouteSeries(string Scenario, string Route, BucketSize Bucket, DateTimeOffset From, DateTimeOffset To, DateTimeOffset? RetainedFrom, IReadOnlyList<SeriesPoint> Points);
 
     public static void MapRoutesApi(this IEndpointRouteBuilder app)
@@ -49,7 +49,7 @@ public static class RoutesApi
             var alerts = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new();
             if (alerts.RuleFor("route", id, w.Bucket) is not { } rule) return Problems.BadRequest("bucket", $"No alert rule judges {id} by the {w.Bucket.ToString().ToLowerInvariant()}; the rules judge hours and days.");
             var points = await grains.GetGrain<IAlertsGrain>(name).GetBaselineAsync(id, w.Bucket, w.From, w.To);
-            return Results.Ok(new RouteBaseline(name, id, w.Bucket, w.From, w.To, rule.Sensitivity, points));
+            return Results.Ok(new RouteBaseline(name, id, w.Bucket, w.From, w.To, rule.Sensitivity, rule.Metric.ToString().ToLowerInvariant(), points));
         }).Produces<RouteBaseline>();
     }
 }

@@ -60,6 +60,11 @@
   const showCount = () => { $("#asset-filter [data-field=shown]").textContent = `${number(borderMap.assetCount())} shown`; };
   borderMap.filterAssets(assetFilter($("#asset-filter"), test => { borderMap.filterAssets(test); showCount(); })());
   setInterval(showCount, 2000);
+  borderHistory.start({
+    api, scenario: () => state.scenario,
+    clock: () => state.clock && state.clock.at + (Date.now() - state.clock.readAt),
+    name: (kind, id) => kind === "route" ? state.routes.get(id) || id : state.sectors.get(id)?.name || id,
+  });
   const catalogue = await (await api("api/catalogue")).json();
   for (const f of catalogue.features) state.sectors.set(f.properties.id, f.properties);
   for (const r of catalogue.routes) state.routes.set(r.id, r.name);
@@ -91,8 +96,8 @@
       row.innerHTML = `<th></th><td data-field="lastHour">0</td><td data-field="last24h">0</td>
         <td><svg data-field="spark" role="img" aria-label="persons per hour, last 24 h"></svg></td>`;
       row.querySelector("th").textContent = name;
-      row.title = "Show this route on the map";
-      row.addEventListener("click", () => borderMap.zoomTo(`${id}-area`));
+      row.title = "Show this route on the map, and its chart";
+      row.addEventListener("click", () => { borderMap.zoomTo(`${id}-area`); borderHistory.open("route", id); });
       body.appendChild(row);
     }
   }
@@ -108,6 +113,7 @@
   function select(id) {
     state.selected = id;
     showSector();
+    borderHistory.open("sector", id);
   }
 
   function showSector() {
@@ -129,7 +135,6 @@
       field(`${window}-detections`).textContent = number(update.counts[window].detections);
       field(`${window}-persons`).textContent = number(update.counts[window].persons);
     }
-    charts.bars(field("chart"), update.hourly.map(p => p.persons), update.hourly.map(p => p.start.slice(0, 16).replace("T", " ")));
   }
 
   // The alert board: active alerts first, then those resolved in the last 24 h; sectors under a firing alert flash.
@@ -170,7 +175,12 @@
     }
     const zoomTo = asset ? () => borderMap.map.setView([asset.lat, asset.lon], Math.max(9, borderMap.map.getZoom()))
       : () => borderMap.zoomTo(alert.target === "sector" ? alert.targetId : `${alert.targetId}-area`);
-    item.addEventListener("click", e => { if (e.target.tagName !== "BUTTON") zoomTo(); });
+    // Counts alerts open their evidence: the target's chart at the alert's window.
+    item.addEventListener("click", e => {
+      if (e.target.tagName === "BUTTON") return;
+      zoomTo();
+      if (alert.target !== "asset") borderHistory.openAlert(alert);
+    });
     return item;
   }
 

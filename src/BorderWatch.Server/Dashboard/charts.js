@@ -1,4 +1,4 @@
-// Small SVG charts: a route's sparkline and a sector's hourly bars. Values are the hourly persons of the last 24 h.
+// A route's sparkline, small SVG: the hourly persons of the last 24 h. Charts over time are history.js's.
 "use strict";
 
 const charts = (() => {
@@ -24,20 +24,5 @@ const charts = (() => {
     svg.appendChild(element("polyline", { class: "spark", points }));
   }
 
-  function bars(svg, values, labels) {
-    clear(svg);
-    const max = Math.max(1, ...values);
-    const width = 240 / values.length;
-    values.forEach((v, i) => {
-      const height = 70 * v / max;
-      const bar = element("rect", { class: "bar", x: i * width + 1, y: 75 - height, width: width - 2, height });
-      const title = element("title", {});
-      title.textContent = `${labels[i]}: ${v} persons`;
-      bar.appendChild(title);
-      svg.appendChild(bar);
-    });
-    svg.appendChild(element("line", { class: "axis", x1: 0, y1: 75, x2: 240, y2: 75 }));
-  }
-
-  return { sparkline, bars };
+  return { sparkline };
 })();

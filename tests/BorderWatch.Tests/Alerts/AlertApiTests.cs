@@ -17,8 +17,7 @@ public sealed class AlertApiTests(ServerFixture fixture)
     public async Task One_surge_raises_exactly_one_alert_for_its_route_in_its_window_which_is_acknowledged_and_then_resolves()
     {
         var scenario = await fixture.Server.NewScenarioAsync();
-        await PostAsync(Http, scenario, Lines(0, SurgeTo + 1).Select(l => l.Line));
-        var firing = await SettledAlertsAsync(Http, scenario, a => a.Route().Any());
+        var firing = await SurgeAsync(Http, scenario);
 
         var alert = Assert.Single(firing.Route());
         Assert.Equal(("central-med", "day", "firing", "spike"), (alert.Text("targetId"), alert.Text("bucket"), alert.Text("state"), alert.Text("direction")));
@@ -35,6 +34,7 @@ public sealed class AlertApiTests(ServerFixture fixture)
         string At(int day) => Uri.EscapeDataString(Day(day).ToString("O"));
         var baseline = await Http.GetJsonAsync($"/api/routes/central-med/baseline?scenario={scenario}&bucket=day&from={At(60)}&to={At(SurgeTo + 1)}");
         var points = baseline["points"]!.AsArray().Select(p => p!).ToList();
+        Assert.Equal("detections", baseline.Text("metric"));
         Assert.Equal(SurgeTo + 1 - 60, points.Count);
         foreach (var point in points)
         {
@@ -75,9 +75,7 @@ public sealed class AlertApiTests(ServerFixture fixture)
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
         var silence = Assert.Single((await Http.GetJsonAsync($"/api/silences?scenario={scenario}")).AsArray())!;
-        await PostAsync(Http, scenario, Lines(0, SurgeTo + 1).Select(l => l.Line));
-
-        var alert = (await SettledAlertsAsync(Http, scenario, a => a.Route().Any())).Route().Single();
+        var alert = (await SurgeAsync(Http, scenario)).Route().Single();
         Assert.Equal(silence.Text("id"), alert.Text("silencedBy"));
 
         var pozzallo = await Http.GetJsonAsync($"/api/sectors/pozzallo/impact?scenario={scenario}");

@@ -43,6 +43,13 @@ public static class SpikeFeed
         }
     }
 
+    /// <summary>Posts the feed up to the surge's last day; returns the scenario's alerts once its route alert is firing.</summary>
+    public static async Task<JsonArray> SurgeAsync(HttpClient http, string scenario)
+    {
+        await PostAsync(http, scenario, Lines(0, SurgeTo + 1).Select(l => l.Line));
+        return await SettledAlertsAsync(http, scenario, a => a.Route().Any());
+    }
+
     /// <summary>The scenario's alerts once evaluation has caught up: two readings a second apart agree and satisfy <paramref name="until"/>.</summary>
     public static async Task<JsonArray> SettledAlertsAsync(HttpClient http, string scenario, Func<JsonArray, bool> until)
     {
