@@ -65,6 +65,13 @@
     clock: () => state.clock && state.clock.at + (Date.now() - state.clock.readAt),
     name: (kind, id) => kind === "route" ? state.routes.get(id) || id : state.sectors.get(id)?.name || id,
   });
+  display.onChange(() => { borderMap.restyle(); borderHistory.restyle(); });
+  display.start({
+    "/": () => $("#scenario").focus(),
+    a: () => $("#alerts li")?.click(),
+    Escape: borderHistory.close,
+    1: () => borderHistory.range("48h"), 2: () => borderHistory.range("30d"), 3: () => borderHistory.range("1y"), 4: () => borderHistory.range("all"),
+  });
   const catalogue = await (await api("api/catalogue")).json();
   for (const f of catalogue.features) state.sectors.set(f.properties.id, f.properties);
   for (const r of catalogue.routes) state.routes.set(r.id, r.name);

@@ -19,7 +19,7 @@ const borderHistory = (() => {
   function start(options) {
     env = options;
     panel = document.querySelector("#history");
-    panel.querySelectorAll("[data-range]").forEach(b => b.addEventListener("click", () => show({ ...shown, range: b.dataset.range, focus: null })));
+    panel.querySelectorAll("[data-range]").forEach(b => b.addEventListener("click", () => range(b.dataset.range)));
     panel.querySelector("[data-action=csv]").addEventListener("click", download);
     panel.querySelector("[data-action=close]").addEventListener("click", close);
     new ResizeObserver(() => plot && plot.setSize(size())).observe(panel);
@@ -79,12 +79,11 @@ const borderHistory = (() => {
       const at = Date.parse(p.start), b = expected.get(at);
       return { start: p.start, at, persons: p.persons, detections: p.detections, expected: b?.expected ?? null, upper: b?.upper ?? null };
     });
-    const step = bucket === "day" ? day : hour;
     const windows = alerts.alerts
       .filter(a => a.target !== "asset" && (view.kind === "route" ? a.target === "route" && a.targetId === view.id : a.targetId === view.id || a.sectors.includes(view.id)))
       .map(a => ({ id: a.id, from: Date.parse(a.start), to: Date.parse(a.end ?? a.start) + (a.bucket === "day" ? day : hour), state: a.state }));
     shown = { ...view, bucket, from, to, rows, windows, metric: baseline?.metric ?? "persons" };
-    draw(step);
+    draw();
     panel.querySelector("[data-field=title]").textContent = env.name(view.kind, view.id);
     panel.querySelector("[data-field=bucket]").textContent = `per ${bucket}, ${iso(from).slice(0, 16).replace("T", " ")} to ${iso(to).slice(0, 16).replace("T", " ")} UTC`;
     panel.querySelectorAll("[data-range]").forEach(b => b.setAttribute("aria-pressed", String(b.dataset.range === view.range)));
@@ -94,13 +93,18 @@ const borderHistory = (() => {
     panel.dataset.state = "shown";
   }
 
-  const size = () => ({ width: Math.max(200, panel.clientWidth - 30), height: document.body.classList.contains("wall") ? 320 : 190 });
+  const wall = () => document.documentElement.dataset.layout === "wall";
+  const size = () => ({ width: Math.max(200, panel.clientWidth - 30), height: wall() ? 420 : 190 });
 
-  function draw(step) {
+  function draw() {
     const { rows, windows, focus } = shown;
+    const step = shown.bucket === "day" ? day : hour;
     const data = [rows.map(r => r.at / 1e3), rows.map(r => r.persons), rows.map(r => r.detections), rows.map(r => r.expected), rows.map(r => r.upper)];
-    const text = getComputedStyle(panel).color, grid = getComputedStyle(panel).getPropertyValue("--chart-grid").trim() || "rgba(128,128,128,.25)";
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+    const grid = display.colour("chart-grid");
+    // Operations read UTC on a 24-hour clock: "09-11 04:00", or the date alone for days.
+    const tick = (u, splits) => splits.map(s => step === day ? iso(s * 1e3).slice(0, 10) : iso(s * 1e3).slice(5, 16).replace("T", " "));
+    const font = `${wall() ? 18 : 11}px system-ui, sans-serif`; // a canvas takes no rem
+    const axis = { stroke: display.colour("text"), grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, font, labelFont: `bold ${font}` };
     const bands = u => {
       const { ctx } = u, { top, height } = u.bbox;
       for (const w of windows) {
@@ -123,7 +127,8 @@ const borderHistory = (() => {
         { label: `expected ${shown.metric}`, scale: shown.metric, stroke: colours.expected, width: 1.5, dash: [6, 4], show: rows.some(r => r.expected != null) },
         { label: `alert level (${shown.metric})`, scale: shown.metric, stroke: colours.upper, width: 1.5, dash: [2, 3], show: rows.some(r => r.upper != null) },
       ],
-      axes: [{ ...axis }, { ...axis, scale: "persons", label: "persons", size: 50 }, { ...axis, scale: "detections", side: 1, label: "detections", grid: { show: false }, size: 40 }],
+      axes: [{ ...axis, values: tick, space: wall() ? 160 : 80 }, { ...axis, scale: "persons", label: "persons", size: wall() ? 90 : 50 },
+        { ...axis, scale: "detections", side: 1, label: "detections", grid: { show: false }, size: wall() ? 70 : 40 }],
       hooks: { drawClear: [bands] },
     }, data, panel.querySelector("[data-field=chart]"));
   }
@@ -151,5 +156,11 @@ const borderHistory = (() => {
     expected: [...plot.data[3]], upper: [...plot.data[4]], windows: shown.windows.map(w => ({ id: w.id, from: iso(w.from), to: iso(w.to) })),
   };
 
-  return { start, open, openAlert, close, current, csv };
+  /** Another range of the chart shown: "48h", "30d", "1y" or "all". */
+  const range = name => shown && show({ ...shown, range: name, focus: null });
+
+  /** Draws again in the page's current palette and size. */
+  const restyle = () => shown && plot && draw();
+
+  return { start, open, openAlert, close, range, restyle, current, csv };
 })();

@@ -2,7 +2,8 @@
 "use strict";
 
 const borderMap = (() => {
-  const impactColours = { low: "#2e7d32", medium: "#f9a825", high: "#c62828", critical: "#6a1b9a" };
+  // Colours come from the page's palette (app.css), light or dark: the canvas needs them as values.
+  const palette = () => Object.fromEntries(["patrol", "vessel", "stale"].map(n => [n, display.colour(n)]));
   const trailLength = 12;
   const map = L.map("map", { zoomControl: true, preferCanvas: false }).setView([40, 15], 4);
   map.createPane("basemap").style.zIndex = 250; // under the sectors, whenever the outlines arrive
@@ -37,13 +38,13 @@ const borderMap = (() => {
     for (const feature of features) {
       const p = feature.properties;
       const layer = L.geoJSON(feature, {
-        style: { color: impactColours[p.impactLevel] || "#555", weight: p.kind === "area" ? 1.5 : 2.5, ...fill(0) },
+        style: { weight: p.kind === "area" ? 1.5 : 2.5, ...fill(0) },
       }).addTo(map);
       layer.bindTooltip(textLines([p.name]), { sticky: true });
       layer.on("click", () => onSelect(p.id));
       layer.eachLayer(l => {
         const e = l.getElement();
-        e.classList.add("bw-sector");
+        e.classList.add("bw-sector", `impact-${p.impactLevel}`);
         e.dataset.sector = p.id;
       });
       layer.catalogued = p.cataloguedImpactLevel || p.impactLevel;
@@ -55,8 +56,13 @@ const borderMap = (() => {
   function showAlerts(levels, flashing) {
     for (const [id, layer] of sectorLayers) {
       const level = levels[id] || layer.catalogued;
-      layer.setStyle({ color: impactColours[level] || "#555" });
-      layer.eachLayer(l => l.getElement()?.classList.toggle("bw-alert", flashing.has(id)));
+      layer.eachLayer(l => {
+        const e = l.getElement();
+        if (!e) return;
+        e.classList.remove("impact-low", "impact-medium", "impact-high", "impact-critical");
+        e.classList.add(`impact-${level}`);
+        e.classList.toggle("bw-alert", flashing.has(id));
+      });
     }
   }
 
@@ -101,7 +107,7 @@ const borderMap = (() => {
   map.createPane("assets").classList.add("bw-assets");
   map.getPane("assets").style.zIndex = 420; // over the events layer, which its canvas lets clicks through to
   const assetRenderer = L.canvas({ pane: "assets", padding: 0.2 });
-  const colours = { patrol: "#0d47a1", vessel: "#00796b", stale: "#8a959f" };
+  let colours = palette();
   L.Canvas.include({
     _drawArrow(layer) {
       if (!this._drawing || layer._empty()) return;
@@ -189,6 +195,15 @@ const borderMap = (() => {
     }
   }
 
+  /** After a change of theme: arrows and trails are drawn on a canvas, in the palette's values (SVG follows the CSS). */
+  function restyle() {
+    colours = palette();
+    for (const { marker, trail } of assetMarkers.values()) {
+      trail?.setStyle({ color: colours.patrol });
+      marker.redraw();
+    }
+  }
+
   function clearAssets() {
     for (const { marker, trail } of assetMarkers.values()) { marker.remove(); trail?.remove(); }
     assetMarkers.clear();
@@ -204,5 +219,5 @@ const borderMap = (() => {
 
   const assetCount = () => [...assetMarkers.values()].filter(e => e.shown).length;
 
-  return { map, textLines, basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets, filterAssets, assetPoint, assetCount };
+  return { map, textLines, basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets, filterAssets, assetPoint, assetCount, restyle };
 })();

@@ -13,18 +13,18 @@ export const say = message => console.log(JSON.stringify(message));
 // The test's lines on stdin, one at a time: `(await lines.next()).value`.
 const stdinLines = () => createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
-// Runs a check of the dashboard at `url`: `body(page, lines, problems)` gets the page once it shows its first
-// picture, the test's stdin lines, and the page errors gathered. A failure is said as {event: "error"}; the browser
-// is closed and the process ends either way.
-export async function checkDashboard(executablePath, url, body) {
+// Runs a check of the dashboard at `url`: `body(page, lines, problems, browser)` gets the page once it shows its
+// first picture, the test's stdin lines, and the page errors gathered. A failure is said as {event: "error"}; the
+// browser is closed and the process ends either way. `options` are the page's (Playwright's newPage).
+export async function checkDashboard(executablePath, url, body, options = {}) {
   const browser = await launch(executablePath);
   const problems = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, ...options });
     page.on("pageerror", e => problems.push(String(e)));
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-    await body(page, stdinLines(), problems);
+    await body(page, stdinLines(), problems, browser);
   } catch (e) {
     say({ event: "error", message: String(e), problems });
     process.exitCode = 1;
