@@ -59,15 +59,21 @@
   const refreshGaps = coverageGaps(api, $("#coverage"), () => state.scenario, id => borderMap.zoomTo(id));
   const showCount = () => { $("#asset-filter [data-field=shown]").textContent = `${number(borderMap.assetCount())} shown`; };
   borderMap.filterAssets(assetFilter($("#asset-filter"), test => { borderMap.filterAssets(test); showCount(); })());
-  setInterval(showCount, 2000);
+  setInterval(() => { showCount(); borderSearch.refresh(); }, 2000);
   borderHistory.start({
     api, scenario: () => state.scenario,
     clock: () => state.clock && state.clock.at + (Date.now() - state.clock.readAt),
     name: (kind, id) => kind === "route" ? state.routes.get(id) || id : state.sectors.get(id)?.name || id,
   });
   display.onChange(() => { borderMap.restyle(); borderHistory.restyle(); });
+  borderSearch.start({
+    api, scenario: () => state.scenario, sectors: state.sectors, routes: state.routes,
+    openSector: id => { borderMap.zoomTo(id); select(id); },
+    openRoute: id => { borderMap.zoomTo(`${id}-area`); borderHistory.open("route", id); },
+  });
   display.start({
-    "/": () => $("#scenario").focus(),
+    "/": () => $("#search-input").focus(),
+    s: () => $("#scenario").focus(),
     a: () => $("#alerts li")?.click(),
     Escape: borderHistory.close,
     1: () => borderHistory.range("48h"), 2: () => borderHistory.range("30d"), 3: () => borderHistory.range("1y"), 4: () => borderHistory.range("all"),
@@ -284,6 +290,8 @@
     event.preventDefault();
     state.scenario = $("#scenario").value;
     history.replaceState(null, "", `?scenario=${encodeURIComponent(state.scenario)}`);
+    borderSearch.unfollow();
+    borderHistory.close();
     if (connection.state === signalR.HubConnectionState.Connected) await subscribe();
   });
 

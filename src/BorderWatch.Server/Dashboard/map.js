@@ -170,6 +170,10 @@ const borderMap = (() => {
     }
     entry.marker.setLatLng(at);
     show(entry);
+    if (followed?.id === a.asset) {
+      followed.track.addLatLng(at);
+      map.panTo(at, { animate: false });
+    }
   }
 
   function show(entry) {
@@ -195,6 +199,25 @@ const borderMap = (() => {
     }
   }
 
+  // The asset being followed: kept centred, its kept track drawn (and extended as it reports).
+  let followed = null;
+  function follow(id, points) {
+    unfollow();
+    const track = L.polyline(points.map(p => [p.lat, p.lon]), { className: "bw-followed-track", interactive: false }).addTo(map);
+    followed = { id, track };
+    const entry = assetMarkers.get(id);
+    const at = entry ? entry.marker.getLatLng() : points.length ? [points.at(-1).lat, points.at(-1).lon] : null;
+    if (at) map.setView(at, Math.max(8, map.getZoom()), { animate: false });
+  }
+  function unfollow() {
+    followed?.track.remove();
+    followed = null;
+  }
+  const followedTrack = () => followed && followed.track.getLatLngs().map(p => [p.lat, p.lng]);
+
+  /** The latest update of every asset on the map (shown or filtered out). */
+  const assets = () => [...assetMarkers.values()].map(e => e.asset);
+
   /** After a change of theme: arrows and trails are drawn on a canvas, in the palette's values (SVG follows the CSS). */
   function restyle() {
     colours = palette();
@@ -219,5 +242,5 @@ const borderMap = (() => {
 
   const assetCount = () => [...assetMarkers.values()].filter(e => e.shown).length;
 
-  return { map, textLines, basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets, filterAssets, assetPoint, assetCount, restyle };
+  return { map, textLines, basemap, drawSectors, shadeSector, showAlerts, zoomTo, moveAsset, markStale, clearAssets, filterAssets, assetPoint, assetCount, restyle, follow, unfollow, followedTrack, assets };
 })();
