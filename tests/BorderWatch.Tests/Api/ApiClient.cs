@@ -34,6 +34,10 @@ public static class ApiClient
     public static string Detection(string id, DateTimeOffset time, double lat, double lon, int persons) =>
         JsonSerializer.Serialize(new { id, time = time.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat, lon, persons, kind = "boat" });
 
+    /// <summary>A position line (NDJSON) of an asset at a place, under way.</summary>
+    public static string Position(string asset, string kind, (double Lat, double Lon) where, DateTimeOffset time, double speedKn = 10, double courseDeg = 45) =>
+        JsonSerializer.Serialize(new { asset, kind, time = time.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat = where.Lat, lon = where.Lon, speedKn, courseDeg });
+
     /// <summary>All-time (detections, persons) of one route in a scenario, read through GET /api/routes.</summary>
     public static async Task<(long Detections, long Persons)> RouteTotalAsync(this HttpClient http, string scenario, string route)
     {

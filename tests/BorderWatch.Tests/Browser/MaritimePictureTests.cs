@@ -16,8 +16,6 @@ public sealed class MaritimePictureTests(ServerFixture fixture)
     private static readonly DateTimeOffset T0 = new(2023, 9, 12, 0, 0, 0, TimeSpan.Zero);
     private static readonly (double Lat, double Lon) Zuwara = Places.Inside("zuwara"), Lampedusa = Places.Inside("lampedusa");
 
-    private static string At(string asset, string kind, (double Lat, double Lon) where, DateTimeOffset time) =>
-        JsonSerializer.Serialize(new { asset, kind, time = time.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat = where.Lat, lon = where.Lon, speedKn = 10, courseDeg = 45 });
 
     [Fact]
     public async Task Detections_fade_by_age_and_size_by_persons_a_click_shows_the_nearest_patrol_and_vessel_alerts_and_gaps_are_drawn()
@@ -26,8 +24,8 @@ public sealed class MaritimePictureTests(ServerFixture fixture)
         var scenario = await fixture.Server.NewScenarioAsync();
         var now = T0.AddMinutes(90);
         // V-1 goes dark off Zuwara (silent 85 min on the scenario clock); P-1 patrols at Lampedusa.
-        await http.PostPositionsAsync(scenario, [At("V-1", "vessel", Zuwara, T0), At("V-1", "vessel", (Zuwara.Lat + 0.05, Zuwara.Lon + 0.05), T0.AddMinutes(5)),
-            At("P-1", "patrol", (Lampedusa.Lat + 0.1, Lampedusa.Lon), now.AddMinutes(-5))]);
+        await http.PostPositionsAsync(scenario, [ApiClient.Position("V-1", "vessel", Zuwara, T0), ApiClient.Position("V-1", "vessel", (Zuwara.Lat + 0.05, Zuwara.Lon + 0.05), T0.AddMinutes(5)),
+            ApiClient.Position("P-1", "patrol", (Lampedusa.Lat + 0.1, Lampedusa.Lon), now.AddMinutes(-5))]);
         var big = (Lat: Lampedusa.Lat - 0.05, Lon: Lampedusa.Lon + 0.05);
         using (var posted = await http.PostNdjsonAsync($"/api/detections?scenario={scenario}",
                    [ApiClient.Detection("small", now, Lampedusa.Lat, Lampedusa.Lon, 5), ApiClient.Detection("big", now, big.Lat, big.Lon, 60),

@@ -16,8 +16,6 @@ public sealed class SearchFollowTests(ServerFixture fixture)
 {
     private static readonly DateTimeOffset T0 = new(2023, 9, 12, 6, 0, 0, TimeSpan.Zero);
 
-    private static string At(string asset, string kind, (double Lat, double Lon) where, DateTimeOffset time) =>
-        JsonSerializer.Serialize(new { asset, kind, time = time.ToString("yyyy-MM-ddTHH:mm:ssZ"), lat = where.Lat, lon = where.Lon, speedKn = 11, courseDeg = 120 });
 
     [Fact]
     public async Task A_vessel_is_found_by_its_MMSI_and_following_it_keeps_it_in_view_with_its_track_and_sector_entries()
@@ -26,8 +24,8 @@ public sealed class SearchFollowTests(ServerFixture fixture)
         var (http, scenario) = (fixture.Server.Http, await fixture.Server.NewScenarioAsync());
         var start = Places.Inside("samos");
         await http.PostPositionsAsync(scenario, [
-            At(Mmsi, "vessel", start, T0), At(Mmsi, "vessel", (start.Lat + 0.01, start.Lon + 0.01), T0.AddMinutes(5)),
-            At("P-7", "patrol", Places.Inside("lesvos"), T0.AddMinutes(5)), At("247000001", "vessel", Places.Inside("chios"), T0.AddMinutes(4))]);
+            ApiClient.Position(Mmsi, "vessel", start, T0), ApiClient.Position(Mmsi, "vessel", (start.Lat + 0.01, start.Lon + 0.01), T0.AddMinutes(5)),
+            ApiClient.Position("P-7", "patrol", Places.Inside("lesvos"), T0.AddMinutes(5)), ApiClient.Position("247000001", "vessel", Places.Inside("chios"), T0.AddMinutes(4))]);
         var track = (await http.GetJsonAsync($"/api/assets/{Mmsi}/track?scenario={scenario}"))["points"]!.AsArray();
 
         await using var browser = BrowserScript.Run("search-check.mjs", new Uri(fixture.Server.Address, $"/?scenario={scenario}#key={TestKeys.Operator}").ToString(), Mmsi);
@@ -41,7 +39,7 @@ public sealed class SearchFollowTests(ServerFixture fixture)
 
         // Far away, in another sector: the map follows, the track grows, the entry is listed.
         var lampedusa = Places.Inside("lampedusa");
-        await http.PostPositionsAsync(scenario, [At(Mmsi, "vessel", lampedusa, T0.AddMinutes(30))]);
+        await http.PostPositionsAsync(scenario, [ApiClient.Position(Mmsi, "vessel", lampedusa, T0.AddMinutes(30))]);
         await browser.WriteAsync(JsonSerializer.Serialize(new { entered = Places.Catalogue.FindSector("lampedusa")!.Info.Name }));
         var moved = await browser.ReadAsync("moved");
         Assert.True(moved["inView"]!.GetValue<bool>(), "the followed vessel stays in view");
