@@ -36,7 +36,7 @@ try
     {
         // The key rides in the fragment, which never leaves the browser; the page keeps it for the session.
         app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
-            $"Development API keys (admin, operator, feeder): {devKeys}\n" +
+            $"Development API keys (admin, operator, viewer, feeder): {devKeys}\n" +
             $"Dashboard: {app.Urls.First()}/#key={DevelopmentKeys.KeyOf(app.Configuration, Roles.Operator)}"));
     }
     app.Logger.LogInformation("Watching {Sectors} sectors on {Routes} routes from {Catalogue}", catalogue.Sectors.Count, catalogue.Routes.Count, cataloguePath);

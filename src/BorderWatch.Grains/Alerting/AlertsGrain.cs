@@ -135,8 +135,21 @@ public sealed partial class AlertsGrain(
     {
         var silence = new Silence($"s-{Guid.NewGuid():N}"[..14], route, sector, from, to, reason, by, time.GetUtcNow());
         Book.Silences.Add(silence);
-        await state.WriteStateAsync();
+        MarkSilenced(a => a.SilencedBy is null);
+        await SaveAndNotifyAsync();
         return silence;
+    }
+
+    /// <summary>Open alerts take the first silence that covers them (or none): an operator sees at once what is held back.</summary>
+    private void MarkSilenced(Func<Alert, bool> which)
+    {
+        foreach (var alert in Book.Alerts.Values.Where(a => a.State != AlertState.Resolved && which(a)))
+        {
+            var by = Book.Silences.FirstOrDefault(s => s.Matches(alert))?.Id;
+            if (by == alert.SilencedBy) continue;
+            alert.SilencedBy = by;
+            alert.Version++;
+        }
     }
 
     public Task<Silence[]> GetSilencesAsync() => Task.FromResult(Book.Silences.ToArray());
@@ -144,7 +157,8 @@ public sealed partial class AlertsGrain(
     public async Task<bool> RemoveSilenceAsync(string id)
     {
         if (Book.Silences.RemoveAll(s => s.Id == id) == 0) return false;
-        await state.WriteStateAsync();
+        MarkSilenced(a => a.SilencedBy == id);
+        await SaveAndNotifyAsync();
         return true;
     }
 

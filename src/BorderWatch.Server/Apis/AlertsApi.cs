@@ -50,7 +50,7 @@ public static class AlertsApi
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
             var alert = await grains.GetGrain<IAlertsGrain>(name).AcknowledgeAsync(id, Who(user), body?.Comment);
             return alert is null ? Problems.NotFound("alert", id) : Results.Ok(alert);
-        }).Produces<Alert>();
+        }).RequireAuthorization(Security.Roles.Act).Produces<Alert>();
 
         app.MapGet("/api/silences", async (string? scenario, IGrainFactory grains) =>
             ScenarioQuery.Validate(scenario, out var name) ?? Results.Ok(await grains.GetGrain<IAlertsGrain>(name).GetSilencesAsync())).Produces<Silence[]>();
@@ -65,13 +65,13 @@ public static class AlertsApi
             if (string.IsNullOrWhiteSpace(body.Reason)) return Problems.BadRequest("reason", "Say why alerts are silenced.");
             var silence = await grains.GetGrain<IAlertsGrain>(name).AddSilenceAsync(body.Route, body.Sector, from, to, body.Reason, Who(user));
             return Results.Created($"/api/silences/{silence.Id}?scenario={name}", silence);
-        }).Produces<Silence>(StatusCodes.Status201Created);
+        }).RequireAuthorization(Security.Roles.Act).Produces<Silence>(StatusCodes.Status201Created);
 
         app.MapDelete("/api/silences/{id}", async (string id, string? scenario, IGrainFactory grains) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
             return await grains.GetGrain<IAlertsGrain>(name).RemoveSilenceAsync(id) ? Results.NoContent() : Problems.NotFound("silence", id);
-        }).Produces(StatusCodes.Status204NoContent);
+        }).RequireAuthorization(Security.Roles.Act).Produces(StatusCodes.Status204NoContent);
 
         app.MapGet("/api/sectors/{id}/impact", async (string id, string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
         {
@@ -91,7 +91,7 @@ public static class AlertsApi
             if (string.IsNullOrWhiteSpace(body?.Reason)) return Problems.BadRequest("reason", "Say why the level changes.");
             await grains.GetGrain<IAlertsGrain>(name).SetImpactLevelAsync(id, body.Level, Who(user), body.Reason);
             return Results.NoContent();
-        }).Produces(StatusCodes.Status204NoContent);
+        }).RequireAuthorization(Security.Roles.Act).Produces(StatusCodes.Status204NoContent);
     }
 
     private static string Who(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";

@@ -32,7 +32,7 @@ public static class ScenariosApi
                 _ => Problems.Status(StatusCodes.Status409Conflict, "name",
                     $"The cluster holds {quotas.Value.Scenarios} scenarios, its quota ({QuotaOptions.Section}:Scenarios); delete one first."),
             };
-        }).Produces<ScenarioEntry>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+        }).RequireAuthorization(Security.Roles.Act).Produces<ScenarioEntry>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
 
         app.MapGet("/api/scenarios", async (HttpContext context, ScenarioDirectory directory) =>
             Results.Ok(await directory.ListAsync(context.User.MayUse))).RequireRateLimiting(SecurityHosting.ExpensiveReads).Produces<List<ScenarioSummary>>();

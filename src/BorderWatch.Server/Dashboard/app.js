@@ -35,7 +35,8 @@
   }
 
   const me = await (await api("api/me")).json();
-  if (!me.roles.some(r => r === "operator" || r === "admin")) signIn(`The key '${me.name}' is a ${me.roles.join(", ")} key; the dashboard needs an operator's.`);
+  if (!me.roles.some(r => r === "viewer" || r === "operator" || r === "admin")) signIn(`The key '${me.name}' is a ${me.roles.join(", ")} key; the dashboard needs a viewer's or an operator's.`);
+  const mayAct = me.roles.some(r => r === "operator" || r === "admin"); // a viewer's page offers no action
   $("#who").textContent = `${me.name} (${me.roles.join(", ")})`;
 
   // Catalogue and settings: geometry does not depend on the scenario. A key scoped to some scenarios opens on its first.
@@ -66,6 +67,7 @@
     name: (kind, id) => kind === "route" ? state.routes.get(id) || id : state.sectors.get(id)?.name || id,
   });
   display.onChange(() => { borderMap.restyle(); borderHistory.restyle(); });
+  alertActions.start({ api, scenario: () => state.scenario, clock: () => state.clock && state.clock.at + (Date.now() - state.clock.readAt), name: alertTitle });
   borderSearch.start({
     api, scenario: () => state.scenario, sectors: state.sectors, routes: state.routes,
     openSector: id => { borderMap.zoomTo(id); select(id); },
@@ -172,20 +174,23 @@
     item.dataset.alert = alert.id;
     item.className = `alert ${alert.state} ${alert.severity}`;
     const asset = alert.target === "asset" ? alert.assets[0] : null;
-    const where = asset ? asset.name || asset.asset : alert.target === "route" ? state.routes.get(alert.targetId) : state.sectors.get(alert.targetId)?.name;
     const since = alert.start.slice(0, 16).replace("T", " ");
     item.innerHTML = `<b></b> <span class="state"></span><br><span class="why"></span><br><small></small>`;
-    item.querySelector("b").textContent = `${where || alert.targetId}: ${alert.kind}`;
+    item.querySelector("b").textContent = alertTitle(alert);
     item.querySelector(".state").textContent = alert.silencedBy ? `${alert.state}, silenced` : alert.state;
     item.querySelector(".why").textContent = alert.reason ?? evidence(alert);
     item.querySelector("small").textContent = `since ${since} UTC` + (alert.acknowledgement ? ` · acknowledged by ${alert.acknowledgement.by}` : "")
       + (alert.sectors.length ? ` · ${alert.sectors.join(", ")}` : "");
-    if (alert.state === "firing") {
-      const ack = document.createElement("button");
-      ack.textContent = "Acknowledge";
-      ack.addEventListener("click", () => acknowledge(alert));
-      item.appendChild(ack);
-    }
+    const action = (label, run) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.dataset.action = label.toLowerCase();
+      button.addEventListener("click", () => run(alert));
+      item.appendChild(button);
+    };
+    if (mayAct && alert.state === "firing") action("Acknowledge", alertActions.acknowledge);
+    if (mayAct && alert.state !== "resolved" && !alert.silencedBy && alert.target !== "asset") action("Silence", alertActions.silence);
     const zoomTo = asset ? () => borderMap.map.setView([asset.lat, asset.lon], Math.max(9, borderMap.map.getZoom()))
       : () => borderMap.zoomTo(alert.target === "sector" ? alert.targetId : `${alert.targetId}-area`);
     // Counts alerts open their evidence: the target's chart at the alert's window.
@@ -197,6 +202,12 @@
     return item;
   }
 
+  /** "Central Mediterranean: spike": where, and what. */
+  function alertTitle(alert) {
+    const asset = alert.target === "asset" ? alert.assets[0] : null;
+    const where = asset ? asset.name || asset.asset : alert.target === "route" ? state.routes.get(alert.targetId) : state.sectors.get(alert.targetId)?.name;
+    return `${where || alert.targetId}: ${alert.kind}`;
+  }
   /** Why it fired, in the words of the detector that spoke. */
   function evidence(alert) {
     // Small baselines keep a decimal: "0.3 expected" says more than "0 expected".
@@ -208,13 +219,6 @@
     return `${seen} (${score})`;
   }
 
-  async function acknowledge(target) {
-    const comment = prompt(`Acknowledge as ${me.name}; comment (optional):`);
-    if (comment === null) return;
-    const response = await api(`api/alerts/${encodeURIComponent(target.id)}/ack?scenario=${encodeURIComponent(state.scenario)}`,
-      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ comment: comment || null }) });
-    if (!response.ok) window.alert(`Could not acknowledge: ${(await response.json()).detail}`);
-  }
 
   // The live connection: automatic reconnect; every (re)connection subscribes again and gets a fresh snapshot.
   const connection = new signalR.HubConnectionBuilder()

@@ -42,9 +42,10 @@ public static class SecurityHosting
         if (orleansView) authentication.AddOrleansView();
 
         // Everything needs a reader unless it says otherwise; ingest and management say so.
-        var read = new AuthorizationPolicyBuilder().RequireRole(Roles.Operator, Roles.Admin).Build();
+        var read = new AuthorizationPolicyBuilder().RequireRole(Roles.Viewer, Roles.Operator, Roles.Admin).Build();
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Read, read)
+            .AddPolicy(Roles.Act, p => p.RequireRole(Roles.Operator, Roles.Admin))
             .AddPolicy(Roles.Ingest, p => p.RequireRole(Roles.Feeder, Roles.Admin))
             .AddPolicy(Roles.Manage, p => p.RequireRole(Roles.Admin))
             .SetFallbackPolicy(read);

@@ -96,7 +96,23 @@ public sealed class AlertApiTests(ServerFixture fixture)
         }
         using (var gone = await Http.DeleteAsync($"/api/silences/{silence.Text("id")}?scenario={scenario}")) Assert.Equal(HttpStatusCode.NoContent, gone.StatusCode);
         Assert.Empty((await Http.GetJsonAsync($"/api/silences?scenario={scenario}")).AsArray());
+        // Gone, it holds back nothing more: the open alert it covered says so at once.
+        Assert.Null(RouteAlert(await Http.GetJsonAsync($"/api/alerts?scenario={scenario}"))["silencedBy"]);
     }
+
+    [Fact]
+    public async Task A_silence_made_while_an_alert_fires_covers_it_at_once()
+    {
+        var scenario = await fixture.Server.NewScenarioAsync();
+        var alert = (await SurgeAsync(Http, scenario)).Route().Single();
+        Assert.Null(alert["silencedBy"]);
+        using var created = await Http.PostAsJsonAsync($"/api/silences?scenario={scenario}",
+            new { route = "central-med", from = alert["start"], to = Day(120), reason = "known surge" });
+        var silence = await created.JsonAsync();
+        Assert.Equal(silence.Text("id"), RouteAlert(await Http.GetJsonAsync($"/api/alerts?scenario={scenario}")).Text("silencedBy"));
+    }
+
+    private static JsonNode RouteAlert(JsonNode list) => list["alerts"]!.AsArray().Route().Single();
 
     [Fact]
     public async Task Replaying_a_feed_in_order_and_receiving_it_live_out_of_order_raise_the_same_alerts()

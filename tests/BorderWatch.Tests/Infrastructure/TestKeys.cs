@@ -9,6 +9,7 @@ public static class TestKeys
     public const string Admin = "test-admin-key-4f1c9a2e";
     public const string Operator = "test-operator-key-b83d07c1";
     public const string Feeder = "test-feeder-key-5e92a6f0";
+    public const string Viewer = "test-viewer-key-9a7d2c31";
 
     /// <summary>A feeder allowed one request every two seconds.</summary>
     public const string Slow = "test-slow-feeder-key-0a7d3b";
@@ -36,6 +37,7 @@ public static class TestKeys
         Add(3, "slow-feeder", "feeder", Slow);
         Add(4, "exercise-lead", "operator", Scoped);
         settings["BorderWatch:Auth:Keys:4:Scenarios:0"] = ScopedScenario;
+        Add(5, "wall-screen", "viewer", Viewer);
         // Bearer tokens beside the keys, signed as an identity provider with a shared secret would sign them.
         settings["BorderWatch:Auth:Jwt:SigningKey"] = JwtSigningKey;
         settings["BorderWatch:Auth:Jwt:Issuer"] = JwtIssuer;

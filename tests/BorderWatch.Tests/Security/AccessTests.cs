@@ -29,6 +29,12 @@ public sealed class AccessTests(ServerFixture fixture)
         { TestKeys.Feeder, "GET", "/api/alerts", HttpStatusCode.Forbidden },
         { TestKeys.Feeder, "POST", "/api/detections", HttpStatusCode.OK },
         { TestKeys.Operator, "GET", "/api/routes", HttpStatusCode.OK },
+        { TestKeys.Viewer, "GET", "/api/routes", HttpStatusCode.OK },
+        { TestKeys.Viewer, "GET", "/api/alerts?scenario={scenario}", HttpStatusCode.OK },
+        { TestKeys.Viewer, "POST", "/api/alerts/a-1/ack?scenario={scenario}", HttpStatusCode.Forbidden },
+        { TestKeys.Viewer, "POST", "/api/silences?scenario={scenario}", HttpStatusCode.Forbidden },
+        { TestKeys.Viewer, "POST", "/api/scenarios", HttpStatusCode.Forbidden },
+        { TestKeys.Viewer, "POST", "/api/detections", HttpStatusCode.Forbidden },
         { TestKeys.Operator, "POST", "/api/detections", HttpStatusCode.Forbidden },
         { TestKeys.Operator, "DELETE", "/api/scenarios/{scenario}", HttpStatusCode.Forbidden },
         { TestKeys.Operator, "GET", "/api/keys", HttpStatusCode.Forbidden },
@@ -52,7 +58,9 @@ public sealed class AccessTests(ServerFixture fixture)
         if (path.Contains("{scenario}"))
             Assert.True((await Server.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}", [Detection("d-1", T0, 35.5, 12.6, 4)])).IsSuccessStatusCode);
         using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{scenario}", scenario) + (path.StartsWith("/api/detections") ? $"?scenario={scenario}" : ""));
-        if (method == "POST") request.Content = new StringContent(Detection("d-1", T0, 35.5, 12.6, 4) + "\n", System.Text.Encoding.UTF8, "application/x-ndjson");
+        if (method == "POST") request.Content = path.StartsWith("/api/detections")
+            ? new StringContent(Detection("d-1", T0, 35.5, 12.6, 4) + "\n", System.Text.Encoding.UTF8, "application/x-ndjson")
+            : new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
 
         using var response = await http.SendAsync(request);
 
@@ -63,7 +71,7 @@ public sealed class AccessTests(ServerFixture fixture)
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Contains("X-Api-Key", body);
         }
-        if (method == "POST" && expected != HttpStatusCode.OK)
+        if (method == "POST" && path.StartsWith("/api/detections") && expected != HttpStatusCode.OK)
             Assert.Equal((0L, 0L), await Server.Http.RouteTotalAsync(scenario, "central-med")); // refused means not counted
     }
 
