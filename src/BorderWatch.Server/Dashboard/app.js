@@ -237,7 +237,10 @@
     borderEvents.reset(snapshot.detections);
     refreshGaps();
     document.body.dataset.scenario = snapshot.scenario;
-    basemapDrawn.then(() => { document.body.dataset.ready = "true"; });
+    basemapDrawn.then(() => {
+      document.body.dataset.ready = "true";
+      if (!performance.getEntriesByName("first-picture").length) performance.mark("first-picture"); // for timing a cold load
+    });
   });
   connection.on("changed", c => {
     setClock(c.clock);

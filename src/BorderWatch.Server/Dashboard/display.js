@@ -13,7 +13,7 @@ const display = (() => {
     if (theme === "system") delete root.dataset.theme;
     else root.dataset.theme = theme;
     root.dataset.layout = stored("layout") || (Math.max(screen.width, innerWidth) >= 2560 ? "wall" : "desk");
-    document.querySelector("#theme").textContent = `Theme: ${theme}`;
+    document.querySelector("#theme").textContent = theme === "system" ? "Theme: auto" : `Theme: ${theme}`;
     document.querySelector("#layout").setAttribute("aria-pressed", String(root.dataset.layout === "wall"));
     changed.forEach(f => f());
   }
