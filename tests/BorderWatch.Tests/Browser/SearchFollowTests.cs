@@ -45,7 +45,8 @@ public sealed class SearchFollowTests(ServerFixture fixture)
         Assert.True(moved["inView"]!.GetValue<bool>(), "the followed vessel stays in view");
         Assert.Equal(track.Count + 1, moved["track"]!.AsArray().Count);
 
-        var kinds = (await browser.ReadAsync("sorted"))["kinds"]!.AsArray().Select(k => k!.GetValue<string>()).ToList();
-        Assert.Equal(["patrol", "vessel", "vessel"], kinds);
+        var sorted = await browser.ReadAsync("sorted");
+        Assert.Equal(["patrol", "vessel", "vessel"], sorted["kinds"]!.AsArray().Select(k => k!.GetValue<string>()));
+        Assert.Empty(sorted["problems"]!.AsArray());
     }
 }
