@@ -9,6 +9,9 @@ public interface IDashboardClient
 {
     Task Snapshot(DashboardSnapshot snapshot);
     Task Changed(DashboardChanges changes);
+
+    /// <summary>Playback: the whole picture as of the connection's playback clock, one a frame.</summary>
+    Task Picture(DashboardSnapshot picture);
 }
 
 /// <summary>
@@ -64,3 +67,6 @@ public sealed record DashboardSnapshot(
     IReadOnlyList<AssetUpdate> Assets,
     AlertsUpdate Alerts,
     IReadOnlyList<DetectionUpdate> Detections);
+
+/// <summary>What a dashboard asks to play: a scenario from a moment of its past, at a speed (0: paused there, up to 3600).</summary>
+public sealed record PlaybackRequest(string Scenario, DateTimeOffset At, double Speed);

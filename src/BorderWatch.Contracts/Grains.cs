@@ -54,6 +54,9 @@ public interface IFleetGrain : IGrainWithStringKey
 
     Task<TrackPoint[]> GetTrackAsync(string asset, DateTimeOffset from, DateTimeOffset to);
 
+    /// <summary>Where each asset was at a moment: its last kept track point at or before it (null: none that early).</summary>
+    Task<TrackPoint?[]> GetPositionsAtAsync(string[] assets, DateTimeOffset at);
+
     /// <summary>Positions the assets accepted and the event times they span.</summary>
     Task<RecordSpan> GetSpanAsync(string[] assets);
 

@@ -76,6 +76,18 @@ public sealed class Asset(string id, AssetRules rules)
 
     public TrackPoint[] TrackBetween(DateTimeOffset from, DateTimeOffset to) => Track.Where(p => p.Time >= from && p.Time < to).ToArray();
 
+    /// <summary>The last kept point at or before a moment (the track is in time order); null when it starts later.</summary>
+    public TrackPoint? PositionAt(DateTimeOffset at)
+    {
+        TrackPoint? latest = null;
+        foreach (var point in Track)
+        {
+            if (point.Time > at) break;
+            latest = point;
+        }
+        return latest;
+    }
+
     public RecordSpan Span => new(State.Reported, 0, State.First, Track.Count > 0 ? Track[^1].Time : null);
 
     /// <summary>The loitering reports and encounter-cell reports the positions applied since the last take made: told after the journal write, in order.</summary>

@@ -257,6 +257,9 @@ public sealed class FleetGrain(
 
     public Task<TrackPoint[]> GetTrackAsync(string asset, DateTimeOffset from, DateTimeOffset to) => RunAsync(async () => (await LoadAsync([asset]))[0].TrackBetween(from, to));
 
+    public Task<TrackPoint?[]> GetPositionsAtAsync(string[] assets, DateTimeOffset at) =>
+        RunAsync(async () => (TrackPoint?[])[.. (await LoadAsync(assets)).Select(e => e.PositionAt(at))]);
+
     public Task<RecordSpan> GetSpanAsync(string[] assets) => RunAsync(async () => (await LoadAsync(assets)).Aggregate(RecordSpan.Empty, (sum, e) => sum + e.Span));
 
     public Task<string[]> MembersAsync() => _shard.MembersAsync();

@@ -54,7 +54,7 @@ public sealed class SectorGrain(
         return new(verdicts);
     }
 
-    public Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) => Task.FromResult(State.Counters.Windows(asOf));
+    public Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) => Task.FromResult(State.Counters.Windows(asOf, _options.Retention));
 
     public Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to) =>
         Task.FromResult(State.Counters.Series(bucket, from, to, _options.Retention));
@@ -63,7 +63,7 @@ public sealed class SectorGrain(
     {
         var end = Buckets.Start(BucketSize.Hour, Buckets.Index(BucketSize.Hour, asOf) + 1);
         var hourly = State.Counters.Series(BucketSize.Hour, end.AddHours(-24), end, _options.Retention).Points;
-        return Task.FromResult(new LiveCounts(State.Counters.Windows(asOf), hourly));
+        return Task.FromResult(new LiveCounts(State.Counters.Windows(asOf, _options.Retention), hourly));
     }
 
     public Task<RecordSpan> GetSpanAsync()

@@ -79,13 +79,30 @@ public sealed class BucketCounters
         return kept;
     }
 
-    public WindowCounts Windows(DateTimeOffset asOf) => new(
-        asOf,
-        SumBack(BucketSize.Minute, asOf, 60),
-        SumBack(BucketSize.Minute, asOf, 24 * 60),
-        SumBack(BucketSize.Hour, asOf, 7 * 24),
-        Total,
-        Newest);
+    /// <summary>
+    /// The windows as of a moment, now or past (playback): each from the finest buckets still kept that far back
+    /// (minutes, then hours, then days), all time as the days before it and the hours of its day.
+    /// </summary>
+    public WindowCounts Windows(DateTimeOffset asOf, Retention retention)
+    {
+        if (Newest is not { } newest || asOf >= newest) // now: what the live page shows
+            return new(asOf, SumBack(BucketSize.Minute, asOf, 60), SumBack(BucketSize.Minute, asOf, 24 * 60), SumBack(BucketSize.Hour, asOf, 7 * 24), Total, Newest);
+        // The buckets that began before the moment: at 04:00 the last hour is 03:00-04:00. A window longer than
+        // the hours kept is counted in whole days, the moment's day included.
+        var before = asOf - TimeSpan.FromTicks(1);
+        bool Kept(TimeSpan window, TimeSpan kept) => asOf - window >= newest - kept;
+        Tally Back(TimeSpan window) =>
+            Kept(window, retention.Minutes) ? SumBack(BucketSize.Minute, before, (int)window.TotalMinutes)
+            : Kept(window, retention.Hours) ? SumBack(BucketSize.Hour, before, (int)window.TotalHours)
+            : SumBack(BucketSize.Day, before, Math.Max(1, (int)window.TotalDays));
+        var day = Buckets.Index(BucketSize.Day, before);
+        var allTime = default(Tally);
+        foreach (var (key, t) in Days) if (key < day) allTime += t;
+        allTime += Kept(asOf - Buckets.Start(BucketSize.Day, day), retention.Hours)
+            ? SumBack(BucketSize.Hour, before, (int)(Buckets.Index(BucketSize.Hour, before) - day * 24 + 1))
+            : Days.GetValueOrDefault(day);
+        return new(asOf, Back(TimeSpan.FromHours(1)), Back(TimeSpan.FromHours(24)), Back(TimeSpan.FromDays(7)), allTime, null);
+    }
 
     /// <summary>Every bucket from the one holding <paramref name="from"/> up to (not including) <paramref name="to"/>, zeros included.</summary>
     public Series Series(BucketSize size, DateTimeOffset from, DateTimeOffset to, Retention retention)

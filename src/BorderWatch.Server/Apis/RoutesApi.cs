@@ -13,10 +13,11 @@ public static class RoutesApi
 
     public static void MapRoutesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/routes", async (string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
+        // ?asOf= gives the counts as they stood at a moment of the scenario's past (playback reads the same).
+        app.MapGet("/api/routes", async (string? scenario, DateTimeOffset? asOf, SectorCatalogue catalogue, IGrainFactory grains) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
-            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            var clock = asOf?.ToUniversalTime() ?? await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             var routes = await Task.WhenAll(catalogue.Routes.Select(async route =>
             {
                 var c = await grains.GetGrain<IRouteGrain>(GrainKeys.For(name, route.Id)).GetCountsAsync(clock);

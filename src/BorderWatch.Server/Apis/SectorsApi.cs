@@ -23,10 +23,11 @@ public static class SectorsApi
 
     public static void MapSectorsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sectors", async (string? scenario, SectorCatalogue catalogue, IGrainFactory grains) =>
+        // ?asOf= gives the counts as they stood at a moment of the scenario's past (playback reads the same).
+        app.MapGet("/api/sectors", async (string? scenario, DateTimeOffset? asOf, SectorCatalogue catalogue, IGrainFactory grains) =>
         {
             if (ScenarioQuery.Validate(scenario, out var name) is { } invalid) return invalid;
-            var clock = await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
+            var clock = asOf?.ToUniversalTime() ?? await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             var levels = await grains.GetGrain<IAlertsGrain>(name).GetImpactLevelsAsync();
             var features = await Task.WhenAll(catalogue.Sectors.Select(async sector =>
             {

@@ -63,17 +63,18 @@
   setInterval(() => { showCount(); borderSearch.refresh(); }, 2000);
   borderHistory.start({
     api, scenario: () => state.scenario,
-    clock: () => state.clock && state.clock.at + (Date.now() - state.clock.readAt),
+    clock: scenarioNow,
     name: (kind, id) => kind === "route" ? state.routes.get(id) || id : state.sectors.get(id)?.name || id,
   });
   display.onChange(() => { borderMap.restyle(); borderHistory.restyle(); });
-  alertActions.start({ api, scenario: () => state.scenario, clock: () => state.clock && state.clock.at + (Date.now() - state.clock.readAt), name: alertTitle });
+  alertActions.start({ api, scenario: () => state.scenario, clock: scenarioNow, name: alertTitle });
   borderSearch.start({
     api, scenario: () => state.scenario, sectors: state.sectors, routes: state.routes,
     openSector: id => { borderMap.zoomTo(id); select(id); },
     openRoute: id => { borderMap.zoomTo(`${id}-area`); borderHistory.open("route", id); },
   });
   display.start({
+    p: borderPlayback.toggle, ".": borderPlayback.step, l: borderPlayback.live,
     "/": () => $("#search-input").focus(),
     s: () => $("#scenario").focus(),
     a: () => $("#alerts li")?.click(),
@@ -98,9 +99,13 @@
     }
   }
 
-  function setClock(clock) {
-    state.clock = { at: Date.parse(clock), readAt: Date.now() };
+  // The scenario clock runs on between messages: at the wall clock's rate live, at the playback's speed (0 paused).
+  function setClock(clock, rate = 1) {
+    state.clock = { at: Date.parse(clock), readAt: Date.now(), rate };
     tick();
+  }
+  function scenarioNow() {
+    return state.clock && state.clock.at + (Date.now() - state.clock.readAt) * state.clock.rate;
   }
 
   function buildRouteTable() {
@@ -225,16 +230,26 @@
     .withUrl("hubs/live", { accessTokenFactory: apiKey })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: c => Math.min(10000, 500 * 2 ** c.previousRetryCount) })
     .build();
+  borderPlayback.start({ connection, api, scenario: () => state.scenario, clock: scenarioNow, live: () => subscribe() });
 
-  connection.on("snapshot", snapshot => {
-    setClock(snapshot.clock);
+  // A snapshot (live) and a playback picture are the whole picture at their clock.
+  function applyPicture(picture, rate) {
+    setClock(picture.clock, rate);
     state.counts.clear();
     borderMap.clearAssets();
-    snapshot.sectors.forEach(s => applyCounts("sector", s));
-    snapshot.routes.forEach(r => applyCounts("route", r));
-    snapshot.assets.forEach(borderMap.moveAsset);
-    showAlerts(snapshot.alerts);
-    borderEvents.reset(snapshot.detections);
+    picture.sectors.forEach(s => applyCounts("sector", s));
+    picture.routes.forEach(r => applyCounts("route", r));
+    picture.assets.forEach(borderMap.moveAsset);
+    showAlerts(picture.alerts);
+    borderEvents.reset(picture.detections);
+  }
+  connection.on("picture", picture => {
+    if (!borderPlayback.playing()) return; // a frame sent before the page went back to live
+    applyPicture(picture, borderPlayback.rate());
+    borderPlayback.shown(picture.clock);
+  });
+  connection.on("snapshot", snapshot => {
+    applyPicture(snapshot, 1);
     refreshGaps();
     document.body.dataset.scenario = snapshot.scenario;
     basemapDrawn.then(() => {
@@ -257,7 +272,7 @@
     badge.className = `state-${text}`;
   };
   connection.onreconnecting(() => showConnection("reconnecting"));
-  connection.onreconnected(() => subscribe());
+  connection.onreconnected(() => { borderPlayback.reset(); subscribe(); }); // a playback does not survive the connection
   connection.onclose(() => { showConnection("disconnected"); setTimeout(start, 5000); });
 
   async function subscribe() {
@@ -299,13 +314,14 @@
     history.replaceState(null, "", `?scenario=${encodeURIComponent(state.scenario)}`);
     borderSearch.unfollow();
     borderHistory.close();
+    borderPlayback.reset();
     if (connection.state === signalR.HubConnectionState.Connected) await subscribe();
   });
 
   // The clock runs on between messages; silent assets turn grey as it passes them.
   function tick() {
     if (!state.clock) return;
-    const now = state.clock.at + (Date.now() - state.clock.readAt);
+    const now = scenarioNow();
     $("#clock").textContent = new Date(now).toISOString().slice(0, 19).replace("T", " ") + " UTC";
     borderMap.markStale(now, state.staleAfterMs);
     borderEvents.fade(now);

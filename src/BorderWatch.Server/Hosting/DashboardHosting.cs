@@ -30,6 +30,7 @@ public static class DashboardHosting
         services.AddSettings<LiveOptions>(LiveOptions.Section);
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
         services.AddSingleton<LiveFeeds>();
+        services.AddSingleton<Playbacks>();
         services.AddHostedService<LiveRelay>();
         var signalR = services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));

@@ -237,7 +237,8 @@ internal sealed class ScenarioFeed
         return [.. detections.Select(d => new DetectionUpdate(d, _coverage.Nearest(patrols, d.Lat, d.Lon, NearestPatrols)))];
     }
 
-    private static CountsUpdate Sum(string id, DateTimeOffset clock, IEnumerable<CountsUpdate> parts)
+    /// <summary>A route's counts and hourly series: its sectors' summed.</summary>
+    internal static CountsUpdate Sum(string id, DateTimeOffset clock, IEnumerable<CountsUpdate> parts)
     {
         var list = parts.ToList();
         var hourly = list[0].Hourly.Select((p, i) => new SeriesPoint(p.Start, list.Sum(s => s.Hourly[i].Detections), list.Sum(s => s.Hourly[i].Persons)));

@@ -19,8 +19,8 @@ await checkDashboard(executablePath, url, async (page, lines, problems) => {
   say({ event: "following", offered, ...(await inView(mmsi)), panel: await page.textContent("#asset") });
 
   const { entered } = JSON.parse((await lines.next()).value); // the test posted a report far away, in this sector
-  await page.waitForFunction(t => borderMap.assets().find(a => a.asset === t.id).latest.time > t.time, { id: mmsi, time: (await inView(mmsi)).time }, { timeout: 10000 });
-  await page.waitForFunction(name => document.querySelector("#asset").textContent.includes(`entered ${name}`), entered, { timeout: 10000 });
+  await page.waitForFunction(t => borderMap.assets().find(a => a.asset === t.id).latest.time > t.time, { id: mmsi, time: (await inView(mmsi)).time }, { timeout: 20000 });
+  await page.waitForFunction(name => document.querySelector("#asset").textContent.includes(`entered ${name}`), entered, { timeout: 20000 });
   say({ event: "moved", ...(await inView(mmsi)), panel: await page.textContent("#asset") });
 
   await page.click('#asset-list [data-sort="kind"]');

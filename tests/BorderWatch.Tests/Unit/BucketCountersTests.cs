@@ -54,11 +54,37 @@ public sealed class BucketCountersTests
         counters.Add(now.AddDays(-3), new Tally(1, 40), Retention.Default);
         counters.Add(now.AddDays(-9), new Tally(1, 80), Retention.Default);
 
-        var w = counters.Windows(now);
+        var w = counters.Windows(now, Retention.Default);
         Assert.Equal(new Tally(1, 10), w.LastHour);
         Assert.Equal(new Tally(2, 30), w.Last24h);
         Assert.Equal(new Tally(3, 70), w.Last7d);
         Assert.Equal(new Tally(4, 150), w.AllTime);
+    }
+
+    [Fact]
+    public void Windows_as_of_a_past_moment_count_what_had_happened_by_then_from_the_finest_buckets_kept()
+    {
+        // Kept: minutes for 2 h, hours for 10 days behind the newest event; days for ever.
+        var retention = new Retention(TimeSpan.FromHours(2), TimeSpan.FromDays(10));
+        var counters = new BucketCounters();
+        var t = new DateTimeOffset(2023, 9, 11, 4, 0, 0, TimeSpan.Zero);
+        counters.Add(t.AddDays(-20), new Tally(1, 80), retention);      // a day bucket only, by now
+        counters.Add(t.AddHours(-30), new Tally(1, 40), retention);
+        counters.Add(t.AddHours(-2).AddMinutes(-10), new Tally(1, 20), retention);
+        counters.Add(t.AddMinutes(-20), new Tally(1, 10), retention);
+        counters.Add(t.AddHours(2), new Tally(1, 5), retention);         // after the moment: not counted as of it
+        counters.Add(t.AddHours(3), new Tally(1, 1), retention);         // the newest event
+        counters.Prune(retention);
+
+        var soon = counters.Windows(t, retention);                       // 3 h back: hours are kept, minutes are not; 03:00-04:00 is its last hour
+        Assert.Equal((new Tally(1, 10), new Tally(2, 30), new Tally(3, 70)), (soon.LastHour, soon.Last24h, soon.Last7d));
+        Assert.Equal(new Tally(4, 150), soon.AllTime);
+        var later = counters.Windows(t.AddHours(2).AddMinutes(30), retention); // minutes kept for its last hour
+        Assert.Equal(new Tally(1, 5), later.LastHour);
+        Assert.Equal(new Tally(5, 155), later.AllTime);
+        var early = counters.Windows(t.AddDays(-10), retention);          // beyond the hours kept: whole days
+        Assert.Equal((new Tally(0, 0), new Tally(1, 80)), (early.Last7d, early.AllTime));
+        Assert.Equal(new Tally(6, 156), counters.Windows(t.AddHours(3), retention).AllTime); // now: the total
     }
 
     [Fact]
