@@ -29,6 +29,7 @@ public sealed class DashboardClient : IAsyncDisposable
             Alerts = s.Alerts;
             Detections.AddRange(s.Detections);
         }));
+        _connection.On<DashboardSnapshot>(nameof(IDashboardClient.Picture), p => Update(() => Pictures.Add(p)));
         _connection.On<DashboardChanges>(nameof(IDashboardClient.Changed), c => Update(() =>
         {
             if (c.Alerts is not null) Alerts = c.Alerts;
@@ -46,6 +47,9 @@ public sealed class DashboardClient : IAsyncDisposable
     public Dictionary<string, AssetUpdate> Assets { get; } = [];
     /// <summary>Every change message after the snapshot, with when it came.</summary>
     public List<(DateTime At, DashboardChanges Changes)> Messages { get; } = [];
+
+    /// <summary>Every playback picture sent, in order.</summary>
+    public List<DashboardSnapshot> Pictures { get; } = [];
 
     /// <summary>Every detection sent, in the snapshot and after it, in the order sent.</summary>
     public List<DetectionUpdate> Detections { get; } = [];

@@ -1,3 +1,4 @@
+using BorderWatch.Server.Live;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -113,6 +114,42 @@ public sealed class LiveHubTests(ServerFixture fixture)
         await using var dashboard = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
         Assert.Equal("IT-CP-301", dashboard.Snapshot!.Assets[0].Asset);
         Assert.Equal(6, dashboard.Snapshot.Assets.Count);
+    }
+
+    [Fact]
+    public async Task Play_sends_this_connection_pictures_of_the_past_from_the_buckets_until_it_subscribes_again()
+    {
+        var scenario = await fixture.Server.NewScenarioAsync();
+        var t0 = new DateTimeOffset(2023, 9, 11, 0, 0, 0, TimeSpan.Zero);
+        await fixture.Server.Http.PostNdjsonAsync($"/api/detections?scenario={scenario}",
+            [ApiClient.Detection("p-1", t0.AddMinutes(10), 35.5, 12.6, 7), ApiClient.Detection("p-2", t0.AddHours(5), 35.5, 12.6, 11)]);
+        await using var player = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+        await using var watcher = await DashboardClient.SubscribeAsync(Server, new Subscription(scenario));
+
+        var tooFast = await Assert.ThrowsAsync<HubException>(() => player.InvokeAsync("Play", new PlaybackRequest(scenario, t0, 7200)));
+        Assert.Contains("speed", tooFast.Message);
+        var nowhere = await Assert.ThrowsAsync<HubException>(() => player.InvokeAsync("Play", new PlaybackRequest("no-such-scenario-here", t0, 1)));
+        Assert.Contains("there is no scenario", nowhere.Message);
+
+        await player.InvokeAsync("Play", new PlaybackRequest(scenario, t0.AddHours(2), 0));
+        await player.WaitUntilAsync(c => c.Pictures.Count == 1, TimeSpan.FromSeconds(10));
+        var paused = player.Read(c => c.Pictures[0]);
+        var route = paused.Routes.Single(r => r.Id == "central-med").Counts;
+        Assert.Equal((t0.AddHours(2), 7L, 7L), (paused.Clock, route.Last24h.Persons, route.AllTime.Persons)); // p-2 had not happened yet
+
+        // 3600x from 01:00: the clock runs an hour a second up to the scenario clock (its last event, running on), then stops.
+        await player.InvokeAsync("Play", new PlaybackRequest(scenario, t0.AddHours(1), 3600));
+        await player.WaitUntilAsync(c => c.Pictures.Count > 2 && c.Pictures[^1].Clock >= t0.AddHours(5), TimeSpan.FromSeconds(15));
+        Assert.True(player.Read(c => c.Pictures.Skip(1).Select(p => p.Clock).Zip(c.Pictures.Skip(2).Select(p => p.Clock)).All(p => p.First <= p.Second)), "frames in time order");
+        Assert.Equal(18L, player.Read(c => c.Pictures[^1]).Routes.Single(r => r.Id == "central-med").Counts.AllTime.Persons);
+        Assert.Empty(watcher.Read(c => c.Pictures)); // the other dashboard stayed live
+
+        // Live again: a snapshot at the scenario clock, and no more pictures; the scenario itself was not touched.
+        var pictures = player.Read(c => c.Pictures.Count);
+        await player.SubscribeAsync(new Subscription(scenario));
+        await Task.Delay(Playbacks.Frame * 3);
+        Assert.Equal(pictures, player.Read(c => c.Pictures.Count));
+        Assert.Equal((2L, 18L), await fixture.Server.Http.RouteTotalAsync(scenario, "central-med"));
     }
 
     [Fact]
