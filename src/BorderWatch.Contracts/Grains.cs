@@ -18,6 +18,12 @@ public interface ISectorGrain : IJournaledGrain
     /// <summary>What a live dashboard shows of the sector: window counts and the last 24 hours, hour by hour.</summary>
     Task<LiveCounts> GetLiveAsync(DateTimeOffset asOf);
 
+    /// <summary>The window counts as they stood at a moment of the past (playback), from the buckets kept.</summary>
+    Task<WindowCounts> GetCountsAtAsync(DateTimeOffset moment);
+
+    /// <summary>What a dashboard playing the past shows of the sector at a moment.</summary>
+    Task<LiveCounts> GetLiveAtAsync(DateTimeOffset moment);
+
     /// <summary>Detections held (and their persons) and the event times they span.</summary>
     Task<RecordSpan> GetSpanAsync();
 
@@ -29,6 +35,9 @@ public interface ISectorGrain : IJournaledGrain
 public interface IRouteGrain : IGrainWithStringKey
 {
     Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf);
+
+    /// <summary>The counts as they stood at a moment of the past, its sectors' summed.</summary>
+    Task<WindowCounts> GetCountsAtAsync(DateTimeOffset moment);
 
     Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to);
 }

@@ -8,6 +8,9 @@ public sealed class RouteGrain(SectorCatalogue catalogue) : Grain, IRouteGrain
     public async Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) =>
         WindowCounts.Sum(asOf, await Task.WhenAll(Sectors().Select(s => s.GetCountsAsync(asOf))));
 
+    public async Task<WindowCounts> GetCountsAtAsync(DateTimeOffset moment) =>
+        WindowCounts.Sum(moment, await Task.WhenAll(Sectors().Select(s => s.GetCountsAtAsync(moment))));
+
     public async Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to)
     {
         var parts = await Task.WhenAll(Sectors().Select(s => s.GetSeriesAsync(bucket, from, to)));

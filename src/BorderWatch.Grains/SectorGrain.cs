@@ -54,16 +54,21 @@ public sealed class SectorGrain(
         return new(verdicts);
     }
 
-    public Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) => Task.FromResult(State.Counters.Windows(asOf, _options.Retention));
+    public Task<WindowCounts> GetCountsAsync(DateTimeOffset asOf) => Task.FromResult(State.Counters.Windows(asOf));
 
     public Task<Series> GetSeriesAsync(BucketSize bucket, DateTimeOffset from, DateTimeOffset to) =>
         Task.FromResult(State.Counters.Series(bucket, from, to, _options.Retention));
 
-    public Task<LiveCounts> GetLiveAsync(DateTimeOffset asOf)
+    public Task<WindowCounts> GetCountsAtAsync(DateTimeOffset moment) => Task.FromResult(State.Counters.WindowsAt(moment, _options.Retention));
+
+    public Task<LiveCounts> GetLiveAsync(DateTimeOffset asOf) => Task.FromResult(Live(asOf, State.Counters.Windows(asOf)));
+
+    public Task<LiveCounts> GetLiveAtAsync(DateTimeOffset moment) => Task.FromResult(Live(moment, State.Counters.WindowsAt(moment, _options.Retention)));
+
+    private LiveCounts Live(DateTimeOffset asOf, WindowCounts windows)
     {
         var end = Buckets.Start(BucketSize.Hour, Buckets.Index(BucketSize.Hour, asOf) + 1);
-        var hourly = State.Counters.Series(BucketSize.Hour, end.AddHours(-24), end, _options.Retention).Points;
-        return Task.FromResult(new LiveCounts(State.Counters.Windows(asOf, _options.Retention), hourly));
+        return new LiveCounts(windows, State.Counters.Series(BucketSize.Hour, end.AddHours(-24), end, _options.Retention).Points);
     }
 
     public Task<RecordSpan> GetSpanAsync()

@@ -79,14 +79,23 @@ public sealed class BucketCounters
         return kept;
     }
 
+    /// <summary>The windows a live page shows: back from the scenario clock, all time as every record counted.</summary>
+    public WindowCounts Windows(DateTimeOffset asOf) => new(
+        asOf,
+        SumBack(BucketSize.Minute, asOf, 60),
+        SumBack(BucketSize.Minute, asOf, 24 * 60),
+        SumBack(BucketSize.Hour, asOf, 7 * 24),
+        Total,
+        Newest);
+
     /// <summary>
-    /// The windows as of a moment, now or past (playback): each from the finest buckets still kept that far back
-    /// (minutes, then hours, then days), all time as the days before it and the hours of its day.
+    /// The windows as they stood at a moment of the past (playback, <c>?asOf=</c>): each from the finest buckets
+    /// still kept that far back (minutes, then hours, then days), all time as the days before it and the hours of
+    /// its day. At or after the newest event, the live windows.
     /// </summary>
-    public WindowCounts Windows(DateTimeOffset asOf, Retention retention)
+    public WindowCounts WindowsAt(DateTimeOffset asOf, Retention retention)
     {
-        if (Newest is not { } newest || asOf >= newest) // now: what the live page shows
-            return new(asOf, SumBack(BucketSize.Minute, asOf, 60), SumBack(BucketSize.Minute, asOf, 24 * 60), SumBack(BucketSize.Hour, asOf, 7 * 24), Total, Newest);
+        if (Newest is not { } newest || asOf >= newest) return Windows(asOf);
         // The buckets that began before the moment: at 04:00 the last hour is 03:00-04:00. A window longer than
         // the hours kept is counted in whole days, the moment's day included.
         var before = asOf - TimeSpan.FromTicks(1);

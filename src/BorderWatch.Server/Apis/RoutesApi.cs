@@ -20,10 +20,11 @@ public static class RoutesApi
             var clock = asOf?.ToUniversalTime() ?? await grains.GetGrain<IScenarioGrain>(name).GetClockAsync();
             var routes = await Task.WhenAll(catalogue.Routes.Select(async route =>
             {
-                var c = await grains.GetGrain<IRouteGrain>(GrainKeys.For(name, route.Id)).GetCountsAsync(clock);
+                var grain = grains.GetGrain<IRouteGrain>(GrainKeys.For(name, route.Id));
+                var c = await (asOf is null ? grain.GetCountsAsync(clock) : grain.GetCountsAtAsync(clock));
                 return new RouteView(route.Id, route.Name, route.SectorIds, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent);
             }));
-            var unassigned = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)).GetCountsAsync(clock);
+            var unassigned = await SectorsApi.CountsAsync(grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)), clock, past: asOf is not null);
             return Results.Ok(new RouteList(name, clock, routes, unassigned));
         }).Produces<RouteList>();
 

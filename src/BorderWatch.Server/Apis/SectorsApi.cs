@@ -21,6 +21,10 @@ public static class SectorsApi
 
     public sealed record SectorSeries(string Scenario, string Sector, BucketSize Bucket, DateTimeOffset From, DateTimeOffset To, DateTimeOffset? RetainedFrom, IReadOnlyList<SeriesPoint> Points);
 
+    /// <summary>A sector's counts: live at the scenario clock, or as they stood at a past moment.</summary>
+    public static Task<WindowCounts> CountsAsync(ISectorGrain sector, DateTimeOffset at, bool past) =>
+        past ? sector.GetCountsAtAsync(at) : sector.GetCountsAsync(at);
+
     public static void MapSectorsApi(this IEndpointRouteBuilder app)
     {
         // ?asOf= gives the counts as they stood at a moment of the scenario's past (playback reads the same).
@@ -31,12 +35,12 @@ public static class SectorsApi
             var levels = await grains.GetGrain<IAlertsGrain>(name).GetImpactLevelsAsync();
             var features = await Task.WhenAll(catalogue.Sectors.Select(async sector =>
             {
-                var c = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, sector.Id)).GetCountsAsync(clock);
+                var c = await CountsAsync(grains.GetGrain<ISectorGrain>(GrainKeys.For(name, sector.Id)), clock, past: asOf is not null);
                 var i = sector.Info;
                 return new SectorFeature(sector.Id, sector.Geometry, new SectorProperties(i.Id, i.Name, i.Route, i.Kind, i.Domain, i.Country,
                     levels.GetValueOrDefault(i.Id, i.ImpactLevel), i.ImpactLevel, c.LastHour, c.Last24h, c.Last7d, c.AllTime, c.LatestEvent));
             }));
-            var unassigned = await grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)).GetCountsAsync(clock);
+            var unassigned = await CountsAsync(grains.GetGrain<ISectorGrain>(GrainKeys.For(name, SectorCatalogue.Unassigned)), clock, past: asOf is not null);
             return Results.Ok(new SectorList(name, clock, features, unassigned));
         }).Produces<SectorList>();
 

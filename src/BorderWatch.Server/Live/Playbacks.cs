@@ -68,7 +68,7 @@ public sealed class Playbacks(SectorCatalogue catalogue, IGrainFactory grains, I
     /// <summary>The picture as of a moment: every sector's and route's counts, the alerts open then, where the assets were.</summary>
     public async Task<DashboardSnapshot> PictureAsync(string scenario, DateTimeOffset at)
     {
-        var counts = Task.WhenAll(catalogue.Sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(scenario, s.Id)).GetLiveAsync(at)));
+        var counts = Task.WhenAll(catalogue.Sectors.Select(s => grains.GetGrain<ISectorGrain>(GrainKeys.For(scenario, s.Id)).GetLiveAtAsync(at)));
         var alerts = AlertsAsync(scenario, at);
         var positions = AssetsAsync(scenario, at);
         var sectors = catalogue.Sectors.Zip(await counts, (s, c) => new CountsUpdate(s.Id, c.Counts, c.Hourly)).ToArray();

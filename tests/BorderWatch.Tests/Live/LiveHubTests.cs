@@ -136,6 +136,9 @@ public sealed class LiveHubTests(ServerFixture fixture)
         var paused = player.Read(c => c.Pictures[0]);
         var route = paused.Routes.Single(r => r.Id == "central-med").Counts;
         Assert.Equal((t0.AddHours(2), 7L, 7L), (paused.Clock, route.Last24h.Persons, route.AllTime.Persons)); // p-2 had not happened yet
+        var asOf = (await fixture.Server.Http.GetJsonAsync($"/api/routes?scenario={scenario}&asOf={Uri.EscapeDataString(t0.AddHours(2).ToString("O"))}"))["routes"]!
+            .AsArray().Single(r => r!["id"]!.GetValue<string>() == "central-med")!;
+        Assert.Equal((7L, 7L), (asOf["last24h"]!["persons"]!.GetValue<long>(), asOf["allTime"]!["persons"]!.GetValue<long>())); // the API says the same
 
         // 3600x from 01:00: the clock runs an hour a second up to the scenario clock (its last event, running on), then stops.
         await player.InvokeAsync("Play", new PlaybackRequest(scenario, t0.AddHours(1), 3600));

@@ -54,7 +54,7 @@ public sealed class BucketCountersTests
         counters.Add(now.AddDays(-3), new Tally(1, 40), Retention.Default);
         counters.Add(now.AddDays(-9), new Tally(1, 80), Retention.Default);
 
-        var w = counters.Windows(now, Retention.Default);
+        var w = counters.Windows(now);
         Assert.Equal(new Tally(1, 10), w.LastHour);
         Assert.Equal(new Tally(2, 30), w.Last24h);
         Assert.Equal(new Tally(3, 70), w.Last7d);
@@ -76,15 +76,15 @@ public sealed class BucketCountersTests
         counters.Add(t.AddHours(3), new Tally(1, 1), retention);         // the newest event
         counters.Prune(retention);
 
-        var soon = counters.Windows(t, retention);                       // 3 h back: hours are kept, minutes are not; 03:00-04:00 is its last hour
+        var soon = counters.WindowsAt(t, retention);                       // 3 h back: hours are kept, minutes are not; 03:00-04:00 is its last hour
         Assert.Equal((new Tally(1, 10), new Tally(2, 30), new Tally(3, 70)), (soon.LastHour, soon.Last24h, soon.Last7d));
         Assert.Equal(new Tally(4, 150), soon.AllTime);
-        var later = counters.Windows(t.AddHours(2).AddMinutes(30), retention); // minutes kept for its last hour
+        var later = counters.WindowsAt(t.AddHours(2).AddMinutes(30), retention); // minutes kept for its last hour
         Assert.Equal(new Tally(1, 5), later.LastHour);
         Assert.Equal(new Tally(5, 155), later.AllTime);
-        var early = counters.Windows(t.AddDays(-10), retention);          // beyond the hours kept: whole days
+        var early = counters.WindowsAt(t.AddDays(-10), retention);          // beyond the hours kept: whole days
         Assert.Equal((new Tally(0, 0), new Tally(1, 80)), (early.Last7d, early.AllTime));
-        Assert.Equal(new Tally(6, 156), counters.Windows(t.AddHours(3), retention).AllTime); // now: the total
+        Assert.Equal(new Tally(6, 156), counters.WindowsAt(t.AddHours(3), retention).AllTime); // now: the total
     }
 
     [Fact]
