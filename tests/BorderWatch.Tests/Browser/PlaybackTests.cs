@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json.Nodes;
 using BorderWatch.Tests.Alerts;
 using BorderWatch.Tests.Api;
 using BorderWatch.Tests.Infrastructure;
+using BorderWatch.Tests.Replay;
 using static BorderWatch.Tests.Alerts.SpikeFeed;
 
 namespace BorderWatch.Tests.Browser;
@@ -25,7 +25,7 @@ public sealed class PlaybackTests(ServerFixture fixture)
     {
         var (http, scenario) = (fixture.Server.Http, await fixture.Server.NewScenarioAsync());
         // The demo's records up to 06:00 on 11 September 2023, as the demo feeds them (detections and positions).
-        var lines = DemoFeeds.SelectMany(f => Lines(Path.Combine(Paths.ServerProject, "Demo", f)))
+        var lines = DemoFeeds.SelectMany(f => FeedFixtures.GzipLines(Path.Combine(Paths.ServerProject, "Demo", f)))
             .Where(l => string.CompareOrdinal(Time(l), "2023-09-11T06:00") < 0).ToList();
         await PostAsync(http, scenario, lines.Where(l => l.Contains("\"type\":\"detection\"")));
         await http.PostPositionsAsync(scenario, lines.Where(l => l.Contains("\"type\":\"position\"")));
@@ -62,10 +62,4 @@ public sealed class PlaybackTests(ServerFixture fixture)
     private static DateTimeOffset Clock(string shown) => DateTimeOffset.Parse(shown.Replace(" UTC", "Z"), CultureInfo.InvariantCulture);
 
     private static string Time(string line) => line[(line.IndexOf("\"time\":\"", StringComparison.Ordinal) + 8)..][..16];
-
-    private static IEnumerable<string> Lines(string feed)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(feed), CompressionMode.Decompress));
-        while (reader.ReadLine() is { } line) yield return line;
-    }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using BorderWatch.Geography;
 using BorderWatch.Server.Ingest;
@@ -22,7 +21,7 @@ public sealed class DemoFeedTests(ServerFixture fixture)
         var parser = new RecordParser(SectorCatalogue.Load(Paths.Catalogue), TimeProvider.System, Options.Create(new IngestOptions()));
         var persons = new Dictionary<(string Sector, int Day), long>();
         var (detections, positions) = (0, 0);
-        foreach (var (line, number) in Lines(Feed).Select((l, i) => (l, i + 1)))
+        foreach (var (line, number) in FeedFixtures.GzipLines(Feed).Select((l, i) => (l, i + 1)))
         {
             using var json = JsonDocument.Parse(line);
             if (json.RootElement.GetProperty("type").GetString() == "position")
@@ -43,7 +42,7 @@ public sealed class DemoFeedTests(ServerFixture fixture)
         // The AIS log: every line a sentence, every message whole, as many as simulate said, the patrol vessels among them.
         var reader = new BorderWatch.Ais.AisReader(TimeSpan.FromMinutes(1));
         var (messages, mmsis) = (0, new HashSet<uint>());
-        foreach (var line in Lines(AisLog))
+        foreach (var line in FeedFixtures.GzipLines(AisLog))
         {
             var read = reader.Read(line, DateTimeOffset.UtcNow);
             Assert.True(read.Status != BorderWatch.Ais.ReadStatus.Rejected, $"{line}: {read.Error}");
@@ -75,7 +74,7 @@ public sealed class DemoFeedTests(ServerFixture fixture)
         Assert.Equal(scenario, settings["defaultScenario"]!.GetValue<string>());
 
         // The history up to 11 September arrives at once, then an hour of the feed per second.
-        var preloaded = Lines(Background).Concat(Lines(Feed)).Count(l => l.Contains("\"type\":\"detection\"") && string.CompareOrdinal(l, l.IndexOf("\"time\":\"", StringComparison.Ordinal) + 8, "2023-09-11", 0, 10) < 0);
+        var preloaded = FeedFixtures.GzipLines(Background).Concat(FeedFixtures.GzipLines(Feed)).Count(l => l.Contains("\"type\":\"detection\"") && string.CompareOrdinal(l, l.IndexOf("\"time\":\"", StringComparison.Ordinal) + 8, "2023-09-11", 0, 10) < 0);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -97,9 +96,4 @@ public sealed class DemoFeedTests(ServerFixture fixture)
         Assert.True(named > 20, $"{named} named vessels of {assets.Count} assets");
     }
 
-    private static IEnumerable<string> Lines(string feed)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(feed), CompressionMode.Decompress));
-        while (reader.ReadLine() is { } line) yield return line;
-    }
 }

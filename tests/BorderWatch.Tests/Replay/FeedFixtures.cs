@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Globalization;
 using System.Text.Json;
 using BorderWatch.Tests.Infrastructure;
@@ -7,6 +8,13 @@ namespace BorderWatch.Tests.Replay;
 /// <summary>Feed files for the replay tests: made by hand, or by `borderwatch simulate`.</summary>
 public static class FeedFixtures
 {
+    /// <summary>The lines of a gzipped feed (the demo's), read as needed.</summary>
+    public static IEnumerable<string> GzipLines(string feed)
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(feed), CompressionMode.Decompress));
+        while (reader.ReadLine() is { } line) yield return line;
+    }
+
     public static string TempDirectory()
     {
         var dir = Path.Combine(Path.GetTempPath(), "borderwatch-tests", Guid.NewGuid().ToString("N")[..8]);
