@@ -171,7 +171,8 @@ const borderMap = (() => {
     entry.marker.setLatLng(at);
     show(entry);
     if (followed?.id === a.asset) {
-      followed.track.addLatLng(at);
+      // A playback frame sends every asset again: the track takes a point only once it moved on in time.
+      if (a.latest.time > followed.time) (followed.time = a.latest.time, followed.track.addLatLng(at));
       map.panTo(at, { animate: false });
     }
   }
@@ -204,7 +205,7 @@ const borderMap = (() => {
   function follow(id, points) {
     unfollow();
     const track = L.polyline(points.map(p => [p.lat, p.lon]), { className: "bw-followed-track", interactive: false }).addTo(map);
-    followed = { id, track };
+    followed = { id, track, time: points.at(-1)?.time ?? "" };
     const entry = assetMarkers.get(id);
     const at = entry ? entry.marker.getLatLng() : points.length ? [points.at(-1).lat, points.at(-1).lon] : null;
     if (at) map.setView(at, Math.max(8, map.getZoom()), { animate: false });

@@ -82,13 +82,13 @@ public sealed class Playbacks(SectorCatalogue catalogue, IGrainFactory grains, I
     {
         var book = grains.GetGrain<IAlertsGrain>(scenario);
         var all = await book.QueryAsync(new AlertQuery(null, null, null, null, Archived: false));
-        var then = all.Where(a => a.FiredAt <= at && (a.ResolvedAt is not { } resolved || resolved > at.AddDays(-1))).Take(100).ToArray();
-        foreach (var alert in then.Where(a => a.ResolvedAt > at))
+        var fired = all.Where(a => a.FiredAt <= at).ToList();
+        foreach (var alert in fired.Where(a => a.ResolvedAt > at))
         {
             // These copies are this answer's own: the book keeps its alerts as they are now.
             (alert.State, alert.ResolvedAt, alert.Resolution, alert.Acknowledgement) = (AlertState.Firing, null, null, null);
         }
-        return new AlertsUpdate(scenario, then, await book.GetImpactLevelsAsync());
+        return new AlertsUpdate(scenario, ScenarioFeed.Board(fired, at), await book.GetImpactLevelsAsync());
     }
 
     /// <summary>Each asset at its last kept point at or before the moment: one call per fleet.</summary>

@@ -199,7 +199,7 @@ internal sealed class ScenarioFeed
     {
         var book = _grains.GetGrain<IAlertsGrain>(_scenario);
         var all = await book.QueryAsync(new AlertQuery(null, null, null, null, Archived: false)).WaitAsync(timeout);
-        var board = all.Where(a => a.State != AlertState.Resolved || a.ResolvedAt > clock.AddDays(-1)).Take(100).ToArray();
+        var board = Board(all, clock);
         var update = new AlertsUpdate(_scenario, board, await book.GetImpactLevelsAsync().WaitAsync(timeout));
         lock (_gate)
         {
@@ -208,6 +208,10 @@ internal sealed class ScenarioFeed
             return _alerts = update;
         }
     }
+
+    /// <summary>What a board shows at a clock reading: the alerts still active, and those resolved in the 24 hours before.</summary>
+    internal static Alert[] Board(IEnumerable<Alert> alerts, DateTimeOffset clock) =>
+        [.. alerts.Where(a => a.State != AlertState.Resolved || a.ResolvedAt > clock.AddDays(-1)).Take(100)];
 
     private static string Signature(AlertsUpdate alerts) =>
         string.Join(',', alerts.Alerts.Select(a => $"{a.Id}@{a.Version}")) + "|" + string.Join(',', alerts.ImpactLevels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"));
