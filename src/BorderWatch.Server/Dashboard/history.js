@@ -162,5 +162,5 @@ const borderHistory = (() => {
   /** Draws again in the page's current palette and size. */
   const restyle = () => shown && plot && draw();
 
-  return { start, open, openAlert, close, range, restyle, current, csv };
+  return { start, open, openAlert, close, range, restyle, current };
 })();

@@ -79,5 +79,5 @@ const borderPlayback = (() => {
   /** Scenario time per wall time for the page's clock between frames: 1 live, the speed while playing, 0 paused. */
   const rate = () => playing ? playing.speed : 1;
 
-  return { start, play, toggle, step, live, shown, rate, playing: () => playing !== null, reset: () => { playing = null; span = null; show(); } };
+  return { start, toggle, step, live, shown, rate, playing: () => playing !== null, reset: () => { playing = null; span = null; show(); } };
 })();

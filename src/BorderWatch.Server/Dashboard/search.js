@@ -138,5 +138,5 @@ const borderSearch = (() => {
     }));
   }
 
-  return { start, find, follow, unfollow, refresh, followed: () => followed?.id ?? null };
+  return { start, unfollow, refresh, followed: () => followed?.id ?? null };
 })();
